@@ -1,0 +1,635 @@
+/* portnote-db.c
+ * Parsing and lookup for the port notes database.  See portnote-db.h.
+ *
+ * A notes file is a list of rows in the format Wireshark uses for its
+ * user tables (UAT): comma-separated fields, each a "quoted string"
+ * (escapes \\, \" and \xHH) or a bare word; '#' starts a comment line.
+ * The fields are, in order:
+ *   ports, transport, role, service, risk, categories, threats,
+ *   description, note, source
+ * A bad row is reported as "file:line: reason" and skipped; every other
+ * row still loads.  Later rows override earlier ones port by port, which
+ * is how user files extend or correct the embedded default.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "portnote-db.h"
+
+#include <errno.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#define PN_PORT_SPACE 65536
+
+enum {
+    FIELD_PORTS,
+    FIELD_TRANSPORT,
+    FIELD_ROLE,
+    FIELD_SERVICE,
+    FIELD_RISK,
+    FIELD_CATEGORIES,
+    FIELD_THREATS,
+    FIELD_DESCRIPTION,
+    FIELD_NOTE,
+    FIELD_SOURCE
+};
+
+struct pn_db {
+    GPtrArray *entries;     /* owns every pn_entry_t ever accepted */
+    const pn_entry_t **slots[PN_TRANSPORT_COUNT]; /* PN_PORT_SPACE each */
+    guint rows;
+    guint load_serial;      /* tells rows of the current file from older ones */
+};
+
+/* The entry plus what only the loader needs. */
+typedef struct {
+    pn_entry_t pub;
+    guint load_serial;
+    guint line;
+} pn_row_t;
+
+static const char *const transport_names[PN_TRANSPORT_COUNT] = { "tcp", "udp", "sctp" };
+static const char *const risk_names[PN_RISK_COUNT] = {
+    "none", "low", "medium", "high", "critical"
+};
+static const char *const known_categories[] = {
+    "amplification", "backdoor", "cleartext-credentials", "covert-channel",
+    "default-credentials", "denial-of-service", "exposed-service",
+    "industrial-control", "information-disclosure", "man-in-the-middle",
+    "misconfiguration", "non-standard-port", "protocol-mismatch",
+    "reconnaissance", "remote-access", "rogue-server", "spam-relay",
+    "spoofing", "trojan", "vulnerable-software", "worm", NULL
+};
+
+/** Appends "name:line: reason" (line 0: "name: reason") to errors. */
+static void G_GNUC_PRINTF(4, 5)
+report(GPtrArray *errors, const char *name, guint line, const char *fmt, ...)
+{
+    va_list ap;
+    char *reason;
+
+    if (!errors)
+        return;
+    va_start(ap, fmt);
+    reason = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (line)
+        g_ptr_array_add(errors, g_strdup_printf("%s:%u: %s", name, line, reason));
+    else
+        g_ptr_array_add(errors, g_strdup_printf("%s: %s", name, reason));
+    g_free(reason);
+}
+
+static void entry_free(gpointer data)
+{
+    pn_row_t *row = data;
+    pn_entry_t *e = &row->pub;
+
+    g_free(e->service);
+    g_free(e->description);
+    g_strfreev(e->categories);
+    g_strfreev(e->threats);
+    g_free(e->categories_text);
+    g_free(e->threats_text);
+    g_free(e->note);
+    g_free(e->source);
+    g_free(e->origin);
+    g_free(row);
+}
+
+pn_db_t *pn_db_new(void)
+{
+    pn_db_t *db = g_new0(pn_db_t, 1);
+
+    db->entries = g_ptr_array_new_with_free_func(entry_free);
+    return db;
+}
+
+void pn_db_free(pn_db_t *db)
+{
+    if (!db)
+        return;
+    for (int t = 0; t < PN_TRANSPORT_COUNT; t++)
+        g_free(db->slots[t]);
+    g_ptr_array_free(db->entries, TRUE);
+    g_free(db);
+}
+
+/* ---- Field splitting ---------------------------------------------------- */
+
+static const char *skip_blanks(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    return p;
+}
+
+/** Reads two hex digits at p into *byte. */
+static gboolean read_hex_byte(const char *p, const char *end, guint8 *byte)
+{
+    int hi, lo;
+
+    if (end - p < 2)
+        return FALSE;
+    hi = g_ascii_xdigit_value(p[0]);
+    lo = g_ascii_xdigit_value(p[1]);
+    if (hi < 0 || lo < 0)
+        return FALSE;
+    *byte = (guint8)(hi << 4 | lo);
+    return TRUE;
+}
+
+/** Reads a "quoted" field starting at *pp (on the quote), unescaping it. */
+static gboolean read_quoted(const char **pp, const char *end, GString *out,
+                            char **reason)
+{
+    const char *p = *pp + 1;
+
+    while (p < end && *p != '"') {
+        if (*p != '\\') {
+            g_string_append_c(out, *p++);
+            continue;
+        }
+        p++;
+        if (p < end && (*p == '\\' || *p == '"')) {
+            g_string_append_c(out, *p++);
+        } else if (p < end && *p == 'x') {
+            guint8 byte;
+            if (!read_hex_byte(p + 1, end, &byte)) {
+                *reason = g_strdup("\\x must be followed by two hex digits");
+                return FALSE;
+            }
+            g_string_append_c(out, (char)byte);
+            p += 3;
+        } else {
+            *reason = g_strdup("unknown escape (use \\\\, \\\" or \\xHH)");
+            return FALSE;
+        }
+    }
+    if (p >= end) {
+        *reason = g_strdup("a quoted field is not closed");
+        return FALSE;
+    }
+    *pp = p + 1;
+    return TRUE;
+}
+
+/** Reads an unquoted field up to the next comma, without outer blanks. */
+static void read_bare(const char **pp, const char *end, GString *out)
+{
+    const char *p = *pp;
+    const char *stop = memchr(p, ',', (size_t)(end - p));
+
+    if (!stop)
+        stop = end;
+    g_string_append_len(out, p, stop - p);
+    while (out->len && (out->str[out->len - 1] == ' ' || out->str[out->len - 1] == '\t'))
+        g_string_truncate(out, out->len - 1);
+    *pp = stop;
+}
+
+/** Checks an unescaped field: length, no control bytes, valid UTF-8. */
+static gboolean check_field(const GString *f, guint index, char **reason)
+{
+    if (f->len > PN_MAX_FIELD_LEN) {
+        *reason = g_strdup_printf("field %u is %" G_GSIZE_FORMAT " bytes long (at most %u)",
+                                  index, f->len, PN_MAX_FIELD_LEN);
+        return FALSE;
+    }
+    for (gsize i = 0; i < f->len; i++) {
+        guchar c = (guchar)f->str[i];
+        if (c < 0x20 || c == 0x7f) {
+            *reason = g_strdup_printf("field %u holds control character 0x%02x", index, c);
+            return FALSE;
+        }
+    }
+    if (!g_utf8_validate(f->str, (gssize)f->len, NULL)) {
+        *reason = g_strdup_printf("field %u is not valid UTF-8", index);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/** Splits one row into unescaped fields (appended to fields). */
+static gboolean split_row(const char *p, const char *end, GPtrArray *fields,
+                          char **reason)
+{
+    for (;;) {
+        GString *field = g_string_new(NULL);
+
+        p = skip_blanks(p, end);
+        if (p < end && *p == '"') {
+            if (!read_quoted(&p, end, field, reason)) {
+                g_string_free(field, TRUE);
+                return FALSE;
+            }
+            p = skip_blanks(p, end);
+        } else {
+            read_bare(&p, end, field);
+        }
+        if (!check_field(field, fields->len + 1, reason)) {
+            g_string_free(field, TRUE);
+            return FALSE;
+        }
+        g_ptr_array_add(fields, g_string_free(field, FALSE));
+        if (p == end)
+            return TRUE;
+        if (*p != ',') {
+            *reason = g_strdup_printf("unexpected text after field %u", fields->len);
+            return FALSE;
+        }
+        p++;
+    }
+}
+
+/* ---- Field values ------------------------------------------------------- */
+
+/** Parses a decimal port number 0-65535 in [s, e). */
+static gboolean parse_port(const char *s, const char *e, guint16 *port)
+{
+    guint value = 0;
+
+    if (s == e || e - s > 5)
+        return FALSE;
+    for (; s < e; s++) {
+        if (!g_ascii_isdigit(*s))
+            return FALSE;
+        value = value * 10 + (guint)(*s - '0');
+    }
+    if (value > G_MAXUINT16)
+        return FALSE;
+    *port = (guint16)value;
+    return TRUE;
+}
+
+/** Parses "N" or "N-M" into a port range. */
+static gboolean parse_ports(const char *text, guint16 *first, guint16 *last,
+                            char **reason)
+{
+    const char *end = text + strlen(text);
+    const char *dash = strchr(text, '-');
+    gboolean ok;
+
+    if (dash && dash != text) {     /* "-1" is a sign, not a range */
+        ok = parse_port(text, dash, first) && parse_port(dash + 1, end, last);
+    } else {
+        ok = parse_port(text, end, first);
+        *last = *first;
+    }
+    if (!ok) {
+        *reason = g_strdup_printf("'%s' is not a port (0-65535) or a range N-M", text);
+        return FALSE;
+    }
+    if (*first > *last) {
+        *reason = g_strdup_printf("port range '%s' is reversed", text);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/** Finds name in a NULL-terminated table, case-insensitively; -1 if absent. */
+static int lookup_name(const char *const *names, int count, const char *name)
+{
+    for (int i = 0; i < count && names[i]; i++)
+        if (g_ascii_strcasecmp(names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static gboolean parse_transport(const char *text, pn_transport_t *t, char **reason)
+{
+    int i = lookup_name(transport_names, PN_TRANSPORT_COUNT, text);
+
+    if (i < 0) {
+        *reason = g_strdup_printf("unknown transport '%s' (expected tcp, udp or sctp)", text);
+        return FALSE;
+    }
+    *t = (pn_transport_t)i;
+    return TRUE;
+}
+
+static gboolean parse_role(const char *text, pn_kind_t *kind, char **reason)
+{
+    if (*text == '\0' || g_ascii_strcasecmp(text, "server") == 0) {
+        *kind = PN_KIND_SERVICE;
+    } else if (g_ascii_strcasecmp(text, "client") == 0) {
+        *kind = PN_KIND_CLIENT;
+    } else {
+        *reason = g_strdup_printf("unknown role '%s' (expected server or client)", text);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean parse_risk(const char *text, pn_risk_t *risk, char **reason)
+{
+    int i = *text ? lookup_name(risk_names, PN_RISK_COUNT, text) : PN_RISK_NONE;
+
+    if (i < 0) {
+        *reason = g_strdup_printf("unknown risk '%s' (expected none, low, medium, high or critical)", text);
+        return FALSE;
+    }
+    *risk = (pn_risk_t)i;
+    return TRUE;
+}
+
+/** Splits a ';'-separated list, trimming items and dropping empty ones. */
+static char **split_list(const char *text)
+{
+    char **parts = g_strsplit(text, ";", -1);
+    GPtrArray *kept = g_ptr_array_new();
+
+    for (char **p = parts; *p; p++) {
+        char *item = g_strstrip(*p);
+        if (*item)
+            g_ptr_array_add(kept, g_strdup(item));
+    }
+    g_strfreev(parts);
+    g_ptr_array_add(kept, NULL);
+    return (char **)g_ptr_array_free(kept, FALSE);
+}
+
+static gboolean check_categories(char **categories, char **reason)
+{
+    for (char **c = categories; *c; c++) {
+        if (lookup_name(known_categories, G_N_ELEMENTS(known_categories), *c) < 0) {
+            *reason = g_strdup_printf("unknown category '%s'", *c);
+            return FALSE;
+        }
+        for (char *s = *c; *s; s++)
+            *s = g_ascii_tolower(*s);
+    }
+    return TRUE;
+}
+
+/** A warning must say what it warns about. */
+static gboolean check_warning(const pn_entry_t *e, char **reason)
+{
+    if (*e->service == '\0') {
+        *reason = g_strdup("the service name is empty");
+        return FALSE;
+    }
+    if (e->risk == PN_RISK_NONE)
+        return TRUE;
+    if (*e->note == '\0') {
+        *reason = g_strdup_printf("risk '%s' needs a note", risk_names[e->risk]);
+        return FALSE;
+    }
+    if (!e->categories[0]) {
+        *reason = g_strdup_printf("risk '%s' needs at least one category", risk_names[e->risk]);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/** Builds an entry from a row's fields, taking ownership of the strings it keeps. */
+static pn_row_t *row_from_fields(char **f, char **reason)
+{
+    pn_row_t *row = g_new0(pn_row_t, 1);
+    pn_entry_t *e = &row->pub;
+
+    e->service = f[FIELD_SERVICE];
+    e->description = f[FIELD_DESCRIPTION];
+    e->note = f[FIELD_NOTE];
+    e->source = f[FIELD_SOURCE];
+    f[FIELD_SERVICE] = f[FIELD_DESCRIPTION] = f[FIELD_NOTE] = f[FIELD_SOURCE] = NULL;
+    e->categories = split_list(f[FIELD_CATEGORIES]);
+    e->threats = split_list(f[FIELD_THREATS]);
+
+    if (!parse_ports(f[FIELD_PORTS], &e->first_port, &e->last_port, reason)
+        || !parse_transport(f[FIELD_TRANSPORT], &e->transport, reason)
+        || !parse_role(f[FIELD_ROLE], &e->kind, reason)
+        || !parse_risk(f[FIELD_RISK], &e->risk, reason)
+        || !check_categories(e->categories, reason)
+        || !check_warning(e, reason)) {
+        entry_free(row);
+        return NULL;
+    }
+    e->categories_text = g_strjoinv(", ", e->categories);
+    e->threats_text = g_strjoinv(", ", e->threats);
+    return row;
+}
+
+/* ---- Loading ------------------------------------------------------------ */
+
+static const pn_entry_t **slots_for(pn_db_t *db, pn_transport_t t)
+{
+    if (!db->slots[t])
+        db->slots[t] = g_new0(const pn_entry_t *, PN_PORT_SPACE);
+    return db->slots[t];
+}
+
+/** Installs a row; a clash with a row of the same file is reported once. */
+static void install_row(pn_db_t *db, pn_row_t *row, const char *name,
+                        GPtrArray *errors)
+{
+    const pn_entry_t **slots = slots_for(db, row->pub.transport);
+    gboolean reported = FALSE;
+
+    for (guint port = row->pub.first_port; port <= row->pub.last_port; port++) {
+        const pn_row_t *prev = (const pn_row_t *)slots[port];
+        if (prev && prev->load_serial == row->load_serial && !reported) {
+            report(errors, name, row->line,
+                   "port %u/%s is already described at line %u; this row replaces it",
+                   port, transport_names[row->pub.transport], prev->line);
+            reported = TRUE;
+        }
+        slots[port] = &row->pub;
+    }
+    g_ptr_array_add(db->entries, row);
+    db->rows++;
+}
+
+/** Parses one row; returns TRUE if it was accepted. */
+static gboolean load_row(pn_db_t *db, const char *name, guint line,
+                         const char *p, const char *end, GPtrArray *errors)
+{
+    GPtrArray *fields = g_ptr_array_new_with_free_func(g_free);
+    char *reason = NULL;
+    pn_row_t *row = NULL;
+
+    if (!g_utf8_validate(p, end - p, NULL))
+        reason = g_strdup("the line is not valid UTF-8");
+    else if (split_row(p, end, fields, &reason) && fields->len != PN_FIELD_COUNT)
+        reason = g_strdup_printf("expected %u fields, found %u", PN_FIELD_COUNT, fields->len);
+    if (!reason)
+        row = row_from_fields((char **)fields->pdata, &reason);
+    g_ptr_array_free(fields, TRUE);
+
+    if (!row) {
+        report(errors, name, line, "%s", reason);
+        g_free(reason);
+        return FALSE;
+    }
+    row->line = line;
+    row->load_serial = db->load_serial;
+    row->pub.origin = g_strdup_printf("%s:%u", name, line);
+    install_row(db, row, name, errors);
+    return TRUE;
+}
+
+static gboolean is_blank_or_comment(const char *p, const char *end)
+{
+    p = skip_blanks(p, end);
+    return p == end || *p == '#';
+}
+
+/**
+ * Loads every row of a notes text.  `name` is used in messages and in
+ * each entry's origin.  Returns the number of rows accepted.
+ */
+guint pn_db_load_text(pn_db_t *db, const char *name, const char *text,
+                      gsize len, GPtrArray *errors)
+{
+    const char *p = text, *end = text + len;
+    guint line = 0, accepted = 0;
+
+    db->load_serial++;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *stop = nl ? nl : end;
+        const char *row_end = (stop > p && stop[-1] == '\r') ? stop - 1 : stop;
+
+        line++;
+        if (!is_blank_or_comment(p, row_end)
+            && load_row(db, name, line, p, row_end, errors))
+            accepted++;
+        p = nl ? nl + 1 : end;
+    }
+    return accepted;
+}
+
+/**
+ * Loads a notes file.  A missing file is not an error (user files are
+ * optional); any other failure to read it is reported.
+ */
+gboolean pn_db_load_file(pn_db_t *db, const char *path, GPtrArray *errors)
+{
+    GStatBuf st;
+    GError *err = NULL;
+    char *text = NULL;
+    gsize len = 0;
+
+    if (g_stat(path, &st) != 0) {
+        if (errno != ENOENT)
+            report(errors, path, 0, "cannot read the file: %s", g_strerror(errno));
+        return FALSE;
+    }
+    if (st.st_size > (goffset)PN_MAX_FILE_SIZE) {
+        report(errors, path, 0, "the file is larger than %u MiB and was not read",
+               PN_MAX_FILE_SIZE >> 20);
+        return FALSE;
+    }
+    if (!g_file_get_contents(path, &text, &len, &err)) {
+        report(errors, path, 0, "cannot read the file: %s", err->message);
+        g_error_free(err);
+        return FALSE;
+    }
+    if (len == 0)
+        report(errors, path, 0, "the file is empty");
+    pn_db_load_text(db, path, text, len, errors);
+    g_free(text);
+    return TRUE;
+}
+
+/* ---- Lookup and roles ----------------------------------------------------- */
+
+const pn_entry_t *pn_db_lookup(const pn_db_t *db, pn_transport_t transport,
+                               guint16 port)
+{
+    if (!db || transport >= PN_TRANSPORT_COUNT || !db->slots[transport])
+        return NULL;
+    return db->slots[transport][port];
+}
+
+guint pn_db_row_count(const pn_db_t *db)
+{
+    return db ? db->rows : 0;
+}
+
+static gboolean is_kind(const pn_entry_t *e, pn_kind_t kind)
+{
+    return e && e->kind == kind;
+}
+
+/** Guesses the source's role from the ports alone. */
+static pn_role_t src_role_from_ports(const pn_endpoint_t *src, const pn_endpoint_t *dst)
+{
+    gboolean src_low = src->port < 1024, dst_low = dst->port < 1024;
+
+    if (src->port == dst->port)
+        return PN_ROLE_UNKNOWN;
+    if (is_kind(src->entry, PN_KIND_CLIENT) && is_kind(dst->entry, PN_KIND_SERVICE))
+        return PN_ROLE_CLIENT;
+    if (is_kind(src->entry, PN_KIND_SERVICE) && is_kind(dst->entry, PN_KIND_CLIENT))
+        return PN_ROLE_SERVER;
+    if (src_low != dst_low)
+        return src_low ? PN_ROLE_SERVER : PN_ROLE_CLIENT;
+    if (src->ephemeral != dst->ephemeral)
+        return src->ephemeral ? PN_ROLE_CLIENT : PN_ROLE_SERVER;
+    return PN_ROLE_UNKNOWN;
+}
+
+/**
+ * Decides which side of a transport layer is the server.  The TCP
+ * handshake is authoritative; otherwise the database's client ports,
+ * then well-known (<1024) against registered ports, then the ephemeral
+ * range decide.  Equal ports, or no evidence, leave both unknown.
+ */
+void pn_decide_roles(const pn_endpoint_t *src, const pn_endpoint_t *dst,
+                     pn_hint_t hint, pn_role_t *src_role, pn_role_t *dst_role)
+{
+    pn_role_t role;
+
+    if (hint == PN_HINT_SRC_IS_CLIENT)
+        role = PN_ROLE_CLIENT;
+    else if (hint == PN_HINT_SRC_IS_SERVER)
+        role = PN_ROLE_SERVER;
+    else
+        role = src_role_from_ports(src, dst);
+    *src_role = role;
+    *dst_role = role == PN_ROLE_SERVER ? PN_ROLE_CLIENT
+              : role == PN_ROLE_CLIENT ? PN_ROLE_SERVER : PN_ROLE_UNKNOWN;
+}
+
+/**
+ * Whether a documented port is worth a note in this packet.  A service
+ * port seen on the client side is a client's temporary port, not that
+ * service, so it is left out unless asked for; a client-port entry (the
+ * ephemeral range) only describes a port that is acting as a client.
+ */
+gboolean pn_should_annotate(const pn_entry_t *entry, pn_role_t role,
+                            gboolean client_side_too)
+{
+    if (!entry)
+        return FALSE;
+    if (entry->kind == PN_KIND_CLIENT)
+        return role == PN_ROLE_CLIENT;
+    return role != PN_ROLE_CLIENT || client_side_too;
+}
+
+const char *pn_transport_name(pn_transport_t transport)
+{
+    return transport < PN_TRANSPORT_COUNT ? transport_names[transport] : "?";
+}
+
+const char *pn_risk_name(pn_risk_t risk)
+{
+    return risk < PN_RISK_COUNT ? risk_names[risk] : "?";
+}
+
+const char *pn_role_name(pn_role_t role)
+{
+    switch (role) {
+    case PN_ROLE_SERVER: return "server";
+    case PN_ROLE_CLIENT: return "client";
+    default:             return "unknown";
+    }
+}
+
+const char *const *pn_known_categories(void)
+{
+    return known_categories;
+}

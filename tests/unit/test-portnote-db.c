@@ -1,0 +1,485 @@
+/* test-portnote-db.c
+ * Unit tests of the notes database core (no Wireshark involved): the
+ * shipped data, the parser's good and bad rows, overrides and roles.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "portnote-db.h"
+#include "portnote-embedded.h"
+
+#define HEADER_ROW "# comment line\n"
+
+/* A loaded database and the messages its loading produced. */
+typedef struct {
+    pn_db_t *db;
+    GPtrArray *errors;
+    guint accepted;
+} loaded_t;
+
+static loaded_t load(const char *text)
+{
+    loaded_t l;
+
+    l.db = pn_db_new();
+    l.errors = g_ptr_array_new_with_free_func(g_free);
+    l.accepted = pn_db_load_text(l.db, "t.csv", text, strlen(text), l.errors);
+    return l;
+}
+
+static void loaded_free(loaded_t *l)
+{
+    pn_db_free(l->db);
+    g_ptr_array_free(l->errors, TRUE);
+}
+
+static void assert_one_error(const loaded_t *l, const char *prefix, const char *reason_part)
+{
+    const char *msg;
+
+    g_assert_cmpuint(l->errors->len, ==, 1);
+    msg = l->errors->pdata[0];
+    g_assert_true(g_str_has_prefix(msg, prefix));
+    g_assert_nonnull(strstr(msg, reason_part));
+}
+
+static const pn_entry_t *embedded_lookup(pn_db_t **db, pn_transport_t t, guint16 port)
+{
+    if (!*db) {
+        *db = pn_db_new();
+        pn_db_load_text(*db, "embedded", portnote_embedded_notes,
+                        portnote_embedded_notes_len, NULL);
+    }
+    return pn_db_lookup(*db, t, port);
+}
+
+/* ---- The shipped database ------------------------------------------------ */
+
+static void test_embedded_loads_cleanly(void)
+{
+    loaded_t l = { pn_db_new(), g_ptr_array_new_with_free_func(g_free), 0 };
+
+    l.accepted = pn_db_load_text(l.db, "embedded", portnote_embedded_notes,
+                                 portnote_embedded_notes_len, l.errors);
+    for (guint i = 0; i < l.errors->len; i++)
+        g_test_message("%s", (const char *)l.errors->pdata[i]);
+    g_assert_cmpuint(l.errors->len, ==, 0);
+    g_assert_cmpuint(l.accepted, >=, 25);
+    loaded_free(&l);
+}
+
+typedef struct {
+    guint16 port;
+    pn_transport_t transport;
+    const char *service_part;
+    const char *categories;     /* ';'-separated, each must be present */
+    const char *threats;        /* ';'-separated, each must be present */
+} seed_fact_t;
+
+/* Every entry of the seed document with the facts it states (read with
+ * shared/seed/NOTES.md).  A data edit that loses one fails here. */
+static const seed_fact_t seed_facts[] = {
+    {   0, PN_TRANSPORT_TCP, "Reserved", "reconnaissance", "" },
+    {   0, PN_TRANSPORT_UDP, "Reserved", "reconnaissance", "" },
+    {   1, PN_TRANSPORT_TCP, "tcpmux", "reconnaissance;default-credentials", "" },
+    {   7, PN_TRANSPORT_TCP, "Echo", "", "" },
+    {   7, PN_TRANSPORT_UDP, "Echo", "amplification", "Fraggle" },
+    {  19, PN_TRANSPORT_TCP, "chargen", "denial-of-service", "" },
+    {  19, PN_TRANSPORT_UDP, "chargen", "amplification;spoofing;denial-of-service", "Fraggle" },
+    {  21, PN_TRANSPORT_TCP, "FTP", "trojan;misconfiguration",
+       "Doly Trojan;Fore;Invisible FTP;WebEx;WinCrash;Blade Runner" },
+    {  22, PN_TRANSPORT_TCP, "SSH", "reconnaissance;vulnerable-software", "" },
+    {  23, PN_TRANSPORT_TCP, "Telnet", "cleartext-credentials;reconnaissance;trojan",
+       "Tiny Telnet Server" },
+    {  25, PN_TRANSPORT_TCP, "SMTP", "spam-relay;trojan",
+       "Antigen;Email Password Sender;Haebu Coceda;Shtrilitz Stealth;WinPC;WinSpy" },
+    {  31, PN_TRANSPORT_TCP, "MSG Authentication", "trojan", "Master's Paradise;Hackers Paradise" },
+    {  42, PN_TRANSPORT_TCP, "WINS replication", "", "" },
+    {  53, PN_TRANSPORT_UDP, "DNS", "spoofing;covert-channel", "" },
+    {  53, PN_TRANSPORT_TCP, "DNS", "information-disclosure", "" },
+    {  67, PN_TRANSPORT_UDP, "DHCP server", "rogue-server;man-in-the-middle", "" },
+    {  68, PN_TRANSPORT_UDP, "DHCP client", "", "" },
+    {  69, PN_TRANSPORT_UDP, "TFTP", "information-disclosure;misconfiguration", "" },
+    {  79, PN_TRANSPORT_TCP, "Finger", "information-disclosure;reconnaissance;vulnerable-software", "" },
+    {  80, PN_TRANSPORT_TCP, "HTTP", "trojan", "Executor" },
+    {  99, PN_TRANSPORT_TCP, "Metagram Relay", "backdoor", "ncx99" },
+    { 102, PN_TRANSPORT_TCP, "ISO-TSAP", "", "" },
+    { 110, PN_TRANSPORT_TCP, "POP3", "", "" },
+    { 553, PN_TRANSPORT_UDP, "CORBA IIOP", "information-disclosure", "" },
+    { 1024, PN_TRANSPORT_TCP, "Ephemeral", "", "" },
+    { 5000, PN_TRANSPORT_UDP, "Ephemeral", "", "" },
+};
+
+static gboolean strv_has(char **strv, const char *item)
+{
+    return g_strv_contains((const char *const *)strv, item);
+}
+
+static void assert_all_listed(char **have, const char *wanted)
+{
+    char **items = g_strsplit(wanted, ";", -1);
+
+    for (char **i = items; *i; i++)
+        if (**i && !strv_has(have, *i))
+            g_error("missing '%s'", *i);
+    g_strfreev(items);
+}
+
+static void test_embedded_has_every_seed_fact(void)
+{
+    pn_db_t *db = NULL;
+
+    for (gsize i = 0; i < G_N_ELEMENTS(seed_facts); i++) {
+        const seed_fact_t *f = &seed_facts[i];
+        const pn_entry_t *e = embedded_lookup(&db, f->transport, f->port);
+        g_test_message("seed port %u/%s", f->port, pn_transport_name(f->transport));
+        g_assert_nonnull(e);
+        g_assert_nonnull(strstr(e->service, f->service_part));
+        assert_all_listed(e->categories, f->categories);
+        assert_all_listed(e->threats, f->threats);
+        g_assert_nonnull(strstr(e->source, "Baidu Encyclopedia"));
+    }
+    g_assert_cmpint(embedded_lookup(&db, PN_TRANSPORT_TCP, 68) == NULL, ==, TRUE);
+    pn_db_free(db);
+}
+
+/* The seed's ephemeral paragraph: the legacy range is a client range, and
+ * the note names today's ranges. */
+static void test_embedded_ephemeral_range(void)
+{
+    pn_db_t *db = NULL;
+    const pn_entry_t *e = embedded_lookup(&db, PN_TRANSPORT_TCP, 3000);
+
+    g_assert_nonnull(e);
+    g_assert_cmpuint(e->first_port, ==, 1024);
+    g_assert_cmpuint(e->last_port, ==, 5000);
+    g_assert_cmpint(e->kind, ==, PN_KIND_CLIENT);
+    g_assert_nonnull(strstr(e->source, "49152-65535"));
+    g_assert_nonnull(strstr(e->source, "32768-60999"));
+    g_assert_null(embedded_lookup(&db, PN_TRANSPORT_TCP, 5001));
+    pn_db_free(db);
+}
+
+static void test_embedded_rows_are_complete(void)
+{
+    pn_db_t *db = NULL;
+
+    for (int t = 0; t < PN_TRANSPORT_COUNT; t++) {
+        for (guint port = 0; port <= G_MAXUINT16; port++) {
+            const pn_entry_t *e = embedded_lookup(&db, (pn_transport_t)t, (guint16)port);
+            if (!e)
+                continue;
+            g_assert_cmpstr(e->source, !=, "");
+            g_assert_cmpstr(e->description, !=, "");
+            if (e->risk != PN_RISK_NONE)
+                g_assert_cmpstr(e->note, !=, "");
+        }
+    }
+    pn_db_free(db);
+}
+
+/* ---- Good rows ---------------------------------------------------------- */
+
+static void test_good_row_fields(void)
+{
+    loaded_t l = load(HEADER_ROW
+        "\"23\",\"tcp\",\"server\",\"Telnet\",\"high\",\"trojan; cleartext-credentials\","
+        "\"Tiny Telnet Server\",\"Remote login\",\"Clear text\",\"Src\"\n");
+    const pn_entry_t *e = pn_db_lookup(l.db, PN_TRANSPORT_TCP, 23);
+
+    g_assert_cmpuint(l.errors->len, ==, 0);
+    g_assert_cmpuint(l.accepted, ==, 1);
+    g_assert_nonnull(e);
+    g_assert_cmpstr(e->service, ==, "Telnet");
+    g_assert_cmpint(e->risk, ==, PN_RISK_HIGH);
+    g_assert_cmpstr(e->categories[0], ==, "trojan");
+    g_assert_cmpstr(e->categories[1], ==, "cleartext-credentials");
+    g_assert_cmpstr(e->categories_text, ==, "trojan, cleartext-credentials");
+    g_assert_cmpstr(e->threats[0], ==, "Tiny Telnet Server");
+    g_assert_cmpstr(e->origin, ==, "t.csv:2");
+    g_assert_null(pn_db_lookup(l.db, PN_TRANSPORT_UDP, 23));
+    g_assert_null(pn_db_lookup(l.db, PN_TRANSPORT_TCP, 24));
+    loaded_free(&l);
+}
+
+static void test_bare_fields_and_escapes(void)
+{
+    loaded_t l = load("8000-8002 , UDP, client, \"A \\\"q\\\" \\\\ \\x41\\xc3\\xa9\",, , ,d,,\n");
+    const pn_entry_t *e = pn_db_lookup(l.db, PN_TRANSPORT_UDP, 8001);
+
+    g_assert_cmpuint(l.errors->len, ==, 0);
+    g_assert_nonnull(e);
+    g_assert_cmpstr(e->service, ==, "A \"q\" \\ A\xc3\xa9");
+    g_assert_cmpint(e->kind, ==, PN_KIND_CLIENT);
+    g_assert_cmpint(e->risk, ==, PN_RISK_NONE);
+    g_assert_null(e->categories[0]);
+    g_assert_nonnull(pn_db_lookup(l.db, PN_TRANSPORT_UDP, 8000));
+    g_assert_nonnull(pn_db_lookup(l.db, PN_TRANSPORT_UDP, 8002));
+    g_assert_null(pn_db_lookup(l.db, PN_TRANSPORT_UDP, 8003));
+    loaded_free(&l);
+}
+
+static void test_crlf_bom_comments(void)
+{
+    loaded_t l = load("\xEF\xBB\xBF# header\r\n\r\n   # indented comment\r\n"
+                      "\"7\",\"udp\",\"\",\"Echo\",\"\",\"\",\"\",\"d\",\"\",\"s\"\r\n");
+    const pn_entry_t *e = pn_db_lookup(l.db, PN_TRANSPORT_UDP, 7);
+
+    g_assert_cmpuint(l.errors->len, ==, 0);
+    g_assert_nonnull(e);
+    g_assert_cmpstr(e->source, ==, "s");
+    g_assert_cmpstr(e->origin, ==, "t.csv:4");
+    loaded_free(&l);
+}
+
+/* Text from the data is data: a note full of conversions stays literal. */
+static void test_format_strings_are_literal(void)
+{
+    loaded_t l = load("\"9\",\"tcp\",\"\",\"%s%n%x\",\"low\",\"trojan\",\"%n\",\"%d\",\"%s%n\",\"%%\"\n");
+    const pn_entry_t *e = pn_db_lookup(l.db, PN_TRANSPORT_TCP, 9);
+
+    g_assert_cmpuint(l.errors->len, ==, 0);
+    g_assert_cmpstr(e->service, ==, "%s%n%x");
+    g_assert_cmpstr(e->note, ==, "%s%n");
+    g_assert_cmpstr(e->threats[0], ==, "%n");
+    loaded_free(&l);
+}
+
+/* ---- Bad rows ------------------------------------------------------------ */
+
+typedef struct {
+    const char *row;
+    const char *reason_part;
+} bad_row_t;
+
+#define GOOD_ROW "\"25\",\"tcp\",\"\",\"SMTP\",\"\",\"\",\"\",\"d\",\"\",\"s\"\n"
+
+static const bad_row_t bad_rows[] = {
+    { "\"25\",\"tcp\",\"SMTP\"", "expected 10 fields, found 3" },
+    { "\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"10\",\"11\"", "expected 10 fields, found 11" },
+    { "\"-1\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "'-1' is not a port" },
+    { "\"65536\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "'65536' is not a port" },
+    { "\"abc\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "'abc' is not a port" },
+    { "\"\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "'' is not a port" },
+    { "\"10-5\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "port range '10-5' is reversed" },
+    { "\"10-\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "'10-' is not a port" },
+    { "\"10\",\"icmp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "unknown transport 'icmp'" },
+    { "\"10\",\"tcp\",\"both\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "unknown role 'both'" },
+    { "\"10\",\"tcp\",\"\",\"x\",\"severe\",\"trojan\",\"\",\"d\",\"n\",\"s\"", "unknown risk 'severe'" },
+    { "\"10\",\"tcp\",\"\",\"x\",\"low\",\"trojen\",\"\",\"d\",\"n\",\"s\"", "unknown category 'trojen'" },
+    { "\"10\",\"tcp\",\"\",\"x\",\"low\",\"trojan\",\"\",\"d\",\"\",\"s\"", "risk 'low' needs a note" },
+    { "\"10\",\"tcp\",\"\",\"x\",\"low\",\"\",\"\",\"d\",\"n\",\"s\"", "needs at least one category" },
+    { "\"10\",\"tcp\",\"\",\"\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "the service name is empty" },
+    { "\"10\",\"tcp\",\"\",\"x,\"\",\"\",\"\",\"d\",\"\",\"s\"", "unexpected text after field 4" },
+    { "\"10\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s", "a quoted field is not closed" },
+    { "\"10\",\"tcp\",\"\",\"x\\q\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "unknown escape" },
+    { "\"10\",\"tcp\",\"\",\"x\\x4\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "two hex digits" },
+    { "\"10\",\"tcp\",\"\",\"x\\x00\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "control character 0x00" },
+    { "\"10\",\"tcp\",\"\",\"x\\xff\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "field 4 is not valid UTF-8" },
+    { "\"10\",\"tcp\",\"\",\"x\xff\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "the line is not valid UTF-8" },
+    { "\"10\",\"tcp\",\"\",\"x\tq\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "control character 0x09" },
+};
+
+/* Each bad row is reported with its line, and the rows around it load. */
+static void test_bad_rows_are_reported_and_skipped(void)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(bad_rows); i++) {
+        char *text = g_strconcat(HEADER_ROW, bad_rows[i].row, "\n", GOOD_ROW, NULL);
+        loaded_t l = load(text);
+
+        g_test_message("bad row %" G_GSIZE_FORMAT ": %s", i, bad_rows[i].row);
+        assert_one_error(&l, "t.csv:2: ", bad_rows[i].reason_part);
+        g_assert_cmpuint(l.accepted, ==, 1);
+        g_assert_nonnull(pn_db_lookup(l.db, PN_TRANSPORT_TCP, 25));
+        g_assert_null(pn_db_lookup(l.db, PN_TRANSPORT_TCP, 10));
+        loaded_free(&l);
+        g_free(text);
+    }
+}
+
+static void test_long_field(void)
+{
+    GString *row = g_string_new("\"10\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"");
+    loaded_t l;
+
+    for (int i = 0; i < PN_MAX_FIELD_LEN + 1; i++)
+        g_string_append_c(row, 'a');
+    g_string_append(row, "\",\"\",\"s\"\n" GOOD_ROW);
+    l = load(row->str);
+    assert_one_error(&l, "t.csv:1: ", "field 8 is 4097 bytes long");
+    g_assert_cmpuint(l.accepted, ==, 1);
+    loaded_free(&l);
+    g_string_free(row, TRUE);
+}
+
+static void test_duplicates_within_a_file(void)
+{
+    loaded_t l = load(GOOD_ROW
+        "\"20-30\",\"tcp\",\"\",\"Range\",\"\",\"\",\"\",\"d\",\"\",\"s\"\n");
+    const pn_entry_t *e = pn_db_lookup(l.db, PN_TRANSPORT_TCP, 25);
+
+    assert_one_error(&l, "t.csv:2: ", "port 25/tcp is already described at line 1");
+    g_assert_cmpuint(l.accepted, ==, 2);
+    g_assert_cmpstr(e->service, ==, "Range");
+    loaded_free(&l);
+}
+
+/* A later file overrides port by port, without complaint. */
+static void test_override_across_loads(void)
+{
+    loaded_t l = load("\"20-30\",\"tcp\",\"\",\"Range\",\"\",\"\",\"\",\"d\",\"\",\"s\"\n");
+    const char *user = "\"25\",\"tcp\",\"\",\"Mail\",\"critical\",\"spam-relay\",\"\",\"d\",\"n\",\"s\"\n";
+
+    pn_db_load_text(l.db, "user.csv", user, strlen(user), l.errors);
+    g_assert_cmpuint(l.errors->len, ==, 0);
+    g_assert_cmpstr(pn_db_lookup(l.db, PN_TRANSPORT_TCP, 25)->service, ==, "Mail");
+    g_assert_cmpstr(pn_db_lookup(l.db, PN_TRANSPORT_TCP, 25)->origin, ==, "user.csv:1");
+    g_assert_cmpstr(pn_db_lookup(l.db, PN_TRANSPORT_TCP, 24)->service, ==, "Range");
+    g_assert_cmpstr(pn_db_lookup(l.db, PN_TRANSPORT_TCP, 26)->service, ==, "Range");
+    loaded_free(&l);
+}
+
+/* ---- Files --------------------------------------------------------------- */
+
+static char *write_temp(const char *contents, gsize len)
+{
+    GError *err = NULL;
+    char *path = NULL;
+    int fd = g_file_open_tmp("portnote-XXXXXX.csv", &path, &err);
+
+    g_assert_no_error(err);
+    close(fd);
+    g_assert_true(g_file_set_contents(path, contents, (gssize)len, NULL));
+    return path;
+}
+
+static void test_files(void)
+{
+    pn_db_t *db = pn_db_new();
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    char *good = write_temp(GOOD_ROW, strlen(GOOD_ROW));
+    char *empty = write_temp("", 0);
+    char *dir = g_dir_make_tmp("portnote-XXXXXX", NULL);
+    char *expected;
+
+    g_assert_false(pn_db_load_file(db, "/nonexistent/portnotes.csv", errors));
+    g_assert_cmpuint(errors->len, ==, 0);
+
+    g_assert_true(pn_db_load_file(db, good, errors));
+    g_assert_cmpuint(errors->len, ==, 0);
+    g_assert_nonnull(pn_db_lookup(db, PN_TRANSPORT_TCP, 25));
+    expected = g_strdup_printf("%s:1", good);
+    g_assert_cmpstr(pn_db_lookup(db, PN_TRANSPORT_TCP, 25)->origin, ==, expected);
+
+    g_assert_true(pn_db_load_file(db, empty, errors));
+    g_assert_cmpuint(errors->len, ==, 1);
+    g_assert_true(g_str_has_suffix(errors->pdata[0], ": the file is empty"));
+
+    g_assert_false(pn_db_load_file(db, dir, errors));
+    g_assert_cmpuint(errors->len, ==, 2);
+    g_assert_true(g_str_has_prefix(errors->pdata[1], dir));
+    g_assert_nonnull(strstr(errors->pdata[1], "cannot read the file"));
+
+    g_unlink(good);
+    g_unlink(empty);
+    g_rmdir(dir);
+    g_free(expected);
+    g_free(good);
+    g_free(empty);
+    g_free(dir);
+    g_ptr_array_free(errors, TRUE);
+    pn_db_free(db);
+}
+
+/* A large file loads completely (start-up cost is measured in bench/). */
+static void test_many_rows(void)
+{
+    GString *text = g_string_new(NULL);
+    loaded_t l;
+
+    for (guint port = 10000; port < 60000; port++)
+        g_string_append_printf(text, "\"%u\",\"udp\",\"\",\"svc%u\",\"low\",\"trojan\",\"t%u\",\"d\",\"n\",\"s\"\n",
+                               port, port, port);
+    l = load(text->str);
+    g_assert_cmpuint(l.errors->len, ==, 0);
+    g_assert_cmpuint(l.accepted, ==, 50000);
+    g_assert_cmpstr(pn_db_lookup(l.db, PN_TRANSPORT_UDP, 59999)->threats[0], ==, "t59999");
+    loaded_free(&l);
+    g_string_free(text, TRUE);
+}
+
+/* ---- Roles ------------------------------------------------------------- */
+
+static pn_role_t src_role(guint16 sp, gboolean s_eph, const pn_entry_t *se,
+                          guint16 dp, gboolean d_eph, const pn_entry_t *de, pn_hint_t hint)
+{
+    pn_endpoint_t src = { sp, s_eph, se }, dst = { dp, d_eph, de };
+    pn_role_t s, d;
+
+    pn_decide_roles(&src, &dst, hint, &s, &d);
+    if (s == PN_ROLE_UNKNOWN)
+        g_assert_cmpint(d, ==, PN_ROLE_UNKNOWN);
+    else
+        g_assert_cmpint(d, !=, s);
+    return s;
+}
+
+static void test_roles(void)
+{
+    pn_entry_t service = { .kind = PN_KIND_SERVICE }, client = { .kind = PN_KIND_CLIENT };
+
+    /* The handshake wins over everything else. */
+    g_assert_cmpint(src_role(80, FALSE, &service, 8081, FALSE, NULL, PN_HINT_SRC_IS_CLIENT), ==, PN_ROLE_CLIENT);
+    g_assert_cmpint(src_role(50000, TRUE, NULL, 23, FALSE, &service, PN_HINT_SRC_IS_SERVER), ==, PN_ROLE_SERVER);
+    /* Documented client ports (68/udp, legacy ephemeral range). */
+    g_assert_cmpint(src_role(68, FALSE, &client, 67, FALSE, &service, PN_HINT_NONE), ==, PN_ROLE_CLIENT);
+    g_assert_cmpint(src_role(67, FALSE, &service, 68, FALSE, &client, PN_HINT_NONE), ==, PN_ROLE_SERVER);
+    /* Well-known against registered or dynamic. */
+    g_assert_cmpint(src_role(53, FALSE, &service, 50053, TRUE, NULL, PN_HINT_NONE), ==, PN_ROLE_SERVER);
+    g_assert_cmpint(src_role(6000, FALSE, NULL, 110, FALSE, &service, PN_HINT_NONE), ==, PN_ROLE_CLIENT);
+    /* Ephemeral range decides between two high ports. */
+    g_assert_cmpint(src_role(40000, TRUE, NULL, 3000, FALSE, &client, PN_HINT_NONE), ==, PN_ROLE_CLIENT);
+    /* No evidence, or the same port on both sides. */
+    g_assert_cmpint(src_role(53, FALSE, &service, 53, FALSE, &service, PN_HINT_NONE), ==, PN_ROLE_UNKNOWN);
+    g_assert_cmpint(src_role(8000, FALSE, NULL, 9000, FALSE, NULL, PN_HINT_NONE), ==, PN_ROLE_UNKNOWN);
+}
+
+static void test_should_annotate(void)
+{
+    pn_entry_t service = { .kind = PN_KIND_SERVICE }, client = { .kind = PN_KIND_CLIENT };
+
+    g_assert_false(pn_should_annotate(NULL, PN_ROLE_SERVER, TRUE));
+    g_assert_true(pn_should_annotate(&service, PN_ROLE_SERVER, FALSE));
+    g_assert_true(pn_should_annotate(&service, PN_ROLE_UNKNOWN, FALSE));
+    g_assert_false(pn_should_annotate(&service, PN_ROLE_CLIENT, FALSE));
+    g_assert_true(pn_should_annotate(&service, PN_ROLE_CLIENT, TRUE));
+    g_assert_true(pn_should_annotate(&client, PN_ROLE_CLIENT, FALSE));
+    g_assert_false(pn_should_annotate(&client, PN_ROLE_SERVER, TRUE));
+    g_assert_false(pn_should_annotate(&client, PN_ROLE_UNKNOWN, TRUE));
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/data/embedded-loads-cleanly", test_embedded_loads_cleanly);
+    g_test_add_func("/data/every-seed-fact", test_embedded_has_every_seed_fact);
+    g_test_add_func("/data/ephemeral-range", test_embedded_ephemeral_range);
+    g_test_add_func("/data/rows-complete", test_embedded_rows_are_complete);
+    g_test_add_func("/parse/good-row", test_good_row_fields);
+    g_test_add_func("/parse/bare-fields-and-escapes", test_bare_fields_and_escapes);
+    g_test_add_func("/parse/crlf-bom-comments", test_crlf_bom_comments);
+    g_test_add_func("/parse/format-strings-literal", test_format_strings_are_literal);
+    g_test_add_func("/parse/bad-rows", test_bad_rows_are_reported_and_skipped);
+    g_test_add_func("/parse/long-field", test_long_field);
+    g_test_add_func("/parse/duplicates", test_duplicates_within_a_file);
+    g_test_add_func("/parse/override", test_override_across_loads);
+    g_test_add_func("/parse/files", test_files);
+    g_test_add_func("/parse/many-rows", test_many_rows);
+    g_test_add_func("/roles/decide", test_roles);
+    g_test_add_func("/roles/should-annotate", test_should_annotate);
+    return g_test_run();
+}
