@@ -1,0 +1,621 @@
+/* mkpcaps.c
+ * Writes portnote's sample captures, byte for byte the same on every run:
+ *   seed.pcap   every seed port, both directions, on its transports (IPv4)
+ *   ipv6.pcap   TCP, UDP and SCTP over IPv6
+ *   encap.pcap  802.1Q, VXLAN, GRE and GENEVE with documented inner ports
+ *   edge.pcap   undocumented ports, client-side service ports, truncated
+ *               headers, orphan fragments, ICMP errors quoting ports
+ * Usage: mkpcaps OUTPUT_DIR   (cmake --build build --target pcaps)
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_PSH 0x08
+#define TCP_ACK 0x10
+
+#define IPPROTO_ICMP_ 1
+#define IPPROTO_TCP_ 6
+#define IPPROTO_UDP_ 17
+#define IPPROTO_GRE_ 47
+#define IPPROTO_ICMPV6_ 58
+#define IPPROTO_FRAG6_ 44
+#define IPPROTO_SCTP_ 132
+
+#define ETH_IPV4 0x0800
+#define ETH_IPV6 0x86dd
+#define ETH_VLAN 0x8100
+#define ETH_BRIDGED 0x6558
+
+/* Source and destination of one direction of traffic. */
+typedef struct {
+    gboolean v6;
+    guint8 src[16];
+    guint8 dst[16];
+} addrs_t;
+
+typedef struct {
+    FILE *file;
+    guint32 frames;
+} writer_t;
+
+/* ---- Byte helpers -------------------------------------------------------- */
+
+static void put16(guint8 *p, guint16 v) { p[0] = v >> 8; p[1] = v & 0xff; }
+static void put32(guint8 *p, guint32 v) { put16(p, v >> 16); put16(p + 2, v & 0xffff); }
+
+static GByteArray *bytes_of(const void *data, gsize len)
+{
+    GByteArray *b = g_byte_array_new();
+    g_byte_array_append(b, data, (guint)len);
+    return b;
+}
+
+static GByteArray *text(const char *s) { return bytes_of(s, strlen(s)); }
+
+/** Prepends a header of len bytes to b and returns a pointer to it. */
+static guint8 *prepend(GByteArray *b, gsize len)
+{
+    guint8 zero[64] = { 0 };
+    g_byte_array_prepend(b, zero, (guint)len);
+    return b->data;
+}
+
+static guint32 sum16(const guint8 *p, gsize len, guint32 acc)
+{
+    for (gsize i = 0; i + 1 < len; i += 2)
+        acc += (guint32)(p[i] << 8 | p[i + 1]);
+    if (len & 1)
+        acc += (guint32)(p[len - 1] << 8);
+    return acc;
+}
+
+static guint16 fold(guint32 acc)
+{
+    while (acc >> 16)
+        acc = (acc & 0xffff) + (acc >> 16);
+    return (guint16)~acc;
+}
+
+/** Internet checksum of a transport segment with its pseudo-header. */
+static guint16 l4_checksum(const addrs_t *a, guint8 proto, const GByteArray *seg)
+{
+    guint8 tail[8] = { 0 };
+    gsize alen = a->v6 ? 16 : 4;
+    guint32 acc = sum16(a->src, alen, 0);
+
+    acc = sum16(a->dst, alen, acc);
+    if (a->v6) {
+        put32(tail, seg->len);
+        tail[7] = proto;
+        acc = sum16(tail, 8, acc);
+    } else {
+        tail[1] = proto;
+        put16(tail + 2, (guint16)seg->len);
+        acc = sum16(tail, 4, acc);
+    }
+    return fold(sum16(seg->data, seg->len, acc));
+}
+
+/* ---- Headers, built inside out ------------------------------------------- */
+
+static GByteArray *tcp(GByteArray *b, const addrs_t *a, guint16 sp, guint16 dp,
+                       guint8 flags, guint32 seq, guint32 ack)
+{
+    guint8 *h = prepend(b, 20);
+    guint16 sum;
+
+    put16(h, sp);
+    put16(h + 2, dp);
+    put32(h + 4, seq);
+    put32(h + 8, (flags & TCP_ACK) ? ack : 0);
+    h[12] = 5 << 4;
+    h[13] = flags;
+    put16(h + 14, 64240);
+    sum = l4_checksum(a, IPPROTO_TCP_, b);
+    put16(b->data + 16, sum);
+    return b;
+}
+
+static GByteArray *udp(GByteArray *b, const addrs_t *a, guint16 sp, guint16 dp)
+{
+    guint8 *h = prepend(b, 8);
+    guint16 sum;
+
+    put16(h, sp);
+    put16(h + 2, dp);
+    put16(h + 4, (guint16)b->len);
+    sum = l4_checksum(a, IPPROTO_UDP_, b);
+    put16(b->data + 6, sum ? sum : 0xffff);
+    return b;
+}
+
+/* SCTP common header plus one DATA chunk; the CRC32c is left at 0, which
+ * Wireshark does not check unless asked to. */
+static GByteArray *sctp(GByteArray *b, guint16 sp, guint16 dp, guint32 tsn)
+{
+    guint8 pad[4] = { 0 };
+    gsize data_len = b->len;
+    guint8 *h;
+
+    g_byte_array_append(b, pad, (guint)((4 - data_len % 4) % 4));
+    h = prepend(b, 12 + 16);
+    put16(h, sp);
+    put16(h + 2, dp);
+    put32(h + 4, 0x5eed0001);       /* verification tag */
+    h[12] = 0;                      /* DATA */
+    h[13] = 0x03;                   /* unfragmented */
+    put16(h + 14, (guint16)(16 + data_len));
+    put32(h + 16, tsn);
+    return b;
+}
+
+static GByteArray *ipv4_full(GByteArray *b, const addrs_t *a, guint8 proto,
+                             guint16 id, guint16 frag_field, gsize total)
+{
+    guint8 *h = prepend(b, 20);
+
+    h[0] = 0x45;
+    put16(h + 2, (guint16)total);
+    put16(h + 4, id);
+    put16(h + 6, frag_field);
+    h[8] = 64;
+    h[9] = proto;
+    memcpy(h + 12, a->src, 4);
+    memcpy(h + 16, a->dst, 4);
+    put16(h + 10, fold(sum16(h, 20, 0)));
+    return b;
+}
+
+static GByteArray *ipv6_hdr(GByteArray *b, const addrs_t *a, guint8 next)
+{
+    gsize payload = b->len;
+    guint8 *h = prepend(b, 40);
+
+    h[0] = 0x60;
+    put16(h + 4, (guint16)payload);
+    h[6] = next;
+    h[7] = 64;
+    memcpy(h + 8, a->src, 16);
+    memcpy(h + 24, a->dst, 16);
+    return b;
+}
+
+static GByteArray *ip(GByteArray *b, const addrs_t *a, guint8 proto)
+{
+    if (a->v6)
+        return ipv6_hdr(b, a, proto);
+    return ipv4_full(b, a, proto, 0x1000, 0x4000 /* DF */, b->len + 20);
+}
+
+static GByteArray *ether(GByteArray *b, guint16 type)
+{
+    static const guint8 macs[12] = {
+        0x02, 0x00, 0x00, 0x00, 0x00, 0x02,     /* destination */
+        0x02, 0x00, 0x00, 0x00, 0x00, 0x01      /* source */
+    };
+    guint8 *h = prepend(b, 14);
+
+    memcpy(h, macs, 12);
+    put16(h + 12, type);
+    return b;
+}
+
+static GByteArray *frame(GByteArray *b, const addrs_t *a)
+{
+    return ether(b, a->v6 ? ETH_IPV6 : ETH_IPV4);
+}
+
+/* ---- Addresses ----------------------------------------------------------- */
+
+static addrs_t v4(const char *src, const char *dst)
+{
+    addrs_t a = { FALSE, { 0 }, { 0 } };
+    sscanf(src, "%hhu.%hhu.%hhu.%hhu", &a.src[0], &a.src[1], &a.src[2], &a.src[3]);
+    sscanf(dst, "%hhu.%hhu.%hhu.%hhu", &a.dst[0], &a.dst[1], &a.dst[2], &a.dst[3]);
+    return a;
+}
+
+/* 2001:db8::<last> addresses are enough here. */
+static addrs_t v6(guint8 src_last, guint8 dst_last)
+{
+    addrs_t a = { TRUE, { 0x20, 0x01, 0x0d, 0xb8 }, { 0x20, 0x01, 0x0d, 0xb8 } };
+    a.src[15] = src_last;
+    a.dst[15] = dst_last;
+    return a;
+}
+
+static addrs_t reversed(const addrs_t *a)
+{
+    addrs_t r = *a;
+    memcpy(r.src, a->dst, 16);
+    memcpy(r.dst, a->src, 16);
+    return r;
+}
+
+/* ---- Writing --------------------------------------------------------------- */
+
+static void writer_open(writer_t *w, const char *dir, const char *name)
+{
+    guint8 hdr[24] = { 0 };
+    char *path = g_build_filename(dir, name, NULL);
+
+    w->file = fopen(path, "wb");
+    if (!w->file)
+        g_error("cannot write %s", path);
+    g_free(path);
+    w->frames = 0;
+    /* pcap, little-endian, v2.4, snaplen 65535, Ethernet */
+    hdr[0] = 0xd4; hdr[1] = 0xc3; hdr[2] = 0xb2; hdr[3] = 0xa1;
+    hdr[4] = 2; hdr[6] = 4;
+    hdr[16] = 0xff; hdr[17] = 0xff;
+    hdr[20] = 1;
+    fwrite(hdr, 1, sizeof hdr, w->file);
+}
+
+static void le32(guint8 *p, guint32 v) { p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24; }
+
+/** Writes a frame, keeping only its first caplen bytes when caplen > 0. */
+static void write_cut(writer_t *w, GByteArray *b, guint caplen)
+{
+    guint8 rec[16];
+    guint kept = (caplen && caplen < b->len) ? caplen : b->len;
+
+    w->frames++;
+    le32(rec, 1735689600u + w->frames / 100);       /* 2025-01-01 UTC */
+    le32(rec + 4, (w->frames % 100) * 10000);
+    le32(rec + 8, kept);
+    le32(rec + 12, b->len);
+    fwrite(rec, 1, sizeof rec, w->file);
+    fwrite(b->data, 1, kept, w->file);
+    g_byte_array_free(b, TRUE);
+}
+
+static void write_frame(writer_t *w, GByteArray *b) { write_cut(w, b, 0); }
+
+static void writer_close(writer_t *w)
+{
+    fclose(w->file);
+}
+
+/* ---- Application payloads ---------------------------------------------- */
+
+/** A DNS query for example.com (type A); response when answer is set. */
+static GByteArray *dns_message(gboolean response, gboolean tcp_framing)
+{
+    static const guint8 query[] = {
+        0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
+        0x00, 0x01, 0x00, 0x01
+    };
+    static const guint8 answer[] = {
+        0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10,
+        0x00, 0x04, 192, 0, 2, 1
+    };
+    GByteArray *b = bytes_of(query, sizeof query);
+
+    if (response) {
+        b->data[2] = 0x81;
+        b->data[3] = 0x80;
+        b->data[7] = 1;
+        g_byte_array_append(b, answer, sizeof answer);
+    }
+    if (tcp_framing) {
+        guint16 len = (guint16)b->len;
+        put16(prepend(b, 2), len);
+    }
+    return b;
+}
+
+/** A minimal BOOTP/DHCP message (DISCOVER or OFFER). */
+static GByteArray *dhcp_message(gboolean offer)
+{
+    guint8 m[244] = { 0 };
+    static const guint8 options_discover[] = { 53, 1, 1, 255 };
+    static const guint8 options_offer[] = { 53, 1, 2, 54, 4, 192, 0, 2, 1, 255 };
+    GByteArray *b;
+
+    m[0] = offer ? 2 : 1;           /* op */
+    m[1] = 1;                       /* Ethernet */
+    m[2] = 6;
+    put32(m + 4, 0xdecafbad);       /* xid */
+    if (offer) {
+        m[16] = 192; m[17] = 0; m[18] = 2; m[19] = 77;  /* yiaddr */
+    }
+    m[28] = 0x02; m[33] = 0x01;     /* chaddr 02:00:00:00:00:01 */
+    m[236] = 99; m[237] = 130; m[238] = 83; m[239] = 99;  /* magic cookie */
+    b = bytes_of(m, 240);
+    if (offer)
+        g_byte_array_append(b, options_offer, sizeof options_offer);
+    else
+        g_byte_array_append(b, options_discover, sizeof options_discover);
+    return b;
+}
+
+static GByteArray *tftp_read_request(void)
+{
+    static const guint8 rrq[] = { 0, 1, 'b', 'o', 'o', 't', '.', 'b', 'i', 'n', 0,
+                                  'o', 'c', 't', 'e', 't', 0 };
+    return bytes_of(rrq, sizeof rrq);
+}
+
+/* ---- Conversations ------------------------------------------------------- */
+
+/** A TCP handshake and one exchange of data, wrapped by wrap() when given. */
+typedef GByteArray *(*wrap_fn)(GByteArray *inner, gboolean to_server);
+
+static GByteArray *ip_frame(GByteArray *seg, const addrs_t *a, guint8 proto, wrap_fn wrap,
+                            gboolean to_server)
+{
+    GByteArray *packet = ip(seg, a, proto);
+    return wrap ? wrap(packet, to_server) : frame(packet, a);
+}
+
+static void tcp_conversation(writer_t *w, const addrs_t *c2s, guint16 cport, guint16 sport,
+                             const char *request, const char *reply, wrap_fn wrap)
+{
+    addrs_t s2c = reversed(c2s);
+    guint32 cseq = 1000u + cport, sseq = 5000u + sport;
+
+    write_frame(w, ip_frame(tcp(g_byte_array_new(), c2s, cport, sport, TCP_SYN, cseq, 0),
+                            c2s, IPPROTO_TCP_, wrap, TRUE));
+    write_frame(w, ip_frame(tcp(g_byte_array_new(), &s2c, sport, cport, TCP_SYN | TCP_ACK,
+                                sseq, cseq + 1), &s2c, IPPROTO_TCP_, wrap, FALSE));
+    if (request)
+        write_frame(w, ip_frame(tcp(text(request), c2s, cport, sport, TCP_PSH | TCP_ACK,
+                                    cseq + 1, sseq + 1), c2s, IPPROTO_TCP_, wrap, TRUE));
+    if (reply)
+        write_frame(w, ip_frame(tcp(text(reply), &s2c, sport, cport, TCP_PSH | TCP_ACK,
+                                    sseq + 1, cseq + 1 + (request ? strlen(request) : 0)),
+                                &s2c, IPPROTO_TCP_, wrap, FALSE));
+}
+
+static void udp_exchange(writer_t *w, const addrs_t *c2s, guint16 cport, guint16 sport,
+                         GByteArray *request, GByteArray *reply)
+{
+    addrs_t s2c = reversed(c2s);
+
+    write_frame(w, frame(ip(udp(request, c2s, cport, sport), c2s, IPPROTO_UDP_), c2s));
+    if (reply)
+        write_frame(w, frame(ip(udp(reply, &s2c, sport, cport), &s2c, IPPROTO_UDP_), &s2c));
+}
+
+static void sctp_exchange(writer_t *w, const addrs_t *c2s, guint16 cport, guint16 sport,
+                          const char *request, const char *reply)
+{
+    addrs_t s2c = reversed(c2s);
+
+    write_frame(w, frame(ip(sctp(text(request), cport, sport, 1), c2s, IPPROTO_SCTP_), c2s));
+    write_frame(w, frame(ip(sctp(text(reply), sport, cport, 1), &s2c, IPPROTO_SCTP_), &s2c));
+}
+
+/* ---- seed.pcap ----------------------------------------------------------- */
+
+typedef struct {
+    guint16 port;
+    guint16 client_port;
+    const char *request;
+    const char *reply;
+} tcp_case_t;
+
+static void write_seed(const char *dir)
+{
+    static const tcp_case_t tcp_cases[] = {
+        {   0, 49152, NULL, NULL },
+        {   1, 49153, "help\r\n", "ftp\r\nsmtp\r\n" },
+        {   7, 49154, "hello\r\n", "hello\r\n" },
+        {  19, 49155, "\r\n", "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ\r\n" },
+        {  21, 49156, "USER anonymous\r\n", "220 FTP server ready\r\n" },
+        {  22, 49157, "SSH-2.0-client\r\n", "SSH-2.0-server\r\n" },
+        {  23,  1029, "\xff\xfd\x18", "\xff\xfb\x01login: " },
+        {  25, 49159, "EHLO client.example\r\n", "220 mail.example ESMTP\r\n" },
+        {  31, 49160, "hello\r\n", "ok\r\n" },
+        {  42, 49161, "\x00\x00\x00\x10", "\x00\x00\x00\x10" },
+        {  79, 49163, "root\r\n", "Login: root\r\n" },
+        {  80, 49164, "GET / HTTP/1.1\r\nHost: example\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" },
+        {  99, 49165, "hello\r\n", "ok\r\n" },
+        { 102, 49166, NULL, NULL },
+        { 110, 49167, "USER alice\r\n", "+OK POP3 ready\r\n" },
+    };
+    static const guint16 udp_text_ports[][2] = {
+        { 0, 49170 }, { 7, 49171 }, { 19, 49172 }, { 553, 49173 },
+    };
+    writer_t w;
+    addrs_t c2s = v4("192.0.2.10", "198.51.100.20");
+    addrs_t dhcp_req = v4("0.0.0.0", "255.255.255.255");
+    addrs_t dhcp_offer = v4("198.51.100.1", "255.255.255.255");
+    addrs_t dns_peers = v4("198.51.100.53", "203.0.113.53");
+    addrs_t dns_peers_back = reversed(&dns_peers);
+
+    writer_open(&w, dir, "seed.pcap");
+    for (gsize i = 0; i < G_N_ELEMENTS(tcp_cases); i++) {
+        const tcp_case_t *c = &tcp_cases[i];
+        tcp_conversation(&w, &c2s, c->client_port, c->port, c->request, c->reply, NULL);
+    }
+    /* DNS over TCP carries a two-byte length before each message. */
+    {
+        addrs_t s2c = reversed(&c2s);
+        write_frame(&w, frame(ip(tcp(g_byte_array_new(), &c2s, 49162, 53, TCP_SYN, 1, 0), &c2s, IPPROTO_TCP_), &c2s));
+        write_frame(&w, frame(ip(tcp(g_byte_array_new(), &s2c, 53, 49162, TCP_SYN | TCP_ACK, 9, 2), &s2c, IPPROTO_TCP_), &s2c));
+        write_frame(&w, frame(ip(tcp(dns_message(FALSE, TRUE), &c2s, 49162, 53, TCP_PSH | TCP_ACK, 2, 10), &c2s, IPPROTO_TCP_), &c2s));
+        write_frame(&w, frame(ip(tcp(dns_message(TRUE, TRUE), &s2c, 53, 49162, TCP_PSH | TCP_ACK, 10, 33), &s2c, IPPROTO_TCP_), &s2c));
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(udp_text_ports); i++)
+        udp_exchange(&w, &c2s, udp_text_ports[i][1], udp_text_ports[i][0],
+                     text("probe\r\n"), text("answer\r\n"));
+    /* DNS from a legacy ephemeral port, then server to server (53<->53). */
+    udp_exchange(&w, &c2s, 1053, 53, dns_message(FALSE, FALSE), dns_message(TRUE, FALSE));
+    write_frame(&w, frame(ip(udp(dns_message(FALSE, FALSE), &dns_peers, 53, 53), &dns_peers, IPPROTO_UDP_), &dns_peers));
+    write_frame(&w, frame(ip(udp(dns_message(TRUE, FALSE), &dns_peers_back, 53, 53), &dns_peers_back, IPPROTO_UDP_), &dns_peers_back));
+    /* DHCP: the client broadcasts from 68 to 67, the server answers 67 to 68. */
+    write_frame(&w, frame(ip(udp(dhcp_message(FALSE), &dhcp_req, 68, 67), &dhcp_req, IPPROTO_UDP_), &dhcp_req));
+    write_frame(&w, frame(ip(udp(dhcp_message(TRUE), &dhcp_offer, 67, 68), &dhcp_offer, IPPROTO_UDP_), &dhcp_offer));
+    udp_exchange(&w, &c2s, 49174, 69, tftp_read_request(), NULL);
+    writer_close(&w);
+}
+
+/* ---- ipv6.pcap ----------------------------------------------------------- */
+
+static void write_ipv6(const char *dir)
+{
+    writer_t w;
+    addrs_t c2s = v6(0x10, 0x20);
+
+    writer_open(&w, dir, "ipv6.pcap");
+    tcp_conversation(&w, &c2s, 50023, 23, "\xff\xfd\x18", "\xff\xfb\x01login: ", NULL);
+    udp_exchange(&w, &c2s, 50053, 53, dns_message(FALSE, FALSE), dns_message(TRUE, FALSE));
+    sctp_exchange(&w, &c2s, 50080, 80, "GET / HTTP/1.1\r\n\r\n", "HTTP/1.1 200 OK\r\n\r\n");
+    sctp_exchange(&w, &c2s, 50022, 22, "SSH-2.0-client\r\n", "SSH-2.0-server\r\n");
+    sctp_exchange(&w, &c2s, 50999, 9999, "hello", "world");
+    writer_close(&w);
+}
+
+/* ---- encap.pcap ---------------------------------------------------------- */
+
+static const addrs_t *outer_c2s(void)
+{
+    static addrs_t a;
+    a = v4("203.0.113.1", "203.0.113.2");
+    return &a;
+}
+
+static GByteArray *wrap_vlan(GByteArray *inner, gboolean to_server G_GNUC_UNUSED)
+{
+    guint8 *tag = prepend(inner, 4);
+    put16(tag, 100);                /* VID 100, priority 0 */
+    put16(tag + 2, ETH_IPV4);
+    return ether(inner, ETH_VLAN);
+}
+
+/** Outer Ethernet/IPv4/UDP around a tunnel header and inner Ethernet frame. */
+static GByteArray *wrap_udp_tunnel(GByteArray *inner_ip, gboolean to_server, guint16 tunnel_port,
+                                   gboolean geneve)
+{
+    addrs_t out = to_server ? *outer_c2s() : reversed(outer_c2s());
+    GByteArray *b = ether(inner_ip, ETH_IPV4);
+    guint8 *h = prepend(b, 8);
+
+    if (geneve) {
+        put16(h + 2, ETH_BRIDGED);
+    } else {
+        h[0] = 0x08;                /* VXLAN: VNI present */
+    }
+    h[6] = 42;                      /* VNI 42 (bits 8-31 of the second word) */
+    return frame(ip(udp(b, &out, to_server ? 49999 : tunnel_port,
+                        to_server ? tunnel_port : 49999), &out, IPPROTO_UDP_), &out);
+}
+
+static GByteArray *wrap_vxlan(GByteArray *inner, gboolean to_server)
+{
+    return wrap_udp_tunnel(inner, to_server, 4789, FALSE);
+}
+
+static GByteArray *wrap_geneve(GByteArray *inner, gboolean to_server)
+{
+    return wrap_udp_tunnel(inner, to_server, 6081, TRUE);
+}
+
+static GByteArray *wrap_gre(GByteArray *inner, gboolean to_server)
+{
+    addrs_t out = to_server ? *outer_c2s() : reversed(outer_c2s());
+    guint8 *h = prepend(inner, 4);
+
+    put16(h + 2, ETH_IPV4);
+    return frame(ip(inner, &out, IPPROTO_GRE_), &out);
+}
+
+static void write_encap(const char *dir)
+{
+    writer_t w;
+    addrs_t inner = v4("10.1.1.10", "10.1.1.20");
+    addrs_t inner_back = reversed(&inner);
+
+    writer_open(&w, dir, "encap.pcap");
+    tcp_conversation(&w, &inner, 50021, 21, "USER ftp\r\n", "220 ready\r\n", wrap_vlan);
+    tcp_conversation(&w, &inner, 50023, 23, NULL, NULL, wrap_vxlan);
+    tcp_conversation(&w, &inner, 50110, 110, "USER bob\r\n", "+OK\r\n", wrap_geneve);
+    write_frame(&w, wrap_gre(ip(udp(tftp_read_request(), &inner, 50069, 69), &inner, IPPROTO_UDP_), TRUE));
+    write_frame(&w, wrap_gre(ip(udp(text("\x00\x05\x00\x01no"), &inner_back, 50070, 50069), &inner_back, IPPROTO_UDP_), FALSE));
+    writer_close(&w);
+}
+
+/* ---- edge.pcap ----------------------------------------------------------- */
+
+/** ICMP (v4 or v6) error quoting the start of a packet that was sent earlier. */
+static GByteArray *icmp_error(GByteArray *quoted, const addrs_t *a)
+{
+    guint8 *h = prepend(quoted, 8);
+    guint16 sum;
+
+    h[0] = a->v6 ? 1 : 3;           /* destination unreachable */
+    h[1] = a->v6 ? 4 : 3;           /* port unreachable */
+    if (a->v6) {
+        sum = l4_checksum(a, IPPROTO_ICMPV6_, quoted);
+    } else {
+        sum = fold(sum16(quoted->data, quoted->len, 0));
+    }
+    put16(quoted->data + 2, sum);
+    return ip(quoted, a, a->v6 ? IPPROTO_ICMPV6_ : IPPROTO_ICMP_);
+}
+
+static void write_edge(const char *dir)
+{
+    writer_t w;
+    addrs_t c2s = v4("192.0.2.30", "198.51.100.40");
+    addrs_t back = reversed(&c2s);
+    addrs_t c6 = v6(0x30, 0x40);
+    addrs_t b6 = reversed(&c6);
+
+    writer_open(&w, dir, "edge.pcap");
+    /* Undocumented ports on both sides. */
+    tcp_conversation(&w, &c2s, 50010, 8080, NULL, NULL, NULL);
+    udp_exchange(&w, &c2s, 40000, 40001, text("ping"), text("pong"));
+    /* A client that happens to connect from a documented port (80): the
+     * handshake says it is the client, so HTTP must not be claimed for it. */
+    tcp_conversation(&w, &c2s, 80, 8081, NULL, NULL, NULL);
+    /* TCP header cut short: 3 bytes on the wire (IP says so), then a
+     * full header captured with a snap length inside it. */
+    write_frame(&w, frame(ipv4_full(text("\xc3\x50\x00"), &c2s, IPPROTO_TCP_, 7, 0, 23), &c2s));
+    write_cut(&w, frame(ip(tcp(text("data"), &c2s, 50011, 23, TCP_PSH | TCP_ACK, 1, 1), &c2s, IPPROTO_TCP_), &c2s), 14 + 20 + 3);
+    write_cut(&w, frame(ip(tcp(text("data"), &c2s, 50012, 23, TCP_PSH | TCP_ACK, 1, 1), &c2s, IPPROTO_TCP_), &c2s), 14 + 20 + 12);
+    /* UDP header cut short on the wire. */
+    write_frame(&w, frame(ipv4_full(text("\xc3\x51\x00\x35\x00"), &c2s, IPPROTO_UDP_, 8, 0, 25), &c2s));
+    /* Non-first fragments whose first fragment is missing (IPv4, IPv6). */
+    write_frame(&w, frame(ipv4_full(text("\x00\x35\x00\x35 fragment tail"), &c2s, IPPROTO_UDP_, 9, 185, 20 + 18), &c2s));
+    {
+        GByteArray *b = text("\x00\x17\x00\x17 fragment tail");
+        guint8 *fh = prepend(b, 8);
+        fh[0] = IPPROTO_UDP_;
+        put16(fh + 2, 185 << 3);    /* offset 1480, no more fragments */
+        put32(fh + 4, 0xf00d);
+        write_frame(&w, frame(ipv6_hdr(b, &c6, IPPROTO_FRAG6_), &c6));
+    }
+    /* ICMP errors quoting a DNS query and a Telnet SYN. */
+    write_frame(&w, frame(icmp_error(ip(udp(dns_message(FALSE, FALSE), &c2s, 50013, 53), &c2s, IPPROTO_UDP_), &back), &back));
+    write_frame(&w, frame(icmp_error(ipv6_hdr(tcp(g_byte_array_new(), &c6, 50014, 23, TCP_SYN, 1, 0), &c6, IPPROTO_TCP_), &b6), &b6));
+    /* TCP with a bogus data offset (3 words): a malformed header. */
+    {
+        GByteArray *seg = tcp(text("x"), &c2s, 50015, 21, TCP_PSH | TCP_ACK, 1, 1);
+        seg->data[12] = 3 << 4;
+        write_frame(&w, frame(ip(seg, &c2s, IPPROTO_TCP_), &c2s));
+    }
+    writer_close(&w);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s OUTPUT_DIR\n", argv[0]);
+        return 2;
+    }
+    write_seed(argv[1]);
+    write_ipv6(argv[1]);
+    write_encap(argv[1]);
+    write_edge(argv[1]);
+    return 0;
+}
