@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages portnote needs to build and test, when missing.
+set -euo pipefail
+
+PACKAGES=(cmake make gcc libc6-dev pkg-config libglib2.0-dev
+          libwireshark-dev tshark wireshark-common)
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+        || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing missing packages: ${missing[*]}"
+sudo=()
+if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || { echo "Not root and no sudo: install ${missing[*]} first." >&2; exit 1; }
+    sudo=(sudo)
+fi
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# tshark-driven tests of the PortNote plugin, run by ctest (tests/CMakeLists.txt).
+#
+#   tshark-tests.sh CASE [ARG]     run one test case (see the case list at the end)
+#   tshark-tests.sh update-golden  rewrite every golden file from the current build
+#
+# Environment (set by ctest): PN_SOURCE_DIR, PN_PLUGIN (the built portnote.so),
+# PN_WS_VERSION (MAJOR.MINOR), PN_MKPCAPS, PN_SHARED_PCAPS.
+#
+# Every tshark run goes through pn_tshark (scripts/tshark-stage.sh): the freshly
+# built plugin staged in a private folder, a private empty configuration,
+# WIRESHARK_ABORT_ON_DISSECTOR_BUG, and an unprivileged user when we are root.
+set -euo pipefail
+
+SKIP=77
+GOLDEN_DIR="$PN_SOURCE_DIR/tests/golden"
+DATA_FILE="$PN_SOURCE_DIR/data/portnotes.csv"
+# The fields of the golden files, in order.
+GOLDEN_FIELDS=(frame.number portnote.port portnote.transport portnote.role
+               portnote.service portnote.risk portnote.category portnote.threat)
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+note() { echo "# $*"; }
+
+# ---- Staging and running tshark -----------------------------------------
+
+# shellcheck source=../scripts/tshark-stage.sh
+. "$PN_SOURCE_DIR/scripts/tshark-stage.sh"
+
+assert_clean_stderr() {
+    if [ -s "$STAGE/stderr" ]; then
+        cat "$STAGE/stderr" >&2
+        fail "tshark wrote to stderr"
+    fi
+}
+
+# The golden-file command line: the portnote fields of every frame, with runs
+# of consecutive frames that got the same notes folded into one "first-last" row.
+pn_golden_fields() {
+    local args=(-r "$1" -T fields -E header=y -E occurrence=a -E aggregator='|')
+    for f in "${GOLDEN_FIELDS[@]}"; do args+=(-e "$f"); done
+    pn_tshark "${args[@]}" | awk -F'\t' '
+        function flush() { if (first != "") print (first == last ? first : first "-" last) rest }
+        NR == 1 { sub(/^frame\.number/, "frames"); print; next }
+        { r = substr($0, length($1) + 1)
+          if (r == rest && $1 == last + 1) { last = $1; next }
+          flush(); first = $1; last = $1; rest = r }
+        END { flush() }'
+}
+
+# Golden file of a capture: sample captures by name, shared ones under shared/.
+golden_path() {
+    case "$1" in
+        "$PN_SOURCE_DIR"/pcaps/*) echo "$GOLDEN_DIR/$(basename "$1" .pcap).tsv" ;;
+        *) echo "$GOLDEN_DIR/shared/$(basename "$1").tsv" ;;
+    esac
+}
+
+# Frame numbers selected by a display filter, one per line.
+frames_matching() {
+    pn_tshark -r "$1" -Y "$2" -T fields -e frame.number
+    assert_clean_stderr
+}
+
+# Frame numbers of golden rows whose column COL (1-based) matches an awk regex.
+golden_frames() {
+    awk -F'\t' -v col="$2" -v re="$3" '
+        NR > 1 && $col ~ re { n = split($1, r, "-"); for (f = r[1]; f <= r[n]; f++) print f }' "$1"
+}
+
+same_frames() {   # label, expected, actual
+    if [ "$2" != "$3" ]; then
+        diff <(echo "$2") <(echo "$3") >&2 || true
+        fail "$1: frames differ (expected < > actual)"
+    fi
+    note "$1: $(echo -n "$3" | grep -c . || true) frames"
+}
+
+# ---- Test cases -----------------------------------------------------------
+
+# tshark loaded exactly the staged plugin, nothing installed on the system.
+case_plugin_loaded() {
+    local plugins
+    plugins=$(pn_tshark -G plugins | grep -i portnote || true)
+    assert_clean_stderr
+    note "$plugins"
+    [ "$(echo "$plugins" | grep -c .)" = 1 ] || fail "expected exactly one portnote plugin, got: $plugins"
+    echo "$plugins" | grep -qF "$PN_STAGED_PLUGIN" \
+        || fail "portnote was not loaded from the staged build"
+    pn_tshark -G protocols | grep -qP '^Port Notes\tPortNote\tportnote$' || fail "protocol not registered"
+    for f in port transport role service description risk category threat note source; do
+        pn_tshark -G fields | grep -qP "^F\t[^\t]*\tportnote\.$f\t" || fail "field portnote.$f missing"
+    done
+}
+
+# tshark -T fields output matches the reviewed golden file.
+case_golden() {
+    local capture="$1" golden actual
+    golden=$(golden_path "$capture")
+    [ -f "$golden" ] || fail "no golden file $golden (run the update-golden target)"
+    actual=$(pn_golden_fields "$(pn_stage_file "$capture")")
+    assert_clean_stderr
+    if ! diff -u "$golden" <(echo "$actual") >&2; then
+        fail "output differs from $golden (if intended: cmake --build build --target update-golden)"
+    fi
+    note "$(($(wc -l <"$golden") - 1)) rows match $golden"
+}
+
+# Display filters select exactly the frames the golden file says they should.
+case_filters() {
+    local capture golden threat category
+    capture=$(pn_stage_file "$1")
+    golden=$(golden_path "$1")
+    same_frames "portnote" "$(golden_frames "$golden" 2 .)" "$(frames_matching "$capture" portnote)"
+    same_frames "portnote.risk" "$(golden_frames "$golden" 6 .)" "$(frames_matching "$capture" portnote.risk)"
+    same_frames 'portnote.risk >= "high"' "$(golden_frames "$golden" 6 '[34]')" \
+        "$(frames_matching "$capture" 'portnote.risk >= "high"')"
+    same_frames 'portnote.risk == "critical"' "$(golden_frames "$golden" 6 '4')" \
+        "$(frames_matching "$capture" 'portnote.risk == "critical"')"
+    while IFS= read -r threat; do
+        [ -n "$threat" ] || continue
+        same_frames "portnote.threat == \"$threat\"" \
+            "$(awk -F'\t' -v t="$threat" 'NR > 1 { n = split($8, a, /[|,]/); for (i = 1; i <= n; i++) if (a[i] == t) { m = split($1, r, "-"); for (f = r[1]; f <= r[m]; f++) print f; break } }' "$golden")" \
+            "$(frames_matching "$capture" "portnote.threat == \"$threat\"")"
+    done < <(awk -F'\t' 'NR > 1 { n = split($8, a, /[|,]/); for (i = 1; i <= n; i++) print a[i] }' "$golden" | sort -u)
+    for category in trojan cleartext-credentials amplification; do
+        same_frames "portnote.category == \"$category\"" \
+            "$(golden_frames "$golden" 7 "(^|[|,])$category([|,]|$)")" \
+            "$(frames_matching "$capture" "portnote.category == \"$category\"")"
+    done
+}
+
+# Every seed port is annotated, on its transports, in both directions.
+case_seed_coverage() {
+    local capture seen missing=""
+    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
+    # "port/transport/to" or ".../from" for every annotated port of every frame
+    seen=$(pn_tshark -r "$capture" -Y portnote -T fields -E occurrence=a -E aggregator='|' \
+               -e tcp.srcport -e tcp.dstport -e udp.srcport -e udp.dstport \
+               -e portnote.port -e portnote.transport |
+           awk -F'\t' '{ n = split($5, p, "|"); split($6, t, "|");
+                         for (i = 1; i <= n; i++) {
+                             s = (t[i] == "tcp") ? $1 : $3; d = (t[i] == "tcp") ? $2 : $4;
+                             if (p[i] == d) print p[i] "/" t[i] "/to";
+                             if (p[i] == s) print p[i] "/" t[i] "/from" } }' | sort -u)
+    assert_clean_stderr
+    for pt in 0/tcp 0/udp 1/tcp 7/tcp 7/udp 19/tcp 19/udp 21/tcp 22/tcp 23/tcp 25/tcp \
+              31/tcp 42/tcp 53/tcp 53/udp 67/udp 68/udp 69/udp 79/tcp 80/tcp 99/tcp \
+              102/tcp 110/tcp 553/udp; do
+        for dir in to from; do
+            [ "$pt" = 69/udp ] && [ "$dir" = from ] && continue   # TFTP answers from a new port
+            echo "$seen" | grep -qxF "$pt/$dir" || missing="$missing $pt($dir)"
+        done
+    done
+    [ -z "$missing" ] || fail "seed ports not annotated in seed.pcap:$missing"
+    note "all 24 seed port/transport pairs annotated in both directions"
+}
+
+# Expert Info: one Security item per warning, severity following the risk.
+case_expert() {
+    local capture golden out expected actual
+    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
+    golden="$GOLDEN_DIR/seed.tsv"
+    out=$(pn_tshark -r "$capture" -q -z expert,chat)
+    assert_clean_stderr
+    expected=$(awk -F'\t' 'NR > 1 && $6 != "" { m = split($1, r, "-"); n += split($6, a, "|") * (r[m] - r[1] + 1) } END { print n + 0 }' "$golden")
+    actual=$(echo "$out" | awk '$2 == "Security" && $3 == "PortNote" { n += $1 } END { print n + 0 }')
+    [ "$expected" = "$actual" ] || fail "expected $expected PortNote expert items, got $actual"
+    expert_section() { echo "$out" | awk -v s="$1" '/^[A-Z][a-z]+ \([0-9]+\)$/ { cur = $1 } cur == s'; }
+    expert_section Errors | grep -qF '31/tcp MSG Authentication (msg-auth) (server), risk critical: trojan; threats: Master'"'"'s Paradise, Hackers Paradise' \
+        || fail "critical risk is not an Error"
+    expert_section Warns | grep -qF '23/tcp Telnet (server), risk high' || fail "high risk is not a Warning"
+    expert_section Notes | grep -qF '53/udp DNS' || fail "medium risk is not a Note"
+    expert_section Chats | grep -qF '80/tcp HTTP (server), risk low: trojan; threats: Executor' \
+        || fail "low risk is not a Chat"
+    note "$actual PortNote expert items"
+}
+
+# The packet details line reads well without expanding anything.
+case_details() {
+    local capture out
+    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
+    out=$(pn_tshark -r "$capture" -V -O portnote -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.dstport == 23')
+    assert_clean_stderr
+    echo "$out" | grep -qF 'Port Notes: 23/tcp Telnet (server), risk high: cleartext-credentials, reconnaissance, trojan' \
+        || fail "summary line missing: $out"
+    echo "$out" | grep -qF 'Port Notes: 1029/tcp Ephemeral port (legacy range) (client)' || fail "client line missing"
+    # generated items (not bytes of the packet) print in brackets
+    echo "$out" | grep -qP '^\s+Port: 23$' || fail "port missing"
+    echo "$out" | grep -qP '^\s+\[Risk: high \(3\)\]$' || fail "risk not shown with its name"
+    echo "$out" | grep -qP '^\s+\[Threat: Tiny Telnet Server\]$' || fail "threat missing"
+    echo "$out" | grep -qP '^\s+\[Source: Baidu Encyclopedia' || fail "source missing"
+    echo "$out" | grep -qP '^\s+\[Defined at: built-in portnotes.csv:\d+\]$' || fail "origin missing"
+}
+
+USER_ROWS='# user overrides
+"80","tcp","server","HTTP (local policy)","critical","trojan","Executor;Local Web Shell","Web","Port 80 is forbidden here.","local policy"
+"8080","tcp","","HTTP proxy","high","exposed-service","","Web proxy","An open proxy relays traffic for anyone.","local policy"
+'
+
+# A personal portnotes.csv overrides and extends the built-in notes.
+case_override() {
+    local capture out
+    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/edge.pcap")
+    printf '%s' "$USER_ROWS" >"$STAGE/config/portnotes.csv"
+    chmod a+r "$STAGE/config/portnotes.csv"
+    out=$(pn_tshark -r "$capture" -Y 'tcp.dstport == 8080 && tcp.flags.syn == 1 && tcp.flags.ack == 0' \
+          -T fields -e portnote.port -e portnote.service -e portnote.risk -e portnote.defined_at)
+    assert_clean_stderr
+    [ "$out" = "8080	HTTP proxy	3	$STAGE/config/portnotes.csv:3" ] || fail "8080 not added: $out"
+    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
+    out=$(pn_tshark -r "$capture" -Y 'portnote.threat == "Local Web Shell"' -T fields -e portnote.risk | sort -u)
+    assert_clean_stderr
+    [ "$out" = "4" ] || fail "80/tcp not overridden: $out"
+    out=$(pn_tshark -r "$capture" -Y 'tcp.port == 23' -T fields -e portnote.service | tr , '\n' | sort -u | paste -sd/)
+    [ "$out" = "Ephemeral port (legacy range)/Telnet" ] || fail "other built-in rows lost: $out"
+}
+
+# A profile's portnotes.csv is read after the personal one.
+case_override_profile() {
+    local capture out
+    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
+    printf '%s' "$USER_ROWS" >"$STAGE/config/portnotes.csv"
+    mkdir -p "$STAGE/config/profiles/incident"
+    printf '"80","tcp","","HTTP (incident profile)","","","","Web","",""\n' \
+        >"$STAGE/config/profiles/incident/portnotes.csv"
+    chmod -R a+rX "$STAGE/config"
+    out=$(pn_tshark -C incident -r "$capture" -Y 'tcp.port == 80' -T fields -e portnote.service -e portnote.risk | sort -u)
+    assert_clean_stderr
+    [ "$out" = "HTTP (incident profile)	" ] || fail "profile file did not win: $out"
+    out=$(pn_tshark -r "$capture" -Y 'tcp.port == 80' -T fields -e portnote.service | sort -u)
+    [ "$out" = "HTTP (local policy)" ] || fail "default profile should use the personal file: $out"
+}
+
+# Malformed user rows are reported as file:line: reason; the rest still loads.
+case_override_malformed() {
+    local capture out file="$STAGE/config/portnotes.csv"
+    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/edge.pcap")
+    cat >"$file" <<'EOF'
+"8080","tcp","","HTTP proxy","high","exposed-service","","Web proxy","Open proxy %s%n%x","local"
+"65536","tcp","","Too big","","","","d","",""
+"8081","tcp","","Reversed","","","","d","","",""
+"8082","quic","","Odd","","","","d","",""
+"8083","tcp","","Unsure","severe","trojan","","d","n",""
+EOF
+    chmod a+r "$file"
+    out=$(pn_tshark -r "$capture" -Y 'tcp.dstport == 8080 && tcp.flags.ack == 0' -T fields -e portnote.service -e portnote.note)
+    [ "$out" = "HTTP proxy	Open proxy %s%n%x" ] || fail "good row lost or text altered: $out"
+    for expected in "$file:2: '65536' is not a port" "$file:3: expected 10 fields, found 11" \
+                    "$file:4: unknown transport 'quic'" "$file:5: unknown risk 'severe'"; do
+        grep -qF "$expected" "$STAGE/stderr" || { cat "$STAGE/stderr" >&2; fail "missing warning: $expected"; }
+    done
+    [ "$(grep -c "$file:" "$STAGE/stderr")" = 4 ] || fail "expected exactly 4 problems"
+}
+
+# The committed captures are exactly what the generator writes.
+case_pcaps_reproducible() {
+    local out="$STAGE/regenerated"
+    mkdir -p "$out"
+    "$PN_MKPCAPS" "$out"
+    for f in "$PN_SOURCE_DIR"/pcaps/*.pcap; do
+        cmp "$f" "$out/$(basename "$f")" || fail "$(basename "$f") differs from mkpcaps output"
+    done
+    [ "$(ls "$out" | wc -l)" = "$(ls "$PN_SOURCE_DIR"/pcaps/*.pcap | wc -l)" ] || fail "file sets differ"
+}
+
+# Server ports documented for TCP and UDP, as a display-filter set body.
+documented_server_ports() {
+    awk -F'","' -v t="$1" '/^"/ { sub(/^"/, "", $1); if ($2 == t && $3 != "client") print $1 }' "$DATA_FILE" \
+        | sed 's/-/../' | paste -sd,
+}
+
+# Real captures from other projects: golden output, and every frame that
+# carries a documented server port (outside ICMP quotes) is annotated.
+case_shared() {
+    local capture="$1" staged missed
+    [ -d "$PN_SHARED_PCAPS" ] || { echo "no $PN_SHARED_PCAPS: skipped"; exit $SKIP; }
+    case_golden "$capture"
+    staged=$(pn_stage_file "$capture")
+    missed=$(frames_matching "$staged" \
+        "(tcp.port in {$(documented_server_ports tcp)} || udp.port in {$(documented_server_ports udp)}) && !icmp && !icmpv6 && !portnote")
+    [ -z "$missed" ] || fail "frames on documented ports without notes: $(echo $missed)"
+    note "no frame on a documented port went unannotated"
+}
+
+update_golden() {
+    mkdir -p "$GOLDEN_DIR/shared"
+    for capture in "$PN_SOURCE_DIR"/pcaps/*.pcap "${PN_SHARED_PCAPS:-/nonexistent}"/*.pcap*; do
+        [ -f "$capture" ] || continue
+        pn_golden_fields "$(pn_stage_file "$capture")" >"$(golden_path "$capture")"
+        assert_clean_stderr
+        echo "wrote $(golden_path "$capture")"
+    done
+}
+
+pn_stage "$PN_PLUGIN" "$PN_WS_VERSION"
+case "${1:-}" in
+    plugin-loaded)     case_plugin_loaded ;;
+    golden)            case_golden "$PN_SOURCE_DIR/pcaps/$2.pcap" ;;
+    filters)           case_filters "$PN_SOURCE_DIR/pcaps/$2.pcap" ;;
+    seed-coverage)     case_seed_coverage ;;
+    expert)            case_expert ;;
+    details)           case_details ;;
+    override)          case_override ;;
+    override-profile)  case_override_profile ;;
+    override-malformed) case_override_malformed ;;
+    pcaps-reproducible) case_pcaps_reproducible ;;
+    shared)            case_shared "$2" ;;
+    update-golden)     update_golden ;;
+    *) echo "usage: $0 CASE [ARG] | update-golden" >&2; exit 2 ;;
+esac
