@@ -19,11 +19,14 @@
 #include <epan/expert.h>
 #include <epan/prefs.h>
 #include <epan/range.h>
+#include <epan/tap.h>
+#include <epan/uat.h>
 #include <wsutil/filesystem.h>
 #include <wsutil/report_message.h>
 
 #include "portnote-db.h"
 #include "portnote-embedded.h"
+#include "portnote-tap.h"
 
 #define PN_WS_AT_LEAST(maj, min) \
     (WIRESHARK_VERSION_MAJOR > (maj) \
@@ -95,12 +98,78 @@ static transport_fields_t transport_fields[] = {
 };
 
 /* Preferences. */
-static range_t *pref_ephemeral_ports;
+enum { EPHEMERAL_MODERN, EPHEMERAL_IANA, EPHEMERAL_LINUX, EPHEMERAL_LEGACY, EPHEMERAL_CUSTOM };
+
+static const enum_val_t ephemeral_preset_vals[] = {
+    { "modern", "IANA and Linux (32768-65535)", EPHEMERAL_MODERN },
+    { "iana",   "IANA (49152-65535)",           EPHEMERAL_IANA },
+    { "linux",  "Linux (32768-60999)",          EPHEMERAL_LINUX },
+    { "legacy", "Older systems, as in the seed (1024-5000)", EPHEMERAL_LEGACY },
+    { "custom", "Custom range (below)",         EPHEMERAL_CUSTOM },
+    { NULL, NULL, 0 }
+};
+static const char *const ephemeral_preset_ranges[] = {
+    "32768-65535", "49152-65535", "32768-60999", "1024-5000"
+};
+
+static const enum_val_t expert_risk_vals[] = {
+    { "low",      "Low and above",    PN_RISK_LOW },
+    { "medium",   "Medium and above", PN_RISK_MEDIUM },
+    { "high",     "High and above",   PN_RISK_HIGH },
+    { "critical", "Critical only",    PN_RISK_CRITICAL },
+    { NULL, NULL, 0 }
+};
+
+static gint pref_ephemeral_preset = EPHEMERAL_MODERN;
+static range_t *pref_ephemeral_custom;
 static pn_pref_bool_t pref_client_side_ports = FALSE;
+static pn_pref_bool_t pref_expert_enabled = TRUE;
+static gint pref_expert_min_risk = PN_RISK_LOW;
+static pn_pref_bool_t pref_info_column = FALSE;
+
+/* The ephemeral range in force (a preset or the custom range). */
+static range_t *ephemeral_ports;
+
+/* The "Port notes" table (UAT) is the profile's portnotes.csv, editable in
+ * the preferences.  It only edits that file: the database is always built
+ * from the files by the core's parser, so a bad row never hides others. */
+typedef struct {
+    char *ports;
+    char *transport;
+    char *role;
+    char *service;
+    char *risk;
+    char *categories;
+    char *threats;
+    char *description;
+    char *note;
+    char *source;
+} pn_uat_row_t;
+
+/* The row's fields in the notes file's column order. */
+static const size_t uat_field_offsets[PN_FIELD_COUNT] = {
+    offsetof(pn_uat_row_t, ports),      offsetof(pn_uat_row_t, transport),
+    offsetof(pn_uat_row_t, role),       offsetof(pn_uat_row_t, service),
+    offsetof(pn_uat_row_t, risk),       offsetof(pn_uat_row_t, categories),
+    offsetof(pn_uat_row_t, threats),    offsetof(pn_uat_row_t, description),
+    offsetof(pn_uat_row_t, note),       offsetof(pn_uat_row_t, source),
+};
+
+static pn_uat_row_t *uat_rows;
+static guint uat_row_count;
+/* Wireshark 4.0's table loader stops at the first row it is told is bad,
+ * and saving the table afterwards would drop the rest of the file.  So
+ * rows are taken as they are while the file loads (the notes loader
+ * reports bad ones as file:line and skips only those), and validated as
+ * soon as the table is loaded, i.e. when a person edits it. */
+static gboolean uat_loaded;
 
 /* The notes in force, and the profile they were loaded for. */
 static pn_db_t *notes_db;
 static char *notes_db_profile;
+static gboolean notes_db_stale;
+
+static int portnote_tap = -1;
 
 /* ---- Loading the notes ------------------------------------------------- */
 
@@ -164,12 +233,13 @@ static void portnote_init(void)
 {
     const char *profile = get_profile_name();
 
-    if (notes_db && g_strcmp0(profile, notes_db_profile) == 0)
+    if (notes_db && !notes_db_stale && g_strcmp0(profile, notes_db_profile) == 0)
         return;
     pn_db_free(notes_db);
     g_free(notes_db_profile);
     notes_db = load_notes();
     notes_db_profile = g_strdup(profile);
+    notes_db_stale = FALSE;
 }
 
 static void portnote_shutdown(void)
@@ -229,12 +299,19 @@ static pn_endpoint_t endpoint_of(const field_info *fi, pn_transport_t transport)
     pn_endpoint_t end;
 
     end.port = (guint16)PN_FINFO_UINT(fi);
-    end.ephemeral = value_is_in_range(pref_ephemeral_ports, end.port);
+    end.ephemeral = value_is_in_range(ephemeral_ports, end.port);
     end.entry = pn_db_lookup(notes_db, transport, end.port);
     return end;
 }
 
 /* ---- Annotating -------------------------------------------------------- */
+
+/* What the annotation of one packet carries around. */
+typedef struct {
+    proto_tree *tree;
+    packet_info *pinfo;
+    pn_tap_packet_t *tap;       /* allocated at the first note */
+} annotate_ctx_t;
 
 static void add_text(proto_tree *tree, int hf, const field_info *at, const char *text)
 {
@@ -257,7 +334,7 @@ static void add_list(proto_tree *tree, int hf, const field_info *at, char **item
 static void add_expert(packet_info *pinfo, proto_item *ti, const pn_entry_t *e,
                        guint16 port, pn_role_t role)
 {
-    if (e->risk == PN_RISK_NONE)
+    if (e->risk == PN_RISK_NONE || !pref_expert_enabled || (gint)e->risk < pref_expert_min_risk)
         return;
     if (e->threats[0])
         expert_add_info_format(pinfo, ti, &ei_portnote_risk[e->risk],
@@ -273,11 +350,40 @@ static void add_expert(packet_info *pinfo, proto_item *ti, const pn_entry_t *e,
                                e->categories_text);
 }
 
-/** Adds one "Port Notes" subtree for a documented port. */
-static void add_port_notes(proto_tree *tree, packet_info *pinfo, const field_info *at,
-                           const pn_entry_t *e, guint16 port, pn_role_t role)
+static void add_info_column(packet_info *pinfo, const pn_entry_t *e, guint16 port)
 {
-    proto_item *ti = proto_tree_add_item(tree, proto_portnote, at->ds_tvb,
+    if (!pref_info_column)
+        return;
+    if (e->risk != PN_RISK_NONE)
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u/%s %s: %s risk]", port,
+                            pn_transport_name(e->transport), e->service, pn_risk_name(e->risk));
+    else
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u/%s %s]", port,
+                            pn_transport_name(e->transport), e->service);
+}
+
+/** Records a note for the tap listeners (the statistics tree). */
+static void add_tap_note(annotate_ctx_t *ctx, const pn_entry_t *e, guint16 port,
+                         pn_role_t role, gboolean is_src)
+{
+    pn_tap_note_t *note;
+
+    if (!ctx->tap)
+        ctx->tap = wmem_new0(ctx->pinfo->pool, pn_tap_packet_t);
+    if (ctx->tap->count >= PN_TAP_MAX_NOTES)
+        return;
+    note = &ctx->tap->notes[ctx->tap->count++];
+    note->port = port;
+    note->role = role;
+    note->entry = e;
+    copy_address_shallow(&note->host, is_src ? &ctx->pinfo->net_src : &ctx->pinfo->net_dst);
+}
+
+/** Adds one "Port Notes" item for a documented port. */
+static void add_port_notes(annotate_ctx_t *ctx, const field_info *at, const pn_entry_t *e,
+                           guint16 port, pn_role_t role)
+{
+    proto_item *ti = proto_tree_add_item(ctx->tree, proto_portnote, at->ds_tvb,
                                          at->start, at->length, ENC_NA);
     proto_tree *pt = proto_item_add_subtree(ti, ett_portnote);
     const char *transport = pn_transport_name(e->transport);
@@ -301,65 +407,64 @@ static void add_port_notes(proto_tree *tree, packet_info *pinfo, const field_inf
     add_text(pt, hf_portnote_note, at, e->note);
     add_text(pt, hf_portnote_source, at, e->source);
     add_text(pt, hf_portnote_defined_at, at, e->origin);
-    add_expert(pinfo, ti, e, port, role);
+    add_expert(ctx->pinfo, ti, e, port, role);
+    add_info_column(ctx->pinfo, e, port);
 }
 
-/** Annotates the documented ports of one transport layer; returns how many. */
-static guint annotate_layer(proto_tree *tree, packet_info *pinfo, pn_transport_t transport,
-                            const field_info *src, const field_info *dst)
+/** Annotates the documented ports of one transport layer. */
+static void annotate_layer(annotate_ctx_t *ctx, pn_transport_t transport,
+                           const field_info *src, const field_info *dst)
 {
     const field_info *at[2] = { src, dst };
     pn_endpoint_t ends[2] = { endpoint_of(src, transport), endpoint_of(dst, transport) };
     pn_hint_t hint = transport == PN_TRANSPORT_TCP ? tcp_handshake_hint(src) : PN_HINT_NONE;
     pn_role_t roles[2];
-    guint annotated = 0;
 
     if (!ends[0].entry && !ends[1].entry)
-        return 0;
+        return;
     pn_decide_roles(&ends[0], &ends[1], hint, &roles[0], &roles[1]);
     for (int side = 0; side < 2; side++) {
         if (!pn_should_annotate(ends[side].entry, roles[side], pref_client_side_ports))
             continue;
-        add_port_notes(tree, pinfo, at[side], ends[side].entry, ends[side].port, roles[side]);
-        annotated++;
+        add_port_notes(ctx, at[side], ends[side].entry, ends[side].port, roles[side]);
+        add_tap_note(ctx, ends[side].entry, ends[side].port, roles[side], side == 0);
     }
-    return annotated;
 }
 
 /** Annotates every layer of one transport found in the packet. */
-static guint annotate_transport(proto_tree *tree, packet_info *pinfo,
-                                const transport_fields_t *tf)
+static void annotate_transport(annotate_ctx_t *ctx, const transport_fields_t *tf)
 {
     const GPtrArray *srcs, *dsts;
-    guint annotated = 0;
 
     if (tf->hf_src <= 0 || tf->hf_dst <= 0)
-        return 0;
-    srcs = proto_get_finfo_ptr_array(tree, tf->hf_src);
-    dsts = proto_get_finfo_ptr_array(tree, tf->hf_dst);
+        return;
+    srcs = proto_get_finfo_ptr_array(ctx->tree, tf->hf_src);
+    dsts = proto_get_finfo_ptr_array(ctx->tree, tf->hf_dst);
     if (!srcs || !dsts)
-        return 0;
+        return;
     for (guint i = 0; i < srcs->len; i++) {
         const field_info *src = srcs->pdata[i];
         const field_info *dst = matching_dst(dsts, i, src);
         if (dst && tvb_bytes_exist(src->ds_tvb, src->start, tf->min_header)
-            && !inside_icmp(tree, src))
-            annotated += annotate_layer(tree, pinfo, tf->transport, src, dst);
+            && !inside_icmp(ctx->tree, src))
+            annotate_layer(ctx, tf->transport, src, dst);
     }
-    return annotated;
 }
 
 static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                             void *data _U_)
 {
-    guint annotated = 0;
+    annotate_ctx_t ctx = { tree, pinfo, NULL };
 
-    /* Everything portnote adds is tree content; without a tree nobody looks. */
+    /* The ports come from the tree; without one there is nothing to read. */
     if (!tree || !notes_db)
         return 0;
     for (size_t i = 0; i < G_N_ELEMENTS(transport_fields); i++)
-        annotated += annotate_transport(tree, pinfo, &transport_fields[i]);
-    return annotated ? (int)tvb_captured_length(tvb) : 0;
+        annotate_transport(&ctx, &transport_fields[i]);
+    if (!ctx.tap)
+        return 0;
+    tap_queue_packet(portnote_tap, pinfo, ctx.tap);
+    return (int)tvb_captured_length(tvb);
 }
 
 /* ---- Registration ------------------------------------------------------ */
@@ -428,22 +533,135 @@ static void register_expert_infos(void)
     expert_register_field_array(expert, ei, array_length(ei));
 }
 
+/* ---- The "Port notes" table (UAT) -------------------------------------- */
+
+UAT_CSTRING_CB_DEF(pn_uat, ports, pn_uat_row_t)
+UAT_CSTRING_CB_DEF(pn_uat, transport, pn_uat_row_t)
+UAT_CSTRING_CB_DEF(pn_uat, role, pn_uat_row_t)
+UAT_CSTRING_CB_DEF(pn_uat, service, pn_uat_row_t)
+UAT_CSTRING_CB_DEF(pn_uat, risk, pn_uat_row_t)
+UAT_CSTRING_CB_DEF(pn_uat, categories, pn_uat_row_t)
+UAT_CSTRING_CB_DEF(pn_uat, threats, pn_uat_row_t)
+UAT_CSTRING_CB_DEF(pn_uat, description, pn_uat_row_t)
+UAT_CSTRING_CB_DEF(pn_uat, note, pn_uat_row_t)
+UAT_CSTRING_CB_DEF(pn_uat, source, pn_uat_row_t)
+
+static char **uat_field(void *row, int index)
+{
+    return (char **)((char *)row + uat_field_offsets[index]);
+}
+
+static void *pn_uat_copy(void *dest, const void *source, size_t len _U_)
+{
+    for (int i = 0; i < PN_FIELD_COUNT; i++)
+        *uat_field(dest, i) = g_strdup(*uat_field((void *)source, i));
+    return dest;
+}
+
+static void pn_uat_free(void *record)
+{
+    for (int i = 0; i < PN_FIELD_COUNT; i++) {
+        g_free(*uat_field(record, i));
+        *uat_field(record, i) = NULL;
+    }
+}
+
+/** Validates an edited table row with the same rules as the notes files. */
+static pn_pref_bool_t pn_uat_update(void *record, char **error)
+{
+    const char *values[PN_FIELD_COUNT];
+
+    if (!uat_loaded)
+        return TRUE;
+    for (int i = 0; i < PN_FIELD_COUNT; i++)
+        values[i] = *uat_field(record, i);
+    return pn_check_fields(values, error);
+}
+
+/* The table was loaded or edited: rebuild the notes before the next pass. */
+static void pn_uat_post_update(void)
+{
+    uat_loaded = TRUE;
+    notes_db_stale = TRUE;
+}
+
+/* The table is about to be reloaded (a profile change). */
+static void pn_uat_reset(void)
+{
+    uat_loaded = FALSE;
+}
+
+static uat_t *register_notes_table(void)
+{
+    static uat_field_t fields[] = {
+        UAT_FLD_CSTRING(pn_uat, ports, "Ports", "A port (23) or a range (6000-6063)"),
+        UAT_FLD_CSTRING(pn_uat, transport, "Transport", "tcp, udp or sctp"),
+        UAT_FLD_CSTRING(pn_uat, role, "Role",
+                        "server (a service's port), client (a port clients send from) "
+                        "or ignore (silence earlier notes for these ports)"),
+        UAT_FLD_CSTRING(pn_uat, service, "Service", "Short service name"),
+        UAT_FLD_CSTRING(pn_uat, risk, "Risk", "empty, low, medium, high or critical"),
+        UAT_FLD_CSTRING(pn_uat, categories, "Categories", "';'-separated, e.g. trojan;reconnaissance"),
+        UAT_FLD_CSTRING(pn_uat, threats, "Threats", "';'-separated names of trojans, backdoors, worms"),
+        UAT_FLD_CSTRING(pn_uat, description, "Description", "What the service is"),
+        UAT_FLD_CSTRING(pn_uat, note, "Note", "The warning in plain words (needed with a risk)"),
+        UAT_FLD_CSTRING(pn_uat, source, "Source", "Where the facts come from"),
+        UAT_END_FIELDS
+    };
+
+    return uat_new("Port notes", sizeof(pn_uat_row_t), PN_NOTES_FILE, TRUE,
+                   &uat_rows, &uat_row_count, UAT_AFFECTS_DISSECTION,
+                   NULL, pn_uat_copy, pn_uat_update, pn_uat_free,
+                   pn_uat_post_update, pn_uat_reset, fields);
+}
+
+/* ---- Preferences -------------------------------------------------------- */
+
+/* Picks the ephemeral range in force after a preference change. */
+static void portnote_prefs_apply(void)
+{
+    static range_t *presets[G_N_ELEMENTS(ephemeral_preset_ranges)];
+    gint preset = pref_ephemeral_preset;
+
+    if (preset < 0 || preset >= (gint)G_N_ELEMENTS(ephemeral_preset_ranges)) {
+        ephemeral_ports = pref_ephemeral_custom;
+        return;
+    }
+    if (!presets[preset])
+        range_convert_str(wmem_epan_scope(), &presets[preset],
+                          ephemeral_preset_ranges[preset], 65535);
+    ephemeral_ports = presets[preset];
+}
+
 static void register_preferences(void)
 {
-    module_t *module = prefs_register_protocol(proto_portnote, NULL);
+    module_t *module = prefs_register_protocol(proto_portnote, portnote_prefs_apply);
 
-    range_convert_str(wmem_epan_scope(), &pref_ephemeral_ports, "32768-65535", 65535);
-    prefs_register_range_preference(module, "ephemeral_ports",
-        "Ephemeral (client) port range",
+    prefs_register_bool_preference(module, "expert_info", "Raise Expert Info for warnings",
+        "Add an Expert Info item (Security group) for each port with a warning",
+        &pref_expert_enabled);
+    prefs_register_enum_preference(module, "expert_min_risk", "Minimum risk for Expert Info",
+        "Ports whose risk is below this level get no Expert Info (they are still annotated)",
+        &pref_expert_min_risk, expert_risk_vals, FALSE);
+    prefs_register_enum_preference(module, "ephemeral_preset", "Ephemeral (client) port range",
         "Ports that clients take as temporary source ports; when only one side of a "
-        "connection is in this range, that side is the client. IANA: 49152-65535; "
-        "Linux: 32768-60999; old systems: 1024-5000.",
-        &pref_ephemeral_ports, 65535);
+        "connection is in this range, that side is the client",
+        &pref_ephemeral_preset, ephemeral_preset_vals, FALSE);
+    range_convert_str(wmem_epan_scope(), &pref_ephemeral_custom, "49152-65535", 65535);
+    prefs_register_range_preference(module, "ephemeral_ports", "Custom ephemeral port range",
+        "Used when the ephemeral range is set to \"Custom range\"", &pref_ephemeral_custom, 65535);
     prefs_register_bool_preference(module, "client_side_ports",
         "Annotate documented ports on the client side",
         "Also annotate a documented service port when it is the client's temporary "
         "port in this packet (it then does not mean the host runs that service)",
         &pref_client_side_ports);
+    prefs_register_bool_preference(module, "info_column", "Show notes in the Info column",
+        "Append each documented port's service and risk to the Info column",
+        &pref_info_column);
+    prefs_register_uat_preference(module, "notes_table", "Port notes",
+        "Add, override or silence port notes (saved as portnotes.csv in the profile)",
+        register_notes_table());
+    portnote_prefs_apply();
 }
 
 void proto_register_portnote(void)
@@ -455,6 +673,7 @@ void proto_register_portnote(void)
 
     portnote_handle = register_dissector("portnote", dissect_portnote, proto_portnote);
     register_postdissector(portnote_handle);
+    portnote_tap = register_tap(PN_TAP_NAME);
     register_init_routine(portnote_init);
     register_shutdown_routine(portnote_shutdown);
 }

@@ -15,6 +15,9 @@
 #endif
 #endif
 #include <epan/proto.h>
+#include <epan/tap.h>
+
+#include "portnote-tap.h"
 
 #ifndef PORTNOTE_VERSION
 #define PORTNOTE_VERSION "0.0.0"
@@ -34,7 +37,7 @@ WS_DLL_PUBLIC uint32_t plugin_describe(void);
 
 uint32_t plugin_describe(void)
 {
-    return WS_PLUGIN_DESC_DISSECTOR;
+    return WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER;
 }
 #endif
 
@@ -44,15 +47,18 @@ static void plugin_register(void)
 #endif
 {
     static proto_plugin portnote_plugin;
+    static tap_plugin portnote_stats_plugin;
 
     portnote_plugin.register_protoinfo = proto_register_portnote;
     portnote_plugin.register_handoff = proto_reg_handoff_portnote;
     proto_register_plugin(&portnote_plugin);
+    portnote_stats_plugin.register_tap_listener = portnote_register_stats;
+    tap_register_plugin(&portnote_stats_plugin);
 }
 
 #ifdef WIRESHARK_PLUGIN_REGISTER
 static struct ws_module portnote_module = {
-    .flags = WS_PLUGIN_DESC_DISSECTOR,
+    .flags = WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER,
     .version = PORTNOTE_VERSION,
     .spdx_id = "GPL-2.0-or-later",
     .home_url = "",

@@ -2,8 +2,9 @@
  * Parsing and lookup for the port notes database.  See portnote-db.h.
  *
  * A notes file is a list of rows in the format Wireshark uses for its
- * user tables (UAT): comma-separated fields, each a "quoted string"
- * (escapes \\, \" and \xHH) or a bare word; '#' starts a comment line.
+ * user tables (UAT), so that the "Port notes" UAT can edit it: comma-
+ * separated fields, each a "quoted string" (escapes \\, \" and \xHH)
+ * or empty; '#' starts a comment line.
  * The fields are, in order:
  *   ports, transport, role, service, risk, categories, threats,
  *   description, note, source
@@ -174,18 +175,17 @@ static gboolean read_quoted(const char **pp, const char *end, GString *out,
     return TRUE;
 }
 
-/** Reads an unquoted field up to the next comma, without outer blanks. */
-static void read_bare(const char **pp, const char *end, GString *out)
+/** An unquoted field may only be empty (UAT files quote every string). */
+static gboolean read_empty(const char **pp, const char *end, guint index, char **reason)
 {
-    const char *p = *pp;
-    const char *stop = memchr(p, ',', (size_t)(end - p));
+    const char *p = skip_blanks(*pp, end);
 
-    if (!stop)
-        stop = end;
-    g_string_append_len(out, p, stop - p);
-    while (out->len && (out->str[out->len - 1] == ' ' || out->str[out->len - 1] == '\t'))
-        g_string_truncate(out, out->len - 1);
-    *pp = stop;
+    if (p < end && *p != ',') {
+        *reason = g_strdup_printf("field %u must be a \"quoted string\"", index);
+        return FALSE;
+    }
+    *pp = p;
+    return TRUE;
 }
 
 /** Checks an unescaped field: length, no control bytes, valid UTF-8. */
@@ -217,17 +217,16 @@ static gboolean split_row(const char *p, const char *end, GPtrArray *fields,
     for (;;) {
         GString *field = g_string_new(NULL);
 
+        gboolean ok;
+
         p = skip_blanks(p, end);
         if (p < end && *p == '"') {
-            if (!read_quoted(&p, end, field, reason)) {
-                g_string_free(field, TRUE);
-                return FALSE;
-            }
+            ok = read_quoted(&p, end, field, reason);
             p = skip_blanks(p, end);
         } else {
-            read_bare(&p, end, field);
+            ok = read_empty(&p, end, fields->len + 1, reason);
         }
-        if (!check_field(field, fields->len + 1, reason)) {
+        if (!ok || !check_field(field, fields->len + 1, reason)) {
             g_string_free(field, TRUE);
             return FALSE;
         }
@@ -314,8 +313,10 @@ static gboolean parse_role(const char *text, pn_kind_t *kind, char **reason)
         *kind = PN_KIND_SERVICE;
     } else if (g_ascii_strcasecmp(text, "client") == 0) {
         *kind = PN_KIND_CLIENT;
+    } else if (g_ascii_strcasecmp(text, "ignore") == 0) {
+        *kind = PN_KIND_IGNORE;
     } else {
-        *reason = g_strdup_printf("unknown role '%s' (expected server or client)", text);
+        *reason = g_strdup_printf("unknown role '%s' (expected server, client or ignore)", text);
         return FALSE;
     }
     return TRUE;
@@ -365,6 +366,8 @@ static gboolean check_categories(char **categories, char **reason)
 /** A warning must say what it warns about. */
 static gboolean check_warning(const pn_entry_t *e, char **reason)
 {
+    if (e->kind == PN_KIND_IGNORE)
+        return TRUE;
     if (*e->service == '\0') {
         *reason = g_strdup("the service name is empty");
         return FALSE;
@@ -410,6 +413,25 @@ static pn_row_t *row_from_fields(char **f, char **reason)
     return row;
 }
 
+/**
+ * Checks one row given as its PN_FIELD_COUNT unescaped fields (the way the
+ * "Port notes" UAT holds it); on failure *reason says why.
+ */
+gboolean pn_check_fields(const char *const *fields, char **reason)
+{
+    char *copy[PN_FIELD_COUNT];
+    pn_row_t *row;
+
+    for (int i = 0; i < PN_FIELD_COUNT; i++)
+        copy[i] = g_strdup(fields[i] ? fields[i] : "");
+    row = row_from_fields(copy, reason);
+    for (int i = 0; i < PN_FIELD_COUNT; i++)
+        g_free(copy[i]);
+    if (row)
+        entry_free(row);
+    return row != NULL;
+}
+
 /* ---- Loading ------------------------------------------------------------ */
 
 static const pn_entry_t **slots_for(pn_db_t *db, pn_transport_t t)
@@ -419,11 +441,15 @@ static const pn_entry_t **slots_for(pn_db_t *db, pn_transport_t t)
     return db->slots[t];
 }
 
-/** Installs a row; a clash with a row of the same file is reported once. */
+/**
+ * Installs a row; a clash with a row of the same file is reported once.
+ * An "ignore" row empties its ports, silencing what earlier files said.
+ */
 static void install_row(pn_db_t *db, pn_row_t *row, const char *name,
                         GPtrArray *errors)
 {
     const pn_entry_t **slots = slots_for(db, row->pub.transport);
+    const pn_entry_t *value = row->pub.kind == PN_KIND_IGNORE ? NULL : &row->pub;
     gboolean reported = FALSE;
 
     for (guint port = row->pub.first_port; port <= row->pub.last_port; port++) {
@@ -434,7 +460,7 @@ static void install_row(pn_db_t *db, pn_row_t *row, const char *name,
                    port, transport_names[row->pub.transport], prev->line);
             reported = TRUE;
         }
-        slots[port] = &row->pub;
+        slots[port] = value;
     }
     g_ptr_array_add(db->entries, row);
     db->rows++;

@@ -43,7 +43,8 @@ typedef enum {
  * or a port that clients use (68/udp, the ephemeral range). */
 typedef enum {
     PN_KIND_SERVICE,
-    PN_KIND_CLIENT
+    PN_KIND_CLIENT,
+    PN_KIND_IGNORE      /* silences earlier rows for these ports */
 } pn_kind_t;
 
 /* The part a port plays in one packet. */
@@ -92,6 +93,8 @@ void pn_db_free(pn_db_t *db);
 guint pn_db_load_text(pn_db_t *db, const char *name, const char *text,
                       gsize len, GPtrArray *errors);
 gboolean pn_db_load_file(pn_db_t *db, const char *path, GPtrArray *errors);
+
+gboolean pn_check_fields(const char *const *fields, char **reason);
 
 const pn_entry_t *pn_db_lookup(const pn_db_t *db, pn_transport_t transport,
                                guint16 port);

@@ -264,6 +264,144 @@ case_pcaps_reproducible() {
     [ "$(ls "$out" | wc -l)" = "$(ls "$PN_SOURCE_DIR"/pcaps/*.pcap | wc -l)" ] || fail "file sets differ"
 }
 
+# ---- Review: statistics, exports, columns, preferences ----------------------
+
+# "name<TAB>count<TAB>depth" for every node of a -z portnote,tree report.
+stats_nodes() {
+    awk '/^Packets with port notes/ { on = 1 }
+         on && NF > 1 && !/^=+$/ {
+             match($0, /^ */); depth = RLENGTH; line = substr($0, depth + 1)
+             split(line, parts, /  +/); print parts[1] "\t" parts[2] "\t" depth }'
+}
+
+count_matching() {   # capture, filter
+    frames_matching "$1" "$2" | grep -c . || true
+}
+
+# Each node of the statistics tree agrees with the matching display filter.
+check_stats_against_filters() {   # capture, extra filter ("" for none)
+    local capture="$1" extra="$2" report name count depth filter and="" checked=0
+    [ -n "$extra" ] && and=" && ($extra)"
+    report=$(pn_tshark -r "$capture" -q -z "portnote,tree${extra:+,$extra}")
+    assert_clean_stderr
+    while IFS=$'\t' read -r name count depth; do
+        case "$depth:$name" in
+            0:*) filter="portnote" ;;
+            1:"No warning") continue ;;
+            1:"Risk "*) filter="portnote.risk == \"${name#Risk }\"" ;;
+            2:*) port=${name%%/*}; rest=${name#*/}
+                 filter="portnote.port == $port && portnote.transport == \"${rest%% *}\"" ;;
+            *) continue ;;
+        esac
+        [ "$count" = "$(count_matching "$capture" "$filter$and")" ] \
+            || fail "stats node '$name' counts $count, filter '$filter$and' disagrees"
+        checked=$((checked + 1))
+    done < <(echo "$report" | stats_nodes)
+    [ "$checked" -gt 5 ] || fail "only $checked stats nodes found in: $report"
+    note "$checked stats nodes agree with their filters${extra:+ (with $extra)}"
+}
+
+case_stats() {
+    local capture
+    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
+    check_stats_against_filters "$capture" ""
+    check_stats_against_filters "$capture" "ip.addr == 198.51.100.53"
+    pn_tshark -r "$capture" -q -z portnote,tree | stats_nodes | grep -qP '^198\.51\.100\.20\t4\t3$' \
+        || fail "server address level missing"
+}
+
+# Machine-readable output through Wireshark's own exporters.
+case_exports() {
+    local capture out mapping
+    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
+    out=$(pn_tshark -r "$capture" -Y 'frame.number == 23' -T json -j portnote)
+    assert_clean_stderr
+    for expected in '"portnote.port": "23"' '"portnote.threat": "Tiny Telnet Server"' \
+                    '"portnote.risk": "3"' '"portnote.role": "client"' '"portnote.category": "trojan"'; do
+        echo "$out" | grep -qF "$expected" || fail "json lacks $expected"
+    done
+    out=$(pn_tshark -r "$capture" -Y 'frame.number == 23' -T ek)
+    assert_clean_stderr
+    for expected in '"portnote_portnote_port":"23"' '"portnote_portnote_risk":"3"' \
+                    '"portnote_portnote_category":["cleartext-credentials","reconnaissance","trojan"]'; do
+        echo "$out" | grep -qF "$expected" || fail "ek lacks $expected"
+    done
+    # tshark's own mapping types the numeric fields ...
+    out=$(pn_tshark -G elastic-mapping --elastic-mapping-filter portnote | tr -d ' \n')
+    echo "$out" | grep -qF '"portnote_portnote_port":{"type":"integer"}' || fail "tshark mapping: port"
+    echo "$out" | grep -qF '"portnote_portnote_risk":{"type":"short"}' || fail "tshark mapping: risk"
+    # ... and ours covers every field, agreeing with tshark where it maps one.
+    pn_tshark -G fields >"$STAGE/fields"
+    mapping=$(bash "$PN_SOURCE_DIR/scripts/elastic-mapping.sh" "$STAGE/fields" | tr -d ' \n')
+    for field in $(pn_tshark -G fields | awk -F'\t' '$1 == "F" && $3 ~ /^portnote\./ { print $3 }'); do
+        echo "$mapping" | grep -qF "\"portnote_${field//./_}\":{\"type\":" || fail "mapping lacks $field"
+    done
+    echo "$out" | grep -qF "$(echo "$mapping" | grep -oF '"portnote_portnote_port":{"type":"integer"}')" \
+        || fail "mapping types disagree with tshark"
+}
+
+# portnote fields as custom columns in a one-pass run (no -V, no -2).
+case_columns() {
+    local capture columns fields
+    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
+    columns=$(pn_tshark -r "$capture" -o 'gui.column.format:"No.","%m","Service","%Cus:portnote.service"' \
+              | sed 's/^ *//; s/ *$//')
+    assert_clean_stderr
+    fields=$(pn_tshark -r "$capture" -T fields -e frame.number -e portnote.service | sed 's/\t/ /; s/ *$//')
+    [ "$columns" = "$fields" ] || { diff <(echo "$fields") <(echo "$columns") >&2; fail "custom column differs from -T fields"; }
+    columns=$(pn_tshark -r "$capture" \
+        -o 'gui.column.format:"No.","%m","Service","%Cus:portnote.service","Risk","%Cus:portnote.risk"')
+    echo "$columns" | grep -qP '^ *23 Ephemeral port \(legacy range\),Telnet high$' || fail "risk column (23)"
+    echo "$columns" | grep -qP '^ *71 DNS,DNS medium,medium$' || fail "risk column (71)"
+}
+
+# Each preference does what it says.
+case_prefs() {
+    local capture edge out
+    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
+    edge=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/edge.pcap")
+    out=$(pn_tshark -r "$capture" -Y 'frame.number == 23' -o portnote.info_column:TRUE)
+    echo "$out" | grep -qF '[1029/tcp Ephemeral port (legacy range)] [23/tcp Telnet: high risk]' \
+        || fail "info column: $out"
+    out=$(pn_tshark -r "$capture" -q -z expert -o portnote.expert_info:FALSE)
+    ! echo "$out" | grep -q PortNote || fail "expert_info:FALSE still raises Expert Info"
+    out=$(pn_tshark -r "$capture" -q -z expert -o portnote.expert_min_risk:high)
+    echo "$out" | grep -q 'Security.*PortNote.*risk high' || fail "high risk missing"
+    ! echo "$out" | grep -q 'PortNote.*risk \(low\|medium\)' || fail "expert_min_risk:high let lower risks through"
+    assert_clean_stderr
+    out=$(pn_tshark -r "$edge" -Y 'tcp.srcport == 80 && tcp.flags.syn == 1 && tcp.flags.ack == 0' \
+          -T fields -e portnote.port -e portnote.role -o portnote.client_side_ports:TRUE)
+    [ "$out" = "80	client" ] || fail "client_side_ports: $out"
+    printf '"40001","udp","","Test service","","","","d","",""\n' >"$STAGE/config/portnotes.csv"
+    chmod a+r "$STAGE/config/portnotes.csv"
+    out=$(pn_tshark -r "$edge" -Y 'udp.port == 40001' -T fields -e portnote.role | sort -u)
+    [ "$out" = "unknown" ] || fail "both ports ephemeral should leave the role unknown: $out"
+    out=$(pn_tshark -r "$edge" -Y 'udp.port == 40001' -T fields -e portnote.role \
+          -o portnote.ephemeral_preset:custom -o portnote.ephemeral_ports:40000 | sort -u)
+    [ "$out" = "server" ] || fail "custom ephemeral range did not decide the role: $out"
+    out=$(pn_tshark -r "$edge" -Y 'udp.port == 40001' -T fields -e portnote.role \
+          -o portnote.ephemeral_preset:legacy | sort -u)
+    [ "$out" = "unknown" ] || fail "legacy range: $out"
+    assert_clean_stderr
+}
+
+# A file written by Wireshark's table editor (its quoting) loads as written.
+case_uat_file() {
+    local capture out
+    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
+    cat >"$STAGE/config/portnotes.csv" <<'EOT'
+# This file is automatically generated, DO NOT MODIFY.
+"80","tcp","server","HTTP \x22intranet\x22","high","trojan;exposed-service","Executor","Caf\xc3\xa9 web \x5c portal","Watch it","our policy"
+"23","tcp","ignore","","","","","","",""
+EOT
+    chmod a+r "$STAGE/config/portnotes.csv"
+    out=$(pn_tshark -r "$capture" -Y 'tcp.port == 80' -T fields -e portnote.service -e portnote.description | sort -u)
+    assert_clean_stderr
+    [ "$out" = 'HTTP "intranet"	Café web \ portal' ] || fail "UAT escapes not read: $out"
+    out=$(pn_tshark -r "$capture" -Y 'tcp.port == 23' -T fields -e portnote.service | sort -u | paste -sd/)
+    [ "$out" = "Ephemeral port (legacy range)" ] || fail "ignore row did not silence 23/tcp: $out"
+}
+
 # Server ports documented for TCP and UDP, as a display-filter set body.
 documented_server_ports() {
     awk -F'","' -v t="$1" '/^"/ { sub(/^"/, "", $1); if ($2 == t && $3 != "client") print $1 }' "$DATA_FILE" \
@@ -305,6 +443,11 @@ case "${1:-}" in
     override-profile)  case_override_profile ;;
     override-malformed) case_override_malformed ;;
     pcaps-reproducible) case_pcaps_reproducible ;;
+    stats)             case_stats ;;
+    exports)           case_exports ;;
+    columns)           case_columns ;;
+    prefs)             case_prefs ;;
+    uat-file)          case_uat_file ;;
     shared)            case_shared "$2" ;;
     update-golden)     update_golden ;;
     *) echo "usage: $0 CASE [ARG] | update-golden" >&2; exit 2 ;;

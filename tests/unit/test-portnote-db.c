@@ -206,9 +206,9 @@ static void test_good_row_fields(void)
     loaded_free(&l);
 }
 
-static void test_bare_fields_and_escapes(void)
+static void test_empty_fields_and_escapes(void)
 {
-    loaded_t l = load("8000-8002 , UDP, client, \"A \\\"q\\\" \\\\ \\x41\\xc3\\xa9\",, , ,d,,\n");
+    loaded_t l = load("\"8000-8002\" , \"UDP\", \"client\", \"A \\\"q\\\" \\\\ \\x41\\xc3\\xa9\",, , ,\"d\",,\n");
     const pn_entry_t *e = pn_db_lookup(l.db, PN_TRANSPORT_UDP, 8001);
 
     g_assert_cmpuint(l.errors->len, ==, 0);
@@ -282,6 +282,7 @@ static const bad_row_t bad_rows[] = {
     { "\"10\",\"tcp\",\"\",\"x\\xff\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "field 4 is not valid UTF-8" },
     { "\"10\",\"tcp\",\"\",\"x\xff\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "the line is not valid UTF-8" },
     { "\"10\",\"tcp\",\"\",\"x\tq\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "control character 0x09" },
+    { "\"10\",tcp,\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "field 2 must be a \"quoted string\"" },
 };
 
 /* Each bad row is reported with its line, and the rows around it load. */
@@ -341,6 +342,35 @@ static void test_override_across_loads(void)
     g_assert_cmpstr(pn_db_lookup(l.db, PN_TRANSPORT_TCP, 24)->service, ==, "Range");
     g_assert_cmpstr(pn_db_lookup(l.db, PN_TRANSPORT_TCP, 26)->service, ==, "Range");
     loaded_free(&l);
+}
+
+/* An "ignore" row silences earlier files' notes for its ports only. */
+static void test_ignore_silences(void)
+{
+    loaded_t l = load("\"20-30\",\"tcp\",\"\",\"Range\",\"\",\"\",\"\",\"d\",\"\",\"s\"\n");
+    const char *user = "\"25-26\",\"tcp\",\"ignore\",,,,,,,\n";
+
+    g_assert_cmpuint(pn_db_load_text(l.db, "user.csv", user, strlen(user), l.errors), ==, 1);
+    g_assert_cmpuint(l.errors->len, ==, 0);
+    g_assert_null(pn_db_lookup(l.db, PN_TRANSPORT_TCP, 25));
+    g_assert_null(pn_db_lookup(l.db, PN_TRANSPORT_TCP, 26));
+    g_assert_nonnull(pn_db_lookup(l.db, PN_TRANSPORT_TCP, 24));
+    g_assert_nonnull(pn_db_lookup(l.db, PN_TRANSPORT_TCP, 27));
+    loaded_free(&l);
+}
+
+/* The UAT validates rows through the same rules. */
+static void test_check_fields(void)
+{
+    const char *good[PN_FIELD_COUNT] = { "80", "tcp", "", "HTTP", "low", "trojan", "", "d", "n", "s" };
+    const char *bad[PN_FIELD_COUNT] = { "80", "tcp", "", "HTTP", "low", "", "", "d", "n", "s" };
+    char *reason = NULL;
+
+    g_assert_true(pn_check_fields(good, &reason));
+    g_assert_null(reason);
+    g_assert_false(pn_check_fields(bad, &reason));
+    g_assert_cmpstr(reason, ==, "risk 'low' needs at least one category");
+    g_free(reason);
 }
 
 /* ---- Files --------------------------------------------------------------- */
@@ -470,13 +500,15 @@ int main(int argc, char **argv)
     g_test_add_func("/data/ephemeral-range", test_embedded_ephemeral_range);
     g_test_add_func("/data/rows-complete", test_embedded_rows_are_complete);
     g_test_add_func("/parse/good-row", test_good_row_fields);
-    g_test_add_func("/parse/bare-fields-and-escapes", test_bare_fields_and_escapes);
+    g_test_add_func("/parse/empty-fields-and-escapes", test_empty_fields_and_escapes);
     g_test_add_func("/parse/crlf-bom-comments", test_crlf_bom_comments);
     g_test_add_func("/parse/format-strings-literal", test_format_strings_are_literal);
     g_test_add_func("/parse/bad-rows", test_bad_rows_are_reported_and_skipped);
     g_test_add_func("/parse/long-field", test_long_field);
     g_test_add_func("/parse/duplicates", test_duplicates_within_a_file);
     g_test_add_func("/parse/override", test_override_across_loads);
+    g_test_add_func("/parse/ignore", test_ignore_silences);
+    g_test_add_func("/parse/check-fields", test_check_fields);
     g_test_add_func("/parse/files", test_files);
     g_test_add_func("/parse/many-rows", test_many_rows);
     g_test_add_func("/roles/decide", test_roles);
