@@ -16,6 +16,7 @@
 
 #include <ws_version.h>
 #include <epan/packet.h>
+#include <epan/proto_data.h>
 #include <epan/expert.h>
 #include <epan/prefs.h>
 #include <epan/range.h>
@@ -23,6 +24,7 @@
 #include <epan/uat.h>
 #include <wsutil/filesystem.h>
 #include <wsutil/report_message.h>
+#include <wsutil/wslog.h>
 
 #include "portnote-db.h"
 #include "portnote-embedded.h"
@@ -223,6 +225,8 @@ static pn_db_t *load_notes(void)
         pn_db_load_file(db, files->pdata[i], errors);
 
     report_load_errors(errors);
+    ws_info("%u port notes rows loaded for profile %s (built-in and %u optional files; %u problems)",
+            pn_db_row_count(db), get_profile_name(), files->len, errors->len);
     g_ptr_array_free(files, TRUE);
     g_ptr_array_free(errors, TRUE);
     return db;
@@ -304,116 +308,30 @@ static pn_endpoint_t endpoint_of(const field_info *fi, pn_transport_t transport)
     return end;
 }
 
-/* ---- Annotating -------------------------------------------------------- */
+/* ---- Finding a frame's notes (first pass) -------------------------------- */
 
-/* What the annotation of one packet carries around. */
-typedef struct {
-    proto_tree *tree;
-    packet_info *pinfo;
-    pn_tap_packet_t *tap;       /* allocated at the first note */
-} annotate_ctx_t;
-
-static void add_text(proto_tree *tree, int hf, const field_info *at, const char *text)
+/** Appends a note for a documented port of one layer. */
+static void add_note(pn_frame_notes_t *notes, tvbuff_t *frame_tvb, const field_info *at,
+                     const pn_endpoint_t *end, pn_role_t role, gboolean is_src)
 {
-    if (text && *text)
-        proto_item_set_generated(
-            proto_tree_add_string(tree, hf, at->ds_tvb, at->start, 0, text));
-}
+    pn_note_t *note;
 
-static void add_list(proto_tree *tree, int hf, const field_info *at, char **items)
-{
-    for (char **item = items; *item; item++)
-        add_text(tree, hf, at, *item);
-}
-
-/**
- * Raises the Expert Info that goes with the entry's risk level.  The text
- * is a short, stable summary so that the Expert dialog groups one line
- * per port; the full note is in the tree.
- */
-static void add_expert(packet_info *pinfo, proto_item *ti, const pn_entry_t *e,
-                       guint16 port, pn_role_t role)
-{
-    if (e->risk == PN_RISK_NONE || !pref_expert_enabled || (gint)e->risk < pref_expert_min_risk)
+    if (notes->count >= PN_MAX_NOTES)
         return;
-    if (e->threats[0])
-        expert_add_info_format(pinfo, ti, &ei_portnote_risk[e->risk],
-                               "%u/%s %s (%s), risk %s: %s; threats: %s", port,
-                               pn_transport_name(e->transport), e->service,
-                               pn_role_name(role), pn_risk_name(e->risk),
-                               e->categories_text, e->threats_text);
-    else
-        expert_add_info_format(pinfo, ti, &ei_portnote_risk[e->risk],
-                               "%u/%s %s (%s), risk %s: %s", port,
-                               pn_transport_name(e->transport), e->service,
-                               pn_role_name(role), pn_risk_name(e->risk),
-                               e->categories_text);
-}
-
-static void add_info_column(packet_info *pinfo, const pn_entry_t *e, guint16 port)
-{
-    if (!pref_info_column)
-        return;
-    if (e->risk != PN_RISK_NONE)
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u/%s %s: %s risk]", port,
-                            pn_transport_name(e->transport), e->service, pn_risk_name(e->risk));
-    else
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u/%s %s]", port,
-                            pn_transport_name(e->transport), e->service);
-}
-
-/** Records a note for the tap listeners (the statistics tree). */
-static void add_tap_note(annotate_ctx_t *ctx, const pn_entry_t *e, guint16 port,
-                         pn_role_t role, gboolean is_src)
-{
-    pn_tap_note_t *note;
-
-    if (!ctx->tap)
-        ctx->tap = wmem_new0(ctx->pinfo->pool, pn_tap_packet_t);
-    if (ctx->tap->count >= PN_TAP_MAX_NOTES)
-        return;
-    note = &ctx->tap->notes[ctx->tap->count++];
-    note->port = port;
+    note = &notes->notes[notes->count++];
+    note->port = end->port;
     note->role = role;
-    note->entry = e;
-    copy_address_shallow(&note->host, is_src ? &ctx->pinfo->net_src : &ctx->pinfo->net_dst);
+    note->is_src = is_src;
+    note->entry = end->entry;
+    /* Later passes only have the frame's bytes to point at. */
+    note->start = at->ds_tvb == frame_tvb ? at->start : -1;
+    note->length = at->ds_tvb == frame_tvb ? at->length : 0;
 }
 
-/** Adds one "Port Notes" item for a documented port. */
-static void add_port_notes(annotate_ctx_t *ctx, const field_info *at, const pn_entry_t *e,
-                           guint16 port, pn_role_t role)
-{
-    proto_item *ti = proto_tree_add_item(ctx->tree, proto_portnote, at->ds_tvb,
-                                         at->start, at->length, ENC_NA);
-    proto_tree *pt = proto_item_add_subtree(ti, ett_portnote);
-    const char *transport = pn_transport_name(e->transport);
-
-    proto_item_set_text(ti, "Port Notes: %u/%s %s (%s)", port, transport,
-                        e->service, pn_role_name(role));
-    if (e->risk != PN_RISK_NONE)
-        proto_item_append_text(ti, ", risk %s: %s", pn_risk_name(e->risk),
-                               e->categories_text);
-
-    proto_tree_add_uint(pt, hf_portnote_port, at->ds_tvb, at->start, at->length, port);
-    add_text(pt, hf_portnote_transport, at, transport);
-    add_text(pt, hf_portnote_role, at, pn_role_name(role));
-    add_text(pt, hf_portnote_service, at, e->service);
-    add_text(pt, hf_portnote_description, at, e->description);
-    if (e->risk != PN_RISK_NONE)
-        proto_item_set_generated(proto_tree_add_uint(pt, hf_portnote_risk, at->ds_tvb,
-                                                     at->start, 0, e->risk));
-    add_list(pt, hf_portnote_category, at, e->categories);
-    add_list(pt, hf_portnote_threat, at, e->threats);
-    add_text(pt, hf_portnote_note, at, e->note);
-    add_text(pt, hf_portnote_source, at, e->source);
-    add_text(pt, hf_portnote_defined_at, at, e->origin);
-    add_expert(ctx->pinfo, ti, e, port, role);
-    add_info_column(ctx->pinfo, e, port);
-}
-
-/** Annotates the documented ports of one transport layer. */
-static void annotate_layer(annotate_ctx_t *ctx, pn_transport_t transport,
-                           const field_info *src, const field_info *dst)
+/** Finds the documented ports of one transport layer. */
+static void find_layer_notes(pn_frame_notes_t *notes, tvbuff_t *frame_tvb,
+                             pn_transport_t transport,
+                             const field_info *src, const field_info *dst)
 {
     const field_info *at[2] = { src, dst };
     pn_endpoint_t ends[2] = { endpoint_of(src, transport), endpoint_of(dst, transport) };
@@ -423,47 +341,152 @@ static void annotate_layer(annotate_ctx_t *ctx, pn_transport_t transport,
     if (!ends[0].entry && !ends[1].entry)
         return;
     pn_decide_roles(&ends[0], &ends[1], hint, &roles[0], &roles[1]);
-    for (int side = 0; side < 2; side++) {
-        if (!pn_should_annotate(ends[side].entry, roles[side], pref_client_side_ports))
-            continue;
-        add_port_notes(ctx, at[side], ends[side].entry, ends[side].port, roles[side]);
-        add_tap_note(ctx, ends[side].entry, ends[side].port, roles[side], side == 0);
-    }
+    for (int side = 0; side < 2; side++)
+        if (pn_should_annotate(ends[side].entry, roles[side], pref_client_side_ports))
+            add_note(notes, frame_tvb, at[side], &ends[side], roles[side], side == 0);
 }
 
-/** Annotates every layer of one transport found in the packet. */
-static void annotate_transport(annotate_ctx_t *ctx, const transport_fields_t *tf)
+/** Finds the notes of every layer of one transport in the packet. */
+static void find_transport_notes(pn_frame_notes_t *notes, tvbuff_t *frame_tvb,
+                                 proto_tree *tree, const transport_fields_t *tf)
 {
     const GPtrArray *srcs, *dsts;
 
     if (tf->hf_src <= 0 || tf->hf_dst <= 0)
         return;
-    srcs = proto_get_finfo_ptr_array(ctx->tree, tf->hf_src);
-    dsts = proto_get_finfo_ptr_array(ctx->tree, tf->hf_dst);
+    srcs = proto_get_finfo_ptr_array(tree, tf->hf_src);
+    dsts = proto_get_finfo_ptr_array(tree, tf->hf_dst);
     if (!srcs || !dsts)
         return;
     for (guint i = 0; i < srcs->len; i++) {
         const field_info *src = srcs->pdata[i];
         const field_info *dst = matching_dst(dsts, i, src);
         if (dst && tvb_bytes_exist(src->ds_tvb, src->start, tf->min_header)
-            && !inside_icmp(ctx->tree, src))
-            annotate_layer(ctx, tf->transport, src, dst);
+            && !inside_icmp(tree, src))
+            find_layer_notes(notes, frame_tvb, tf->transport, src, dst);
     }
+}
+
+/**
+ * The notes of this frame.  Wireshark primes the port fields we asked
+ * for only on the first pass; later passes (packet list columns,
+ * colouring, the details pane) may not even have them in the tree, so
+ * the first pass's result is kept as per-frame data and reused.
+ */
+static const pn_frame_notes_t *frame_notes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    pn_frame_notes_t *notes = p_get_proto_data(wmem_file_scope(), pinfo, proto_portnote, 0);
+
+    if ((notes && PINFO_FD_VISITED(pinfo)) || !tree || !notes_db
+        || !proto_field_is_referenced(tree, transport_fields[0].hf_src))
+        return notes;
+    if (!notes) {
+        notes = wmem_new0(wmem_file_scope(), pn_frame_notes_t);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_portnote, 0, notes);
+    }
+    notes->count = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(transport_fields); i++)
+        find_transport_notes(notes, tvb, tree, &transport_fields[i]);
+    return notes;
+}
+
+/* ---- Showing them (every pass) ------------------------------------------- */
+
+static void add_text(proto_tree *tree, int hf, tvbuff_t *tvb, gint start, const char *text)
+{
+    if (text && *text)
+        proto_item_set_generated(proto_tree_add_string(tree, hf, tvb, start, 0, text));
+}
+
+static void add_list(proto_tree *tree, int hf, tvbuff_t *tvb, gint start, char **items)
+{
+    for (char **item = items; *item; item++)
+        add_text(tree, hf, tvb, start, *item);
+}
+
+/**
+ * Raises the Expert Info that goes with the entry's risk level.  The text
+ * is a short, stable summary so that the Expert dialog groups one line
+ * per port; the full note is in the tree.
+ */
+static void add_expert(packet_info *pinfo, proto_item *ti, const pn_note_t *note)
+{
+    const pn_entry_t *e = note->entry;
+
+    if (e->risk == PN_RISK_NONE || !pref_expert_enabled || (gint)e->risk < pref_expert_min_risk)
+        return;
+    if (e->threats[0])
+        expert_add_info_format(pinfo, ti, &ei_portnote_risk[e->risk],
+                               "%u/%s %s (%s), risk %s: %s; threats: %s", note->port,
+                               pn_transport_name(e->transport), e->service,
+                               pn_role_name(note->role), pn_risk_name(e->risk),
+                               e->categories_text, e->threats_text);
+    else
+        expert_add_info_format(pinfo, ti, &ei_portnote_risk[e->risk],
+                               "%u/%s %s (%s), risk %s: %s", note->port,
+                               pn_transport_name(e->transport), e->service,
+                               pn_role_name(note->role), pn_risk_name(e->risk),
+                               e->categories_text);
+}
+
+static void add_info_column(packet_info *pinfo, const pn_note_t *note)
+{
+    const pn_entry_t *e = note->entry;
+
+    if (!pref_info_column)
+        return;
+    if (e->risk != PN_RISK_NONE)
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u/%s %s: %s risk]", note->port,
+                            pn_transport_name(e->transport), e->service, pn_risk_name(e->risk));
+    else
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u/%s %s]", note->port,
+                            pn_transport_name(e->transport), e->service);
+}
+
+/** Adds one "Port Notes" item for a documented port. */
+static void add_port_notes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                           const pn_note_t *note)
+{
+    const pn_entry_t *e = note->entry;
+    const char *transport = pn_transport_name(e->transport);
+    gint start = MAX(note->start, 0);
+    proto_item *ti = proto_tree_add_item(tree, proto_portnote, tvb, start, note->length, ENC_NA);
+    proto_tree *pt = proto_item_add_subtree(ti, ett_portnote);
+
+    proto_item_set_text(ti, "Port Notes: %u/%s %s (%s)", note->port, transport,
+                        e->service, pn_role_name(note->role));
+    if (e->risk != PN_RISK_NONE)
+        proto_item_append_text(ti, ", risk %s: %s", pn_risk_name(e->risk),
+                               e->categories_text);
+
+    proto_tree_add_uint(pt, hf_portnote_port, tvb, start, note->length, note->port);
+    add_text(pt, hf_portnote_transport, tvb, start, transport);
+    add_text(pt, hf_portnote_role, tvb, start, pn_role_name(note->role));
+    add_text(pt, hf_portnote_service, tvb, start, e->service);
+    add_text(pt, hf_portnote_description, tvb, start, e->description);
+    if (e->risk != PN_RISK_NONE)
+        proto_item_set_generated(proto_tree_add_uint(pt, hf_portnote_risk, tvb,
+                                                     start, 0, e->risk));
+    add_list(pt, hf_portnote_category, tvb, start, e->categories);
+    add_list(pt, hf_portnote_threat, tvb, start, e->threats);
+    add_text(pt, hf_portnote_note, tvb, start, e->note);
+    add_text(pt, hf_portnote_source, tvb, start, e->source);
+    add_text(pt, hf_portnote_defined_at, tvb, start, e->origin);
+    add_expert(pinfo, ti, note);
 }
 
 static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                             void *data _U_)
 {
-    annotate_ctx_t ctx = { tree, pinfo, NULL };
+    const pn_frame_notes_t *notes = frame_notes(tvb, pinfo, tree);
 
-    /* The ports come from the tree; without one there is nothing to read. */
-    if (!tree || !notes_db)
+    if (!notes || notes->count == 0)
         return 0;
-    for (size_t i = 0; i < G_N_ELEMENTS(transport_fields); i++)
-        annotate_transport(&ctx, &transport_fields[i]);
-    if (!ctx.tap)
-        return 0;
-    tap_queue_packet(portnote_tap, pinfo, ctx.tap);
+    for (guint i = 0; i < notes->count; i++) {
+        add_port_notes(tvb, pinfo, tree, &notes->notes[i]);
+        add_info_column(pinfo, &notes->notes[i]);
+    }
+    tap_queue_packet(portnote_tap, pinfo, notes);
     return (int)tvb_captured_length(tvb);
 }
 

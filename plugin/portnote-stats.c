@@ -28,9 +28,15 @@ static void portnote_stats_init(stats_tree *st)
         stats_tree_create_node(st, risk_nodes[risk], root, STAT_DT_INT, TRUE);
 }
 
-static gboolean same_port(const pn_tap_note_t *a, const pn_tap_note_t *b)
+static gboolean same_port(const pn_note_t *a, const pn_note_t *b)
 {
     return a->entry == b->entry && a->port == b->port;
+}
+
+/* The network address of the port's side (the innermost IP layer). */
+static const address *host_of(packet_info *pinfo, const pn_note_t *note)
+{
+    return note->is_src ? &pinfo->net_src : &pinfo->net_dst;
 }
 
 /** Adds 1 to a node, or 0 when this packet already counted there; returns its id. */
@@ -44,11 +50,11 @@ static tap_packet_status portnote_stats_packet(stats_tree *st, packet_info *pinf
                                                epan_dissect_t *edt _U_, const void *data,
                                                tap_flags_t flags _U_)
 {
-    const pn_tap_packet_t *pkt = data;
+    const pn_frame_notes_t *pkt = data;
     int root = tick_stat_node(st, ROOT_NODE, 0, TRUE);
 
     for (guint i = 0; i < pkt->count; i++) {
-        const pn_tap_note_t *note = &pkt->notes[i];
+        const pn_note_t *note = &pkt->notes[i];
         const pn_entry_t *e = note->entry;
         gboolean risk_seen = FALSE, port_seen = FALSE, host_seen = FALSE;
         char *port_name = wmem_strdup_printf(pinfo->pool, "%u/%s %s", note->port,
@@ -56,14 +62,15 @@ static tap_packet_status portnote_stats_packet(stats_tree *st, packet_info *pinf
         int risk_id, port_id;
 
         for (guint j = 0; j < i; j++) {
-            const pn_tap_note_t *earlier = &pkt->notes[j];
+            const pn_note_t *earlier = &pkt->notes[j];
             risk_seen |= earlier->entry->risk == e->risk;
             port_seen |= same_port(earlier, note);
-            host_seen |= same_port(earlier, note) && addresses_equal(&earlier->host, &note->host);
+            host_seen |= same_port(earlier, note)
+                         && addresses_equal(host_of(pinfo, earlier), host_of(pinfo, note));
         }
         risk_id = count_once(st, risk_nodes[e->risk], root, TRUE, risk_seen);
         port_id = count_once(st, port_name, risk_id, TRUE, port_seen);
-        count_once(st, address_to_str(pinfo->pool, &note->host), port_id, FALSE, host_seen);
+        count_once(st, address_to_str(pinfo->pool, host_of(pinfo, note)), port_id, FALSE, host_seen);
     }
     return TAP_PACKET_REDRAW;
 }

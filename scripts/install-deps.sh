@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages portnote needs to build and test, when missing.
+#   usage: scripts/install-deps.sh [--gui]
+# --gui adds what the real-GUI test needs (Wireshark's Qt GUI, Xvfb, xdotool)
+# and the screenshots (ImageMagick).
 set -euo pipefail
 
 PACKAGES=(cmake make gcc libc6-dev pkg-config libglib2.0-dev
           libwireshark-dev tshark wireshark-common)
+if [ "${1:-}" = --gui ]; then
+    PACKAGES+=(wireshark-qt xvfb xdotool imagemagick)
+fi
 
 missing=()
 for package in "${PACKAGES[@]}"; do
