@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages portnote needs to build and test, when missing.
-#   usage: scripts/install-deps.sh [--gui]
-# --gui adds what the real-GUI test needs (Wireshark's Qt GUI, Xvfb, xdotool)
-# and the screenshots (ImageMagick).
+#   usage: scripts/install-deps.sh [--test]
+# --test adds what the whole test suite needs beyond building: the real-GUI
+# test (Wireshark's Qt GUI, Xvfb, xdotool; ImageMagick for screenshots), the
+# parser fuzzer (clang and its libFuzzer runtime) and valgrind.
 set -euo pipefail
 
 PACKAGES=(cmake make gcc libc6-dev pkg-config libglib2.0-dev
           libwireshark-dev tshark wireshark-common)
-if [ "${1:-}" = --gui ]; then
-    PACKAGES+=(wireshark-qt xvfb xdotool imagemagick)
+if [ "${1:-}" = --test ]; then
+    PACKAGES+=(wireshark-qt xvfb xdotool imagemagick clang libclang-rt-14-dev valgrind)
 fi
 
 missing=()

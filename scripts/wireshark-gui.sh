@@ -33,7 +33,7 @@ gui_run_wireshark() {
     local cmd=(env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$STAGE/home" LC_ALL=C.UTF-8 TZ=UTC
                DISPLAY="$GUI_DISPLAY" XDG_RUNTIME_DIR="$runtime" QT_QPA_PLATFORM=xcb
                WIRESHARK_PLUGIN_DIR="$STAGE/plugins" WIRESHARK_CONFIG_DIR="$STAGE/config"
-               wireshark "$@")
+               WIRESHARK_EXTCAP_DIR="$STAGE/extcap" wireshark "$@")
     if [ "$(id -u)" = 0 ]; then
         cmd=(setpriv --reuid=65534 --regid=65534 --clear-groups "${cmd[@]}")
     fi

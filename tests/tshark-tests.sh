@@ -431,6 +431,74 @@ case_profile() {
     note "profile columns, colours and $(grep -c '^"TRUE"' "$STAGE/config/profiles/PortNote/dfilter_buttons") buttons work"
 }
 
+# ---- Bad notes files ------------------------------------------------------------
+
+# Installs FILE as the personal portnotes.csv and annotates edge.pcap;
+# prints "port service" for the 8080, 8081 and 40001 conversations.
+with_user_file() {
+    cp "$1" "$STAGE/config/portnotes.csv"
+    chmod a+r "$STAGE/config/portnotes.csv"
+    pn_tshark -r "$EDGE" -Y 'portnote' -T fields -e portnote.port -e portnote.service | sort -u
+}
+
+expect_problems() {   # file-in-config, then "line: reason" ...
+    local file="$STAGE/config/portnotes.csv" expected
+    shift
+    for expected in "$@"; do
+        grep -qF "$file:$expected" "$STAGE/stderr" || { cat "$STAGE/stderr" >&2; fail "missing warning: $file:$expected"; }
+    done
+}
+
+case_bad_data_files() {
+    local data="$PN_SOURCE_DIR/tests/data" out
+    EDGE=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/edge.pcap")
+
+    out=$(with_user_file "$data/bad-rows.csv")
+    expect_problems x "3: expected 10 fields, found 3" "4: '-1' is not a port" "5: '65536' is not a port" \
+        "6: 'abc' is not a port" "7: port range '9000-8000' is reversed" "8: unknown transport 'quic'" \
+        "9: unknown risk 'severe'" "10: unknown category 'trojen'" "11: risk 'high' needs a note" \
+        "12: unknown role 'both'" "13: unexpected text after field 4" "14: field 2 must be a \"quoted string\"" \
+        "15: unknown escape" "17: port 40001/udp is already described at line 16; this row replaces it" \
+        "19: port 7050/tcp is already described at line 18"
+    [ "$(grep -c "$STAGE/config/portnotes.csv:" "$STAGE/stderr")" = 15 ] || fail "expected 15 problems"
+    echo "$out" | grep -qxF "8080	HTTP proxy" || fail "good row before the bad ones lost: $out"
+    echo "$out" | grep -qxF "40001	Duplicate of the row above" || fail "later duplicate should win: $out"
+    out=$(pn_tshark -r "$EDGE" -Y 'tcp.dstport == 8080' -T fields -e portnote.note | sort -u)
+    [ "$out" = "Open proxy: %s%n%x" ] || fail "note text altered: $out"
+
+    out=$(with_user_file "$data/crlf-bom.csv")
+    assert_clean_stderr
+    echo "$out" | grep -qxF "8081	CRLF service" || fail "BOM/CRLF file not read: $out"
+
+    out=$(with_user_file "$data/invalid-utf8.csv")
+    expect_problems x "1: the line is not valid UTF-8"
+    echo "$out" | grep -qxF "8081	Good after bad UTF-8" || fail "row after invalid UTF-8 lost: $out"
+
+    out=$(with_user_file "$data/long-field.csv")
+    expect_problems x "1: field 8 is 5000 bytes long (at most 4096)"
+    echo "$out" | grep -qxF "8081	Good after long" || fail "row after a long field lost: $out"
+
+    with_user_file "$data/empty.csv" >/dev/null
+    grep -qF "$STAGE/config/portnotes.csv: the file is empty" "$STAGE/stderr" || fail "empty file not reported"
+
+    cp "$data/crlf-bom.csv" "$STAGE/config/portnotes.csv"
+    chmod 000 "$STAGE/config/portnotes.csv"
+    out=$(pn_tshark -r "$EDGE" -Y 'tcp.dstport == 8080 && tcp.flags.ack == 0' -T fields -e frame.number)
+    grep -qF "$STAGE/config/portnotes.csv: cannot read the file: " "$STAGE/stderr" || fail "unreadable file not reported"
+    [ -n "$out" ] || fail "tshark stopped working with an unreadable file"
+
+    # 100,000 rows: every TCP port, then UDP ports 1-34465
+    awk 'BEGIN { for (i = 0; i < 100000; i++) {
+                     t = i < 65536 ? "tcp" : "udp"; p = i < 65536 ? i : i - 65535
+                     printf "\"%d\",\"%s\",\"\",\"svc-%s-%d\",\"low\",\"trojan\",\"t%d\",\"d\",\"n\",\"s\"\n", p, t, t, p, i } }' \
+        >"$STAGE/many.csv"
+    out=$(with_user_file "$STAGE/many.csv")
+    assert_clean_stderr
+    echo "$out" | grep -qxF "8080	svc-tcp-8080" || fail "100,000-row file: $out"
+    echo "$out" | grep -qxF "40001	svc-tcp-40001" && fail "40001 is udp here"
+    note "all bad-data cases reported as file:line with the good rows kept"
+}
+
 # Server ports documented for TCP and UDP, as a display-filter set body.
 documented_server_ports() {
     awk -F'","' -v t="$1" '/^"/ { sub(/^"/, "", $1); if ($2 == t && $3 != "client") print $1 }' "$DATA_FILE" \
@@ -478,6 +546,7 @@ case "${1:-}" in
     prefs)             case_prefs ;;
     uat-file)          case_uat_file ;;
     profile)           case_profile ;;
+    bad-data-files)    case_bad_data_files ;;
     shared)            case_shared "$2" ;;
     update-golden)     update_golden ;;
     *) echo "usage: $0 CASE [ARG] | update-golden" >&2; exit 2 ;;

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Memcheck tier: tshark with the plugin under valgrind over the sample
+# captures (one pass with the full tree, one two-pass with the statistics
+# tree).  Fails on any memcheck error, or definite leak, whose stack passes
+# through portnote's code; Wireshark's own are not ours to judge here.
+# Environment: PN_SOURCE_DIR, PN_PLUGIN, PN_WS_VERSION.
+set -euo pipefail
+. "$PN_SOURCE_DIR/scripts/tshark-stage.sh"
+command -v valgrind >/dev/null || { echo "valgrind not installed: skipped"; exit 77; }
+
+pn_stage "$PN_PLUGIN" "$PN_WS_VERSION"
+# valgrind runs tshark; the log goes where the (unprivileged) tshark can write.
+vg_tshark() {   # log, tshark arguments...
+    local log=$1
+    shift
+    local cmd=(env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$STAGE/home" LC_ALL=C.UTF-8 TZ=UTC
+               WIRESHARK_PLUGIN_DIR="$STAGE/plugins" WIRESHARK_CONFIG_DIR="$STAGE/config"
+               WIRESHARK_EXTCAP_DIR="$STAGE/extcap" WIRESHARK_ABORT_ON_DISSECTOR_BUG=1
+               G_SLICE=always-malloc
+               valgrind --tool=memcheck --keep-debuginfo=yes --leak-check=full --show-leak-kinds=definite
+               --errors-for-leak-kinds=definite --num-callers=40 --log-file="$log"
+               tshark "$@")
+    [ "$(id -u)" = 0 ] && cmd=(setpriv --reuid=65534 --regid=65534 --clear-groups "${cmd[@]}")
+    "${cmd[@]}" >/dev/null 2>"$STAGE/stderr"
+}
+
+# Prints the memcheck reports (errors and definite leaks) with a stack frame
+# in portnote's sources.  A report is a "==PID== text" line and its frames.
+ours() {
+    awk 'function flush() { if (block ~ /\((packet-portnote|portnote-[a-z]+|plugin)\.c:[0-9]+\)/) print block "\n" }
+         /^==[0-9]+== [^ ]/      { flush(); block = $0; next }
+         /^==[0-9]+== +(at|by) / { block = block "\n" $0; next }
+                                 { flush(); block = "" }
+         END                     { flush() }' "$1"
+}
+
+failed=0
+for capture in "$PN_SOURCE_DIR"/pcaps/*.pcap; do
+    staged=$(pn_stage_file "$capture")
+    name=$(basename "$capture" .pcap)
+    for mode in "-V" "-2 -q -z portnote,tree"; do
+        log="$STAGE/home/vg-$name-${mode//[^a-z0-9]/}.log"
+        vg_tshark "$log" -r "$staged" $mode || { echo "FAIL: tshark failed under valgrind ($name $mode)" >&2; cat "$STAGE/stderr" >&2; failed=1; continue; }
+        grep -q 'ERROR SUMMARY' "$log" || { echo "FAIL: no valgrind summary for $name" >&2; failed=1; continue; }
+        reports=$(ours "$log")
+        if [ -n "$reports" ]; then
+            echo "FAIL: memcheck reports in portnote's code ($name, tshark $mode):" >&2
+            echo "$reports" | head -60 >&2
+            failed=1
+        fi
+        echo "# $name ($mode): $(grep -o 'ERROR SUMMARY: [0-9]* errors' "$log") in all of tshark, none in portnote"
+    done
+done
+exit $failed
