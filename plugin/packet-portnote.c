@@ -14,6 +14,7 @@
  */
 #define WS_LOG_DOMAIN "portnote"
 
+#include <string.h>
 #include <ws_version.h>
 #include <epan/packet.h>
 #include <epan/proto_data.h>
@@ -215,6 +216,7 @@ static pn_db_t *load_notes(void)
     pn_db_t *db = pn_db_new();
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+    gint64 started = g_get_monotonic_time();
 
     pn_db_load_text(db, PN_EMBEDDED_NAME, portnote_embedded_notes,
                     portnote_embedded_notes_len, errors);
@@ -225,8 +227,9 @@ static pn_db_t *load_notes(void)
         pn_db_load_file(db, files->pdata[i], errors);
 
     report_load_errors(errors);
-    ws_info("%u port notes rows loaded for profile %s (built-in and %u optional files; %u problems)",
-            pn_db_row_count(db), get_profile_name(), files->len, errors->len);
+    ws_info("%u port notes rows loaded for profile %s in %.3f ms (built-in and %u optional files; %u problems)",
+            pn_db_row_count(db), get_profile_name(), (g_get_monotonic_time() - started) / 1000.0,
+            files->len, errors->len);
     g_ptr_array_free(files, TRUE);
     g_ptr_array_free(errors, TRUE);
     return db;
@@ -310,8 +313,14 @@ static pn_endpoint_t endpoint_of(const field_info *fi, pn_transport_t transport)
 
 /* ---- Finding a frame's notes (first pass) -------------------------------- */
 
+/* The notes of the frame being dissected, before they are kept. */
+typedef struct {
+    guint count;
+    pn_note_t notes[PN_MAX_NOTES];
+} note_buffer_t;
+
 /** Appends a note for a documented port of one layer. */
-static void add_note(pn_frame_notes_t *notes, tvbuff_t *frame_tvb, const field_info *at,
+static void add_note(note_buffer_t *notes, tvbuff_t *frame_tvb, const field_info *at,
                      const pn_endpoint_t *end, pn_role_t role, gboolean is_src)
 {
     pn_note_t *note;
@@ -319,17 +328,17 @@ static void add_note(pn_frame_notes_t *notes, tvbuff_t *frame_tvb, const field_i
     if (notes->count >= PN_MAX_NOTES)
         return;
     note = &notes->notes[notes->count++];
-    note->port = end->port;
-    note->role = role;
-    note->is_src = is_src;
     note->entry = end->entry;
+    note->port = end->port;
+    note->role = (guint8)role;
+    note->is_src = (guint8)is_src;
     /* Later passes only have the frame's bytes to point at. */
     note->start = at->ds_tvb == frame_tvb ? at->start : -1;
-    note->length = at->ds_tvb == frame_tvb ? at->length : 0;
+    note->length = at->ds_tvb == frame_tvb ? (guint8)at->length : 0;
 }
 
 /** Finds the documented ports of one transport layer. */
-static void find_layer_notes(pn_frame_notes_t *notes, tvbuff_t *frame_tvb,
+static void find_layer_notes(note_buffer_t *notes, tvbuff_t *frame_tvb,
                              pn_transport_t transport,
                              const field_info *src, const field_info *dst)
 {
@@ -347,7 +356,7 @@ static void find_layer_notes(pn_frame_notes_t *notes, tvbuff_t *frame_tvb,
 }
 
 /** Finds the notes of every layer of one transport in the packet. */
-static void find_transport_notes(pn_frame_notes_t *notes, tvbuff_t *frame_tvb,
+static void find_transport_notes(note_buffer_t *notes, tvbuff_t *frame_tvb,
                                  proto_tree *tree, const transport_fields_t *tf)
 {
     const GPtrArray *srcs, *dsts;
@@ -371,23 +380,28 @@ static void find_transport_notes(pn_frame_notes_t *notes, tvbuff_t *frame_tvb,
  * The notes of this frame.  Wireshark primes the port fields we asked
  * for only on the first pass; later passes (packet list columns,
  * colouring, the details pane) may not even have them in the tree, so
- * the first pass's result is kept as per-frame data and reused.
+ * the first pass's result is kept as per-frame data and reused.  Only
+ * frames with notes keep anything, sized to their notes.
  */
 static const pn_frame_notes_t *frame_notes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    pn_frame_notes_t *notes = p_get_proto_data(wmem_file_scope(), pinfo, proto_portnote, 0);
+    pn_frame_notes_t *kept = p_get_proto_data(wmem_file_scope(), pinfo, proto_portnote, 0);
+    note_buffer_t found;
+    size_t size;
 
-    if ((notes && PINFO_FD_VISITED(pinfo)) || !tree || !notes_db
-        || !proto_field_is_referenced(tree, transport_fields[0].hf_src))
-        return notes;
-    if (!notes) {
-        notes = wmem_new0(wmem_file_scope(), pn_frame_notes_t);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_portnote, 0, notes);
-    }
-    notes->count = 0;
+    if (kept || !tree || !notes_db || !proto_field_is_referenced(tree, transport_fields[0].hf_src))
+        return kept;
+    found.count = 0;
     for (size_t i = 0; i < G_N_ELEMENTS(transport_fields); i++)
-        find_transport_notes(notes, tvb, tree, &transport_fields[i]);
-    return notes;
+        find_transport_notes(&found, tvb, tree, &transport_fields[i]);
+    if (found.count == 0)
+        return NULL;
+    size = sizeof(pn_frame_notes_t) + found.count * sizeof(pn_note_t);
+    kept = wmem_alloc(wmem_file_scope(), size);
+    kept->count = found.count;
+    memcpy(kept->notes, found.notes, found.count * sizeof(pn_note_t));
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_portnote, 0, kept);
+    return kept;
 }
 
 /* ---- Showing them (every pass) ------------------------------------------- */
@@ -419,13 +433,13 @@ static void add_expert(packet_info *pinfo, proto_item *ti, const pn_note_t *note
         expert_add_info_format(pinfo, ti, &ei_portnote_risk[e->risk],
                                "%u/%s %s (%s), risk %s: %s; threats: %s", note->port,
                                pn_transport_name(e->transport), e->service,
-                               pn_role_name(note->role), pn_risk_name(e->risk),
+                               pn_role_name((pn_role_t)note->role), pn_risk_name(e->risk),
                                e->categories_text, e->threats_text);
     else
         expert_add_info_format(pinfo, ti, &ei_portnote_risk[e->risk],
                                "%u/%s %s (%s), risk %s: %s", note->port,
                                pn_transport_name(e->transport), e->service,
-                               pn_role_name(note->role), pn_risk_name(e->risk),
+                               pn_role_name((pn_role_t)note->role), pn_risk_name(e->risk),
                                e->categories_text);
 }
 
@@ -454,14 +468,14 @@ static void add_port_notes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     proto_tree *pt = proto_item_add_subtree(ti, ett_portnote);
 
     proto_item_set_text(ti, "Port Notes: %u/%s %s (%s)", note->port, transport,
-                        e->service, pn_role_name(note->role));
+                        e->service, pn_role_name((pn_role_t)note->role));
     if (e->risk != PN_RISK_NONE)
         proto_item_append_text(ti, ", risk %s: %s", pn_risk_name(e->risk),
                                e->categories_text);
 
     proto_tree_add_uint(pt, hf_portnote_port, tvb, start, note->length, note->port);
     add_text(pt, hf_portnote_transport, tvb, start, transport);
-    add_text(pt, hf_portnote_role, tvb, start, pn_role_name(note->role));
+    add_text(pt, hf_portnote_role, tvb, start, pn_role_name((pn_role_t)note->role));
     add_text(pt, hf_portnote_service, tvb, start, e->service);
     add_text(pt, hf_portnote_description, tvb, start, e->description);
     if (e->risk != PN_RISK_NONE)
@@ -479,11 +493,17 @@ static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                             void *data _U_)
 {
     const pn_frame_notes_t *notes = frame_notes(tvb, pinfo, tree);
+    /* Items nobody can see (no visible tree, no filter, column or colour
+     * rule on portnote) would be faked away one by one: skip them. */
+    proto_tree *shown = tree && proto_field_is_referenced(tree, proto_portnote) ? tree : NULL;
 
-    if (!notes || notes->count == 0)
+    if (!notes)
         return 0;
     for (guint i = 0; i < notes->count; i++) {
-        add_port_notes(tvb, pinfo, tree, &notes->notes[i]);
+        if (shown)
+            add_port_notes(tvb, pinfo, shown, &notes->notes[i]);
+        else
+            add_expert(pinfo, NULL, &notes->notes[i]);
         add_info_column(pinfo, &notes->notes[i]);
     }
     tap_queue_packet(portnote_tap, pinfo, notes);

@@ -26,7 +26,8 @@ pn_stage_file() {
 
 # pn_tshark ARGS...: tshark as described above; stderr goes to $STAGE/stderr.
 # Extra environment (e.g. LD_PRELOAD of a sanitizer runtime) comes from the
-# array PN_EXTRA_ENV, as NAME=VALUE words.
+# array PN_EXTRA_ENV, as NAME=VALUE words (later ones win); a command to run
+# tshark under (valgrind, /usr/bin/time) from the array PN_TSHARK_WRAPPER.
 pn_tshark() {
     local cmd=(env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$STAGE/home"
                LC_ALL=C.UTF-8 TZ=UTC
@@ -35,6 +36,7 @@ pn_tshark() {
                WIRESHARK_EXTCAP_DIR="$STAGE/extcap"
                WIRESHARK_ABORT_ON_DISSECTOR_BUG=1
                ${PN_EXTRA_ENV[@]+"${PN_EXTRA_ENV[@]}"}
+               ${PN_TSHARK_WRAPPER[@]+"${PN_TSHARK_WRAPPER[@]}"}
                tshark "$@")
     if [ "$(id -u)" = 0 ]; then
         cmd=(setpriv --reuid=65534 --regid=65534 --clear-groups "${cmd[@]}")
