@@ -429,18 +429,12 @@ static void add_expert(packet_info *pinfo, proto_item *ti, const pn_note_t *note
 
     if (e->risk == PN_RISK_NONE || !pref_expert_enabled || (gint)e->risk < pref_expert_min_risk)
         return;
-    if (e->threats[0])
-        expert_add_info_format(pinfo, ti, &ei_portnote_risk[e->risk],
-                               "%u/%s %s (%s), risk %s: %s; threats: %s", note->port,
-                               pn_transport_name(e->transport), e->service,
-                               pn_role_name((pn_role_t)note->role), pn_risk_name(e->risk),
-                               e->categories_text, e->threats_text);
-    else
-        expert_add_info_format(pinfo, ti, &ei_portnote_risk[e->risk],
-                               "%u/%s %s (%s), risk %s: %s", note->port,
-                               pn_transport_name(e->transport), e->service,
-                               pn_role_name((pn_role_t)note->role), pn_risk_name(e->risk),
-                               e->categories_text);
+    expert_add_info_format(pinfo, ti, &ei_portnote_risk[e->risk],
+                           "%u/%s %s (%s), risk %s: %s%s%s", note->port,
+                           pn_transport_name(e->transport), e->service,
+                           pn_role_name((pn_role_t)note->role), pn_risk_name(e->risk),
+                           e->categories_text, e->threats[0] ? "; threats: " : "",
+                           e->threats_text);
 }
 
 static void add_info_column(packet_info *pinfo, const pn_note_t *note)

@@ -8,7 +8,7 @@
 set -euo pipefail
 
 if [ $# -gt 0 ]; then cat "$1"; else tshark -G fields; fi | awk -F'\t' '
-    $1 == "F" && $3 ~ /^portnote\./ {
+    $1 == "F" && $3 ~ /^portnote\./ && $4 != "FT_NONE" {   # not the Expert Info markers
         name = $3; gsub(/\./, "_", name)
         type = ($4 == "FT_UINT16") ? "integer" : ($4 == "FT_UINT8") ? "short" : "keyword"
         props = props (props ? "," : "") "\n            \"portnote_" name "\": {\"type\": \"" type "\"}"

@@ -337,26 +337,38 @@ case_exports() {
     # ... and ours covers every field, agreeing with tshark where it maps one.
     pn_tshark -G fields >"$STAGE/fields"
     mapping=$(bash "$PN_SOURCE_DIR/scripts/elastic-mapping.sh" "$STAGE/fields" | tr -d ' \n')
-    for field in $(pn_tshark -G fields | awk -F'\t' '$1 == "F" && $3 ~ /^portnote\./ { print $3 }'); do
+    for field in $(pn_tshark -G fields | awk -F'\t' '$1 == "F" && $3 ~ /^portnote\./ && $4 != "FT_NONE" { print $3 }'); do
         echo "$mapping" | grep -qF "\"portnote_${field//./_}\":{\"type\":" || fail "mapping lacks $field"
     done
     echo "$out" | grep -qF "$(echo "$mapping" | grep -oF '"portnote_portnote_port":{"type":"integer"}')" \
         || fail "mapping types disagree with tshark"
 }
 
-# portnote fields as custom columns in a one-pass run (no -V, no -2).
+# Every portnote field as a custom column in a one-pass run (no -V, no -2)
+# shows what -T fields shows (risk as its name in the column).
 case_columns() {
-    local capture columns fields
+    local capture field columns fields checked=0
     capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
-    columns=$(pn_tshark -r "$capture" -o 'gui.column.format:"No.","%m","Service","%Cus:portnote.service"' \
-              | sed 's/^ *//; s/ *$//')
-    assert_clean_stderr
-    fields=$(pn_tshark -r "$capture" -T fields -e frame.number -e portnote.service | sed 's/\t/ /; s/ *$//')
-    [ "$columns" = "$fields" ] || { diff <(echo "$fields") <(echo "$columns") >&2; fail "custom column differs from -T fields"; }
+    for field in $(pn_tshark -G fields | awk -F'\t' '$1 == "F" && $3 ~ /^portnote\./ && $4 != "FT_NONE" { print $3 }'); do
+        columns=$(pn_tshark -r "$capture" -o "gui.column.format:\"No.\",\"%m\",\"F\",\"%Cus:$field\"" \
+                  | sed 's/^ *//; s/ *$//')
+        assert_clean_stderr
+        fields=$(pn_tshark -r "$capture" -T fields -e frame.number -e "$field" | sed 's/\t/ /; s/ *$//')
+        if [ "$field" = portnote.risk ]; then   # columns show the value's name
+            fields=$(echo "$fields" | awk 'BEGIN { split("low medium high critical", name, " ") }
+                NF > 1 { n = split($2, v, ","); $2 = name[v[1]]; for (i = 2; i <= n; i++) $2 = $2 "," name[v[i]] }
+                { print }')
+        fi
+        [ "$columns" = "$fields" ] || { diff <(echo "$fields") <(echo "$columns") >&2; fail "column $field differs from -T fields"; }
+        [ -n "$(echo "$columns" | awk 'NF > 1')" ] || fail "column $field is empty everywhere"
+        checked=$((checked + 1))
+    done
+    [ "$checked" -ge 11 ] || fail "only $checked portnote fields found"
     columns=$(pn_tshark -r "$capture" \
         -o 'gui.column.format:"No.","%m","Service","%Cus:portnote.service","Risk","%Cus:portnote.risk"')
     echo "$columns" | grep -qP '^ *23 Ephemeral port \(legacy range\),Telnet high$' || fail "risk column (23)"
     echo "$columns" | grep -qP '^ *71 DNS,DNS medium,medium$' || fail "risk column (71)"
+    note "all $checked portnote fields work as one-pass custom columns"
 }
 
 # Each preference does what it says.
