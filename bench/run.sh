@@ -223,7 +223,9 @@ tree of port fields without any notes.)
 ## Wall and CPU time, $packets packets (median of $runs runs)
 
 \`/usr/bin/time -f "%e %U %S %M" tshark ARGS > /dev/null\`; verbose mode reads the first
-$verbose_packets packets (\`-c $verbose_packets\`).
+$verbose_packets packets (\`-c $verbose_packets\`). On this shared 2-core machine these medians move by
+several points from one run of the script to the next; the instruction counts above are
+the figures to compare.
 
 | mode | baseline wall / CPU s | portnote wall / CPU s | CPU added | Lua peer wall / CPU s | Lua CPU added |
 |---|---|---|---|---|---|

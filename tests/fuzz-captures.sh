@@ -14,7 +14,7 @@ set -euo pipefail
 tier=${1:-short}
 case "$tier" in
     short) seeds=$(seq 1 3); rates="0.02 0.1" ;;
-    long)  seeds=$(seq 1 60); rates="0.002 0.01 0.02 0.05 0.1 0.3" ;;
+    long)  seeds=$(seq 1 30); rates="0.002 0.01 0.05 0.1 0.3" ;;
     *) echo "usage: $0 short|long" >&2; exit 2 ;;
 esac
 [ -f "${PN_ASAN_PLUGIN:-}" ] && [ -f "${PN_ASAN_RUNTIME:-}" ] \
