@@ -44,6 +44,7 @@ run_one() {   # mutated capture, tshark arguments...
         exit 1
     fi
     runs=$((runs + 1))
+    if [ "$tier" = long ] && [ $((runs % 500)) = 0 ]; then echo "# $runs runs so far"; fi
 }
 
 for capture in "${captures[@]}"; do
