@@ -654,8 +654,3 @@ const char *pn_role_name(pn_role_t role)
     default:             return "unknown";
     }
 }
-
-const char *const *pn_known_categories(void)
-{
-    return known_categories;
-}

@@ -108,7 +108,6 @@ gboolean pn_should_annotate(const pn_entry_t *entry, pn_role_t role,
 const char *pn_transport_name(pn_transport_t transport);
 const char *pn_risk_name(pn_risk_t risk);
 const char *pn_role_name(pn_role_t role);
-const char *const *pn_known_categories(void);
 
 G_END_DECLS
 

@@ -24,22 +24,29 @@ pn_stage_file() {
     echo "$dest"
 }
 
-# pn_tshark ARGS...: tshark as described above; stderr goes to $STAGE/stderr.
-# Extra environment (e.g. LD_PRELOAD of a sanitizer runtime) comes from the
-# array PN_EXTRA_ENV, as NAME=VALUE words (later ones win); a command to run
-# tshark under (valgrind, /usr/bin/time) from the array PN_TSHARK_WRAPPER.
-pn_tshark() {
-    local cmd=(env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$STAGE/home"
-               LC_ALL=C.UTF-8 TZ=UTC
-               WIRESHARK_PLUGIN_DIR="$STAGE/plugins"
-               WIRESHARK_CONFIG_DIR="$STAGE/config"
-               WIRESHARK_EXTCAP_DIR="$STAGE/extcap"
-               WIRESHARK_ABORT_ON_DISSECTOR_BUG=1
-               ${PN_EXTRA_ENV[@]+"${PN_EXTRA_ENV[@]}"}
-               ${PN_TSHARK_WRAPPER[@]+"${PN_TSHARK_WRAPPER[@]}"}
-               tshark "$@")
+# pn_command PROGRAM ARGS...: sets the array PN_CMD to run PROGRAM as
+# described above: a clean environment with the staged plugin and private
+# configuration, as nobody when we are root.  Extra environment (e.g.
+# LD_PRELOAD of a sanitizer runtime, DISPLAY) comes from the array
+# PN_EXTRA_ENV, as NAME=VALUE words (later ones win).
+pn_command() {
+    PN_CMD=(env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$STAGE/home"
+            LC_ALL=C.UTF-8 TZ=UTC
+            WIRESHARK_PLUGIN_DIR="$STAGE/plugins"
+            WIRESHARK_CONFIG_DIR="$STAGE/config"
+            WIRESHARK_EXTCAP_DIR="$STAGE/extcap"
+            WIRESHARK_ABORT_ON_DISSECTOR_BUG=1
+            ${PN_EXTRA_ENV[@]+"${PN_EXTRA_ENV[@]}"}
+            "$@")
     if [ "$(id -u)" = 0 ]; then
-        cmd=(setpriv --reuid=65534 --regid=65534 --clear-groups "${cmd[@]}")
+        PN_CMD=(setpriv --reuid=65534 --regid=65534 --clear-groups "${PN_CMD[@]}")
     fi
-    "${cmd[@]}" 2>"$STAGE/stderr"
+}
+
+# pn_tshark ARGS...: tshark run by pn_command, under the command in the array
+# PN_TSHARK_WRAPPER when set (valgrind, /usr/bin/time); stderr goes to
+# $STAGE/stderr.
+pn_tshark() {
+    pn_command ${PN_TSHARK_WRAPPER[@]+"${PN_TSHARK_WRAPPER[@]}"} tshark "$@"
+    "${PN_CMD[@]}" 2>"$STAGE/stderr"
 }

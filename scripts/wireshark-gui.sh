@@ -30,14 +30,9 @@ gui_run_wireshark() {
     mkdir -p "$runtime"
     [ "$(id -u)" = 0 ] && chown 65534:65534 "$runtime"
     chmod 700 "$runtime"
-    local cmd=(env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$STAGE/home" LC_ALL=C.UTF-8 TZ=UTC
-               DISPLAY="$GUI_DISPLAY" XDG_RUNTIME_DIR="$runtime" QT_QPA_PLATFORM=xcb
-               WIRESHARK_PLUGIN_DIR="$STAGE/plugins" WIRESHARK_CONFIG_DIR="$STAGE/config"
-               WIRESHARK_EXTCAP_DIR="$STAGE/extcap" wireshark "$@")
-    if [ "$(id -u)" = 0 ]; then
-        cmd=(setpriv --reuid=65534 --regid=65534 --clear-groups "${cmd[@]}")
-    fi
-    "${cmd[@]}" >"$STAGE/wireshark.out" 2>&1 &
+    local PN_EXTRA_ENV=(DISPLAY="$GUI_DISPLAY" XDG_RUNTIME_DIR="$runtime" QT_QPA_PLATFORM=xcb)
+    pn_command wireshark "$@"
+    "${PN_CMD[@]}" >"$STAGE/wireshark.out" 2>&1 &
     GUI_WIRESHARK_PID=$!
 }
 

@@ -9,19 +9,15 @@ set -euo pipefail
 command -v valgrind >/dev/null || { echo "valgrind not installed: skipped"; exit 77; }
 
 pn_stage "$PN_PLUGIN" "$PN_WS_VERSION"
-# valgrind runs tshark; the log goes where the (unprivileged) tshark can write.
+# Runs tshark under valgrind; the log goes where the (unprivileged) tshark can write.
 vg_tshark() {   # log, tshark arguments...
     local log=$1
     shift
-    local cmd=(env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$STAGE/home" LC_ALL=C.UTF-8 TZ=UTC
-               WIRESHARK_PLUGIN_DIR="$STAGE/plugins" WIRESHARK_CONFIG_DIR="$STAGE/config"
-               WIRESHARK_EXTCAP_DIR="$STAGE/extcap" WIRESHARK_ABORT_ON_DISSECTOR_BUG=1
-               G_SLICE=always-malloc
-               valgrind --tool=memcheck --keep-debuginfo=yes --leak-check=full --show-leak-kinds=definite
-               --errors-for-leak-kinds=definite --num-callers=40 --log-file="$log"
-               tshark "$@")
-    [ "$(id -u)" = 0 ] && cmd=(setpriv --reuid=65534 --regid=65534 --clear-groups "${cmd[@]}")
-    "${cmd[@]}" >/dev/null 2>"$STAGE/stderr"
+    local PN_EXTRA_ENV=(G_SLICE=always-malloc)
+    local PN_TSHARK_WRAPPER=(valgrind --tool=memcheck --keep-debuginfo=yes --leak-check=full
+                             --show-leak-kinds=definite --errors-for-leak-kinds=definite
+                             --num-callers=40 --log-file="$log")
+    pn_tshark "$@" >/dev/null
 }
 
 # Prints the memcheck reports (errors and definite leaks) with a stack frame
