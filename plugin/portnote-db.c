@@ -441,9 +441,17 @@ static const pn_entry_t **slots_for(pn_db_t *db, pn_transport_t t)
     return db->slots[t];
 }
 
+/** A client range (the ephemeral ports) only says which ports clients pick. */
+static gboolean is_client_range(const pn_entry_t *e)
+{
+    return e->kind == PN_KIND_CLIENT && e->first_port != e->last_port;
+}
+
 /**
  * Installs a row; a clash with a row of the same file is reported once.
- * An "ignore" row empties its ports, silencing what earlier files said.
+ * Within one file a service row refines a client range in either order,
+ * because ports like 1080 or 3389 sit inside the legacy ephemeral range
+ * by design.  An "ignore" row empties its ports, silencing earlier files.
  */
 static void install_row(pn_db_t *db, pn_row_t *row, const char *name,
                         GPtrArray *errors)
@@ -454,7 +462,12 @@ static void install_row(pn_db_t *db, pn_row_t *row, const char *name,
 
     for (guint port = row->pub.first_port; port <= row->pub.last_port; port++) {
         const pn_row_t *prev = (const pn_row_t *)slots[port];
-        if (prev && prev->load_serial == row->load_serial && !reported) {
+        gboolean same_file = prev && prev->load_serial == row->load_serial;
+        if (same_file && is_client_range(&row->pub) && !is_client_range(&prev->pub))
+            continue;
+        if (same_file && is_client_range(&prev->pub) != is_client_range(&row->pub))
+            same_file = FALSE;  /* a service refining the range: no clash */
+        if (same_file && !reported) {
             report(errors, name, row->line,
                    "port %u/%s is already described at line %u; this row replaces it",
                    port, transport_names[row->pub.transport], prev->line);
@@ -568,6 +581,12 @@ const pn_entry_t *pn_db_lookup(const pn_db_t *db, pn_transport_t transport,
     if (!db || transport >= PN_TRANSPORT_COUNT || !db->slots[transport])
         return NULL;
     return db->slots[transport][port];
+}
+
+/** The i-th accepted row, in load order (for checks over the whole data). */
+const pn_entry_t *pn_db_row(const pn_db_t *db, guint i)
+{
+    return i < db->entries->len ? db->entries->pdata[i] : NULL;
 }
 
 guint pn_db_row_count(const pn_db_t *db)

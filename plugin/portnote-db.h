@@ -99,6 +99,7 @@ gboolean pn_check_fields(const char *const *fields, char **reason);
 const pn_entry_t *pn_db_lookup(const pn_db_t *db, pn_transport_t transport,
                                guint16 port);
 guint pn_db_row_count(const pn_db_t *db);
+const pn_entry_t *pn_db_row(const pn_db_t *db, guint i);
 
 void pn_decide_roles(const pn_endpoint_t *src, const pn_endpoint_t *dst,
                      pn_hint_t hint, pn_role_t *src_role, pn_role_t *dst_role);

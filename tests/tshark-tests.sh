@@ -331,7 +331,7 @@ case_exports() {
     out=$(pn_tshark -r "$capture" -Y 'frame.number == 23' -T ek)
     assert_clean_stderr
     for expected in '"portnote_portnote_port":"23"' '"portnote_portnote_risk":"3"' \
-                    '"portnote_portnote_category":["cleartext-credentials","reconnaissance","trojan"]'; do
+                    '"portnote_portnote_category":["cleartext-credentials","reconnaissance","trojan","worm","default-credentials"]'; do
         echo "$out" | grep -qF "$expected" || fail "ek lacks $expected"
     done
     # tshark's own mapping types the numeric fields ...

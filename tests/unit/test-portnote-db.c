@@ -147,6 +147,151 @@ static void test_embedded_has_every_seed_fact(void)
     pn_db_free(db);
 }
 
+/* Facts the project promises beyond the seed (issue 5): the ports an
+ * investigator most needs flagged, each with the text its source gives. */
+typedef struct {
+    guint16 port;
+    pn_transport_t transport;
+    const char *threats;        /* ';'-separated, each must be present */
+    const char *text;           /* must appear in the note or description */
+    const char *source_part;    /* must appear in the source */
+} known_fact_t;
+
+static const known_fact_t known_facts[] = {
+    { 12345, PN_TRANSPORT_TCP, "NetBus", "", "trojan_horses.nasl" },
+    { 12346, PN_TRANSPORT_TCP, "NetBus", "", "Snort" },
+    { 31337, PN_TRANSPORT_UDP, "Back Orifice", "", "trojan_horses.nasl" },
+    { 1243, PN_TRANSPORT_TCP, "SubSeven", "", "trojan_horses.nasl" },
+    { 27374, PN_TRANSPORT_TCP, "SubSeven", "", "Snort" },
+    { 2140, PN_TRANSPORT_UDP, "Deep Throat", "", "Snort" },
+    { 9873, PN_TRANSPORT_TCP, "Portal of Doom", "", "Wikipedia" },
+    { 20000, PN_TRANSPORT_TCP, "Millennium", "DNP3", "IEEE 1815" },
+    { 21544, PN_TRANSPORT_TCP, "GirlFriend", "", "trojan_horses.nasl" },
+    { 30101, PN_TRANSPORT_TCP, "NetSphere", "", "Snort" },
+    { 53, PN_TRANSPORT_UDP, "", "28 to 54", "TA14-017A" },
+    { 123, PN_TRANSPORT_UDP, "", "556.9", "TA14-017A" },
+    { 161, PN_TRANSPORT_UDP, "", "6.3", "TA14-017A" },
+    { 137, PN_TRANSPORT_UDP, "", "3.8", "TA14-017A" },
+    { 1900, PN_TRANSPORT_UDP, "", "30.8", "TA14-017A" },
+    { 19, PN_TRANSPORT_UDP, "", "358.8", "TA14-017A" },
+    { 17, PN_TRANSPORT_UDP, "", "140.3", "TA14-017A" },
+    { 6881, PN_TRANSPORT_UDP, "", "3.8", "TA14-017A" },
+    { 4672, PN_TRANSPORT_UDP, "", "16.3", "TA14-017A" },
+    { 27960, PN_TRANSPORT_UDP, "", "63.9", "TA14-017A" },
+    { 27015, PN_TRANSPORT_UDP, "", "5.5", "TA14-017A" },
+    { 520, PN_TRANSPORT_UDP, "", "131.24", "TA14-017A" },
+    { 5353, PN_TRANSPORT_UDP, "", "2 to 10", "TA14-017A" },
+    { 111, PN_TRANSPORT_UDP, "", "7 to 28", "TA14-017A" },
+    { 389, PN_TRANSPORT_TCP, "", "46 to 55", "TA14-017A" },
+    { 389, PN_TRANSPORT_UDP, "", "56 to 70", "TA14-017A" },
+    { 69, PN_TRANSPORT_UDP, "Blaster", "60", "TA14-017A" },
+    { 11211, PN_TRANSPORT_UDP, "", "10,000 to 51,000", "TA14-017A" },
+    { 3702, PN_TRANSPORT_UDP, "", "10 to 500", "TA14-017A" },
+    { 3283, PN_TRANSPORT_UDP, "", "35.5", "TA14-017A" },
+    { 5683, PN_TRANSPORT_UDP, "", "34", "TA14-017A" },
+    { 143, PN_TRANSPORT_TCP, "", "clear", "RFC 9051" },
+    { 513, PN_TRANSPORT_TCP, "", "clear", "RFC 1282" },
+    { 5900, PN_TRANSPORT_TCP, "", "unencrypted", "RFC 6143" },
+    { 6000, PN_TRANSPORT_TCP, "", "xhost", "X Window System" },
+    { 445, PN_TRANSPORT_TCP, "WannaCry;Sasser", "", "TA17-132A" },
+    { 3389, PN_TRANSPORT_TCP, "BlueKeep", "", "CVE-2019-0708" },
+    { 5985, PN_TRANSPORT_TCP, "", "", "WinRM" },
+    { 2375, PN_TRANSPORT_TCP, "", "root", "Docker" },
+    { 6379, PN_TRANSPORT_TCP, "", "", "Redis" },
+    { 9200, PN_TRANSPORT_TCP, "", "", "Elastic" },
+    { 27017, PN_TRANSPORT_TCP, "", "", "MongoDB" },
+    { 135, PN_TRANSPORT_TCP, "Blaster", "", "CA-2003-20" },
+    { 4444, PN_TRANSPORT_TCP, "Blaster", "", "CA-2003-20" },
+    { 5554, PN_TRANSPORT_TCP, "Sasser", "", "F-Secure" },
+    { 9996, PN_TRANSPORT_TCP, "Sasser", "", "F-Secure" },
+    { 1434, PN_TRANSPORT_UDP, "SQL Slammer", "", "CA-2003-04" },
+    { 23, PN_TRANSPORT_TCP, "Mirai", "", "TA16-288A" },
+    { 2323, PN_TRANSPORT_TCP, "Mirai", "", "TA16-288A" },
+    { 7547, PN_TRANSPORT_TCP, "", "TR-064", "TR-069" },
+    { 502, PN_TRANSPORT_TCP, "", "", "Modbus" },
+    { 102, PN_TRANSPORT_TCP, "", "S7", "RFC 1006" },
+    { 20000, PN_TRANSPORT_UDP, "", "", "IEEE 1815" },
+    { 44818, PN_TRANSPORT_TCP, "", "", "ODVA" },
+    { 47808, PN_TRANSPORT_UDP, "", "", "ASHRAE Standard 135" },
+    { 2404, PN_TRANSPORT_TCP, "Industroyer", "", "IEC 60870-5-104" },
+};
+
+static void test_embedded_has_known_facts(void)
+{
+    pn_db_t *db = NULL;
+
+    for (gsize i = 0; i < G_N_ELEMENTS(known_facts); i++) {
+        const known_fact_t *f = &known_facts[i];
+        const pn_entry_t *e = embedded_lookup(&db, f->transport, f->port);
+        g_test_message("port %u/%s", f->port, pn_transport_name(f->transport));
+        g_assert_nonnull(e);
+        assert_all_listed(e->threats, f->threats);
+        g_assert_true(strstr(e->note, f->text) || strstr(e->description, f->text));
+        g_assert_nonnull(strstr(e->source, f->source_part));
+    }
+    pn_db_free(db);
+}
+
+static pn_db_t *embedded_db(void)
+{
+    pn_db_t *db = pn_db_new();
+
+    pn_db_load_text(db, "embedded", portnote_embedded_notes, portnote_embedded_notes_len, NULL);
+    return db;
+}
+
+/* Every row, not only the ones a lookup reaches: sourced, described, with
+ * known categories, and at least 150 of them beyond the seed. */
+static void test_embedded_every_row_sourced(void)
+{
+    pn_db_t *db = embedded_db();
+    guint beyond_seed = 0;
+    const pn_entry_t *e;
+
+    for (guint i = 0; (e = pn_db_row(db, i)) != NULL; i++) {
+        /* The categories alone, re-checked by the same rules as the UAT. */
+        char *categories = g_strjoinv(";", e->categories);
+        const char *fields[PN_FIELD_COUNT] = { "1", "tcp", "", "s", pn_risk_name(e->risk),
+            categories, "", "d", "n", "s" };
+        char *reason = NULL;
+
+        g_test_message("%s", e->origin);
+        g_assert_cmpstr(e->source, !=, "");
+        g_assert_cmpstr(e->description, !=, "");
+        if (!pn_check_fields(fields, &reason))
+            g_error("%s: %s", e->origin, reason);
+        g_free(categories);
+        if (!strstr(e->source, "(seed"))
+            beyond_seed++;
+    }
+    g_test_message("%u rows beyond the seed", beyond_seed);
+    g_assert_cmpuint(beyond_seed, >=, 150);
+    pn_db_free(db);
+}
+
+/* No port/transport is described by two rows by accident: only a service
+ * inside a client range (the ephemeral ports) may share a port. */
+static void test_embedded_no_accidental_duplicates(void)
+{
+    pn_db_t *db = embedded_db();
+    const pn_entry_t **owner = g_new0(const pn_entry_t *, PN_TRANSPORT_COUNT * 65536);
+    const pn_entry_t *e;
+
+    for (guint i = 0; (e = pn_db_row(db, i)) != NULL; i++) {
+        if (e->kind == PN_KIND_CLIENT && e->first_port != e->last_port)
+            continue;
+        for (guint port = e->first_port; port <= e->last_port; port++) {
+            const pn_entry_t **slot = &owner[e->transport * 65536 + port];
+            if (*slot)
+                g_error("%u/%s: %s and %s", port, pn_transport_name(e->transport),
+                        (*slot)->origin, e->origin);
+            *slot = e;
+        }
+    }
+    g_free(owner);
+    pn_db_free(db);
+}
+
 /* The seed's ephemeral paragraph: the legacy range is a client range, and
  * the note names today's ranges. */
 static void test_embedded_ephemeral_range(void)
@@ -329,6 +474,25 @@ static void test_duplicates_within_a_file(void)
     loaded_free(&l);
 }
 
+/* A service inside a client range refines it, in either order, silently. */
+static void test_service_refines_client_range(void)
+{
+    static const char *const orders[] = {
+        "\"1024-5000\",\"tcp\",\"client\",\"Eph\",\"\",\"\",\"\",\"d\",\"\",\"s\"\n"
+        "\"1080\",\"tcp\",\"\",\"SOCKS\",\"\",\"\",\"\",\"d\",\"\",\"s\"\n",
+        "\"1080\",\"tcp\",\"\",\"SOCKS\",\"\",\"\",\"\",\"d\",\"\",\"s\"\n"
+        "\"1024-5000\",\"tcp\",\"client\",\"Eph\",\"\",\"\",\"\",\"d\",\"\",\"s\"\n",
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(orders); i++) {
+        loaded_t l = load(orders[i]);
+        g_assert_cmpuint(l.errors->len, ==, 0);
+        g_assert_cmpstr(pn_db_lookup(l.db, PN_TRANSPORT_TCP, 1080)->service, ==, "SOCKS");
+        g_assert_cmpstr(pn_db_lookup(l.db, PN_TRANSPORT_TCP, 1081)->service, ==, "Eph");
+        loaded_free(&l);
+    }
+}
+
 /* A later file overrides port by port, without complaint. */
 static void test_override_across_loads(void)
 {
@@ -498,6 +662,9 @@ int main(int argc, char **argv)
     g_test_add_func("/data/embedded-loads-cleanly", test_embedded_loads_cleanly);
     g_test_add_func("/data/every-seed-fact", test_embedded_has_every_seed_fact);
     g_test_add_func("/data/ephemeral-range", test_embedded_ephemeral_range);
+    g_test_add_func("/data/known-facts", test_embedded_has_known_facts);
+    g_test_add_func("/data/every-row-sourced", test_embedded_every_row_sourced);
+    g_test_add_func("/data/no-accidental-duplicates", test_embedded_no_accidental_duplicates);
     g_test_add_func("/data/rows-complete", test_embedded_rows_are_complete);
     g_test_add_func("/parse/good-row", test_good_row_fields);
     g_test_add_func("/parse/empty-fields-and-escapes", test_empty_fields_and_escapes);
@@ -506,6 +673,7 @@ int main(int argc, char **argv)
     g_test_add_func("/parse/bad-rows", test_bad_rows_are_reported_and_skipped);
     g_test_add_func("/parse/long-field", test_long_field);
     g_test_add_func("/parse/duplicates", test_duplicates_within_a_file);
+    g_test_add_func("/parse/service-refines-client-range", test_service_refines_client_range);
     g_test_add_func("/parse/override", test_override_across_loads);
     g_test_add_func("/parse/ignore", test_ignore_silences);
     g_test_add_func("/parse/check-fields", test_check_fields);
