@@ -10,6 +10,10 @@
  * packet that failed, not this one, and `-Y portnote.risk` must only
  * select packets that really carry traffic on a documented port.
  *
+ * The payload check (portnote-payload.c) looks at the first payload of
+ * each direction of the innermost TCP or UDP conversation, once, on the
+ * first pass; its state lives in Wireshark's conversation framework.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #define WS_LOG_DOMAIN "portnote"
@@ -17,6 +21,8 @@
 #include <string.h>
 #include <ws_version.h>
 #include <epan/packet.h>
+#include <epan/addr_resolv.h>
+#include <epan/conversation.h>
 #include <epan/proto_data.h>
 #include <epan/expert.h>
 #include <epan/prefs.h>
@@ -67,12 +73,17 @@ static int hf_portnote_threat = -1;
 static int hf_portnote_note = -1;
 static int hf_portnote_source = -1;
 static int hf_portnote_defined_at = -1;
+static int hf_portnote_evidence = -1;
+static int hf_portnote_observed = -1;
+static int hf_portnote_iana_only = -1;
 
 static int ett_portnote = -1;
 
 static expert_field ei_portnote_risk[PN_RISK_COUNT] = {
     EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT
 };
+static expert_field ei_portnote_mismatch = EI_INIT;
+static expert_field ei_portnote_non_standard = EI_INIT;
 
 static dissector_handle_t portnote_handle;
 
@@ -90,14 +101,19 @@ typedef struct {
     const char *dst_name;
     pn_transport_t transport;
     gint min_header;    /* a header cut shorter than this gets no notes */
+    port_type ptype;
+    const char *len_name;   /* the field the payload length comes from */
+    gint len_offset;        /* its furthest offset from the source port (tcp.len sits
+                             * at the header's start in 4.0, at byte 12 before) */
     int hf_src;
     int hf_dst;
+    int hf_len;
 } transport_fields_t;
 
 static transport_fields_t transport_fields[] = {
-    { "tcp.srcport",  "tcp.dstport",  PN_TRANSPORT_TCP,  20, -1, -1 },
-    { "udp.srcport",  "udp.dstport",  PN_TRANSPORT_UDP,   8, -1, -1 },
-    { "sctp.srcport", "sctp.dstport", PN_TRANSPORT_SCTP, 12, -1, -1 },
+    { "tcp.srcport",  "tcp.dstport",  PN_TRANSPORT_TCP,  20, PT_TCP,  "tcp.len",    12, -1, -1, -1 },
+    { "udp.srcport",  "udp.dstport",  PN_TRANSPORT_UDP,   8, PT_UDP,  "udp.length",  4, -1, -1, -1 },
+    { "sctp.srcport", "sctp.dstport", PN_TRANSPORT_SCTP, 12, PT_SCTP, NULL,          0, -1, -1, -1 },
 };
 
 /* Preferences. */
@@ -129,6 +145,8 @@ static pn_pref_bool_t pref_client_side_ports = FALSE;
 static pn_pref_bool_t pref_expert_enabled = TRUE;
 static gint pref_expert_min_risk = PN_RISK_LOW;
 static pn_pref_bool_t pref_info_column = FALSE;
+static pn_pref_bool_t pref_payload_check = TRUE;
+static pn_pref_bool_t pref_iana_names = FALSE;
 
 /* The ephemeral range in force (a preset or the custom range). */
 static range_t *ephemeral_ports;
@@ -319,45 +337,80 @@ typedef struct {
     pn_note_t notes[PN_MAX_NOTES];
 } note_buffer_t;
 
-/** Appends a note for a documented port of one layer. */
-static void add_note(note_buffer_t *notes, tvbuff_t *frame_tvb, const field_info *at,
-                     const pn_endpoint_t *end, pn_role_t role, gboolean is_src)
+/* The innermost TCP or UDP layer: the one the payload check looks at. */
+typedef struct {
+    const transport_fields_t *tf;
+    const field_info *src;
+    const field_info *dst;
+} layer_t;
+
+/** Appends a note for one side of a layer; NULL when the buffer is full. */
+static pn_note_t *add_note(note_buffer_t *notes, tvbuff_t *frame_tvb, const field_info *at,
+                           pn_transport_t transport, guint16 port, pn_role_t role, gboolean is_src)
 {
     pn_note_t *note;
 
     if (notes->count >= PN_MAX_NOTES)
-        return;
+        return NULL;
     note = &notes->notes[notes->count++];
-    note->entry = end->entry;
-    note->port = end->port;
+    memset(note, 0, sizeof *note);
+    note->entry = pn_db_lookup(notes_db, transport, port);
+    note->kind = PN_NOTE_DOCUMENTED;
+    note->transport = (guint8)transport;
+    note->port = port;
     note->role = (guint8)role;
     note->is_src = (guint8)is_src;
     /* Later passes only have the frame's bytes to point at. */
     note->start = at->ds_tvb == frame_tvb ? at->start : -1;
     note->length = at->ds_tvb == frame_tvb ? (guint8)at->length : 0;
+    return note;
+}
+
+/** Adds the IANA name of an undocumented server port, when asked to. */
+static void add_iana_note(note_buffer_t *notes, tvbuff_t *frame_tvb, const field_info *at,
+                          const transport_fields_t *tf, guint16 port, pn_role_t role, gboolean is_src)
+{
+    pn_note_t *note;
+
+    if (!pref_iana_names || role != PN_ROLE_SERVER || !try_serv_name_lookup(tf->ptype, port))
+        return;
+    note = add_note(notes, frame_tvb, at, tf->transport, port, role, is_src);
+    if (note)
+        note->kind = PN_NOTE_IANA;
 }
 
 /** Finds the documented ports of one transport layer. */
 static void find_layer_notes(note_buffer_t *notes, tvbuff_t *frame_tvb,
-                             pn_transport_t transport,
+                             const transport_fields_t *tf,
                              const field_info *src, const field_info *dst)
 {
     const field_info *at[2] = { src, dst };
-    pn_endpoint_t ends[2] = { endpoint_of(src, transport), endpoint_of(dst, transport) };
-    pn_hint_t hint = transport == PN_TRANSPORT_TCP ? tcp_handshake_hint(src) : PN_HINT_NONE;
+    pn_endpoint_t ends[2] = { endpoint_of(src, tf->transport), endpoint_of(dst, tf->transport) };
+    pn_hint_t hint = tf->transport == PN_TRANSPORT_TCP ? tcp_handshake_hint(src) : PN_HINT_NONE;
     pn_role_t roles[2];
 
-    if (!ends[0].entry && !ends[1].entry)
+    if (!ends[0].entry && !ends[1].entry && !pref_iana_names)
         return;
     pn_decide_roles(&ends[0], &ends[1], hint, &roles[0], &roles[1]);
-    for (int side = 0; side < 2; side++)
-        if (pn_should_annotate(ends[side].entry, roles[side], pref_client_side_ports))
-            add_note(notes, frame_tvb, at[side], &ends[side], roles[side], side == 0);
+    for (int side = 0; side < 2; side++) {
+        if (!ends[side].entry)
+            add_iana_note(notes, frame_tvb, at[side], tf, ends[side].port, roles[side], side == 0);
+        else if (pn_should_annotate(ends[side].entry, roles[side], pref_client_side_ports))
+            add_note(notes, frame_tvb, at[side], tf->transport, ends[side].port, roles[side], side == 0);
+    }
+}
+
+/** Whether this layer's ports are the ones Wireshark keyed the conversation on. */
+static gboolean is_conversation_layer(const packet_info *pinfo, const transport_fields_t *tf,
+                                      const field_info *src, const field_info *dst)
+{
+    return pinfo->ptype == tf->ptype && (tf->ptype == PT_TCP || tf->ptype == PT_UDP)
+        && PN_FINFO_UINT(src) == pinfo->srcport && PN_FINFO_UINT(dst) == pinfo->destport;
 }
 
 /** Finds the notes of every layer of one transport in the packet. */
-static void find_transport_notes(note_buffer_t *notes, tvbuff_t *frame_tvb,
-                                 proto_tree *tree, const transport_fields_t *tf)
+static void find_transport_notes(note_buffer_t *notes, tvbuff_t *frame_tvb, packet_info *pinfo,
+                                 proto_tree *tree, const transport_fields_t *tf, layer_t *inner)
 {
     const GPtrArray *srcs, *dsts;
 
@@ -370,9 +423,186 @@ static void find_transport_notes(note_buffer_t *notes, tvbuff_t *frame_tvb,
     for (guint i = 0; i < srcs->len; i++) {
         const field_info *src = srcs->pdata[i];
         const field_info *dst = matching_dst(dsts, i, src);
-        if (dst && tvb_bytes_exist(src->ds_tvb, src->start, tf->min_header)
-            && !inside_icmp(tree, src))
-            find_layer_notes(notes, frame_tvb, tf->transport, src, dst);
+        if (!dst || !tvb_bytes_exist(src->ds_tvb, src->start, tf->min_header)
+            || inside_icmp(tree, src))
+            continue;
+        find_layer_notes(notes, frame_tvb, tf, src, dst);
+        if (is_conversation_layer(pinfo, tf, src, dst)) {
+            inner->tf = tf;
+            inner->src = src;
+            inner->dst = dst;
+        }
+    }
+}
+
+/* ---- The payload check (first pass, per conversation) --------------------- */
+
+/* What one direction's first payload said. */
+typedef struct {
+    guint32 frame;          /* where it was seen; 0: no payload yet */
+    guint16 server_port;
+    guint8 server_end;      /* 0 or 1 */
+    guint8 verdict;         /* pn_verdict_t */
+    guint8 observed;        /* pn_proto_t */
+} direction_result_t;
+
+/* Per conversation, in the conversation framework (file scope).  End 0 is
+ * the source of the first packet seen; once both directions are decided
+ * a packet costs a lookup and two comparisons. */
+typedef struct {
+    address end0_addr;
+    guint16 end0_port;
+    gint8 server_hint;      /* end that answered the TCP handshake; -1 unknown */
+    gboolean any_payload;   /* some direction has sent payload already */
+    direction_result_t dir[2];
+} conversation_state_t;
+
+/** The conversation's state, created on its first packet. */
+static conversation_state_t *conversation_state(packet_info *pinfo)
+{
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    conversation_state_t *st = conversation_get_proto_data(conv, proto_portnote);
+
+    if (!st) {
+        st = wmem_new0(wmem_file_scope(), conversation_state_t);
+        copy_address_wmem(wmem_file_scope(), &st->end0_addr, &pinfo->src);
+        st->end0_port = (guint16)pinfo->srcport;
+        st->server_hint = -1;
+        conversation_add_proto_data(conv, proto_portnote, st);
+    }
+    return st;
+}
+
+/** The layer's payload length, from tcp.len or udp.length; -1 if unknown. */
+static gint layer_payload_length(proto_tree *tree, const layer_t *inner)
+{
+    const GPtrArray *lens = proto_get_finfo_ptr_array(tree, inner->tf->hf_len);
+
+    for (guint i = 0; lens && i < lens->len; i++) {
+        const field_info *len = lens->pdata[i];
+        if (len->ds_tvb == inner->src->ds_tvb && len->start >= inner->src->start
+            && len->start <= inner->src->start + inner->tf->len_offset)
+            return inner->tf->ptype == PT_TCP ? (gint)PN_FINFO_UINT(len)
+                                              : (gint)PN_FINFO_UINT(len) - 8;
+    }
+    return -1;
+}
+
+/** Classifies the first bytes (at most PN_PAYLOAD_PEEK) of a payload of length bytes. */
+static pn_payload_sig_t classify_layer_payload(const layer_t *inner, gint length)
+{
+    tvbuff_t *tvb = inner->src->ds_tvb;
+    gint header = inner->tf->ptype == PT_TCP
+        ? (tvb_get_guint8(tvb, inner->src->start + 12) >> 4) * 4 : 8;
+    gint offset = inner->src->start + header;
+    pn_payload_sig_t none = { 0, PN_SENDER_EITHER, FALSE };
+
+    length = MIN(length, tvb_captured_length_remaining(tvb, offset));
+    length = MIN(length, PN_PAYLOAD_PEEK);
+    if (header < inner->tf->min_header || length <= 0)
+        return none;
+    return pn_payload_classify(inner->tf->transport, tvb_get_ptr(tvb, offset, length), (gsize)length);
+}
+
+/** Decides a direction from its first payload. */
+static void decide_direction(conversation_state_t *st, packet_info *pinfo, int end,
+                             const layer_t *inner, pn_payload_sig_t sig)
+{
+    guint16 ports[2];
+    gboolean ephemeral[2];
+    direction_result_t *r = &st->dir[end];
+    pn_proto_t observed;
+    int server;
+
+    /* A greeting after the other side has spoken is an answer (Redis's
+     * "+OK" to AUTH), not a server announcing itself. */
+    if (sig.greeting && st->any_payload)
+        sig.candidates = 0;
+    st->any_payload = TRUE;
+    ports[end] = (guint16)pinfo->srcport;
+    ports[!end] = (guint16)pinfo->destport;
+    ephemeral[0] = value_is_in_range(ephemeral_ports, ports[0]);
+    ephemeral[1] = value_is_in_range(ephemeral_ports, ports[1]);
+    server = pn_payload_server_end(&sig, inner->tf->transport, end, ports, ephemeral, st->server_hint);
+    r->frame = pinfo->num;
+    r->server_end = (guint8)server;
+    r->server_port = ports[server];
+    r->verdict = (guint8)pn_payload_verdict(inner->tf->transport, ports[server], sig.candidates, &observed);
+    r->observed = (guint8)observed;
+}
+
+/** Updates the conversation with this packet (first pass only); *end is
+ * the end this packet comes from. */
+static conversation_state_t *check_payload(packet_info *pinfo, proto_tree *tree,
+                                           const layer_t *inner, int *end)
+{
+    conversation_state_t *st = conversation_state(pinfo);
+    pn_hint_t hint;
+    gint length;
+
+    *end = addresses_equal(&pinfo->src, &st->end0_addr) && pinfo->srcport == st->end0_port ? 0 : 1;
+    if (st->dir[0].frame && st->dir[1].frame)
+        return st;
+    if (st->server_hint < 0 && inner->tf->ptype == PT_TCP
+        && (hint = tcp_handshake_hint(inner->src)) != PN_HINT_NONE)
+        st->server_hint = (gint8)(hint == PN_HINT_SRC_IS_SERVER ? *end : !*end);
+    if (!st->dir[*end].frame && (length = layer_payload_length(tree, inner)) > 0)
+        decide_direction(st, pinfo, *end, inner, classify_layer_payload(inner, length));
+    return st;
+}
+
+/** Marks the note of the server port as confirmed by the payload. */
+static void mark_confirmed(note_buffer_t *notes, const direction_result_t *r, gboolean server_is_src)
+{
+    for (guint i = 0; i < notes->count; i++) {
+        pn_note_t *n = &notes->notes[i];
+        if (n->port == r->server_port && n->is_src == server_is_src && n->kind != PN_NOTE_FINDING
+            && n->role != PN_ROLE_CLIENT) {
+            n->verdict = PN_VERDICT_CONFIRMED;
+            n->observed = r->observed;
+        }
+    }
+}
+
+/** Adds a finding note unless this frame already has the same one. */
+static void add_finding(note_buffer_t *notes, tvbuff_t *frame_tvb, packet_info *pinfo,
+                        const layer_t *inner, const direction_result_t *r, gboolean server_is_src)
+{
+    pn_note_t *n;
+
+    for (guint i = 0; i < notes->count; i++) {
+        n = &notes->notes[i];
+        if (n->kind == PN_NOTE_FINDING && n->verdict == r->verdict && n->observed == r->observed) {
+            n->decided_here |= r->frame == pinfo->num;
+            return;
+        }
+    }
+    n = add_note(notes, frame_tvb, server_is_src ? inner->src : inner->dst, inner->tf->transport,
+                 r->server_port, PN_ROLE_SERVER, server_is_src);
+    if (!n)
+        return;
+    n->kind = PN_NOTE_FINDING;
+    n->verdict = r->verdict;
+    n->observed = r->observed;
+    n->decided_here = r->frame == pinfo->num;
+}
+
+/** Applies the conversation's decided directions to this frame's notes. */
+static void apply_payload_results(note_buffer_t *notes, tvbuff_t *frame_tvb, packet_info *pinfo,
+                                  proto_tree *tree, const layer_t *inner)
+{
+    int from;
+    const conversation_state_t *st = check_payload(pinfo, tree, inner, &from);
+
+    for (int end = 0; end < 2; end++) {
+        const direction_result_t *r = &st->dir[end];
+        gboolean server_is_src = r->server_end == from;
+        if (!r->frame || r->verdict == PN_VERDICT_NONE)
+            continue;
+        if (r->verdict == PN_VERDICT_CONFIRMED)
+            mark_confirmed(notes, r, server_is_src);
+        else
+            add_finding(notes, frame_tvb, pinfo, inner, r, server_is_src);
     }
 }
 
@@ -381,19 +611,24 @@ static void find_transport_notes(note_buffer_t *notes, tvbuff_t *frame_tvb,
  * for only on the first pass; later passes (packet list columns,
  * colouring, the details pane) may not even have them in the tree, so
  * the first pass's result is kept as per-frame data and reused.  Only
- * frames with notes keep anything, sized to their notes.
+ * frames with notes keep anything, sized to their notes.  The payload
+ * check runs on the first pass only, in frame order, so that every pass
+ * shows what was known when the frame went by.
  */
 static const pn_frame_notes_t *frame_notes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     pn_frame_notes_t *kept = p_get_proto_data(wmem_file_scope(), pinfo, proto_portnote, 0);
     note_buffer_t found;
+    layer_t inner = { NULL, NULL, NULL };
     size_t size;
 
     if (kept || !tree || !notes_db || !proto_field_is_referenced(tree, transport_fields[0].hf_src))
         return kept;
     found.count = 0;
     for (size_t i = 0; i < G_N_ELEMENTS(transport_fields); i++)
-        find_transport_notes(&found, tvb, tree, &transport_fields[i]);
+        find_transport_notes(&found, tvb, pinfo, tree, &transport_fields[i], &inner);
+    if (pref_payload_check && inner.tf && !PINFO_FD_VISITED(pinfo))
+        apply_payload_results(&found, tvb, pinfo, tree, &inner);
     if (found.count == 0)
         return NULL;
     size = sizeof(pn_frame_notes_t) + found.count * sizeof(pn_note_t);
@@ -405,6 +640,46 @@ static const pn_frame_notes_t *frame_notes(tvbuff_t *tvb, packet_info *pinfo, pr
 }
 
 /* ---- Showing them (every pass) ------------------------------------------- */
+
+#define PN_PAYLOAD_SOURCE "PortNote payload check: the first payload of each direction against " \
+    "SSH (RFC 4253), HTTP (RFC 9112), TLS (RFC 8446), SMTP (RFC 5321), FTP (RFC 959), " \
+    "POP3 (RFC 1939), IMAP (RFC 9051), Telnet (RFC 854) and DNS (RFC 1035) signatures"
+#define PN_IANA_SOURCE "IANA Service Name and Transport Protocol Port Number Registry, " \
+    "as known to Wireshark's resolver (services file); not in the notes database"
+
+static const port_type note_ptypes[PN_TRANSPORT_COUNT] = { PT_TCP, PT_UDP, PT_SCTP };
+
+/* Categories of the two kinds of finding (a mismatch is also a known
+ * protocol away from its own port). */
+static const char *mismatch_categories[] = { "protocol-mismatch", "non-standard-port", NULL };
+static const char *non_standard_categories[] = { "non-standard-port", NULL };
+static const char *no_categories[] = { NULL };
+
+pn_risk_t portnote_note_risk(const pn_note_t *note)
+{
+    if (note->kind == PN_NOTE_FINDING)
+        return note->verdict == PN_VERDICT_MISMATCH ? PN_RISK_HIGH : PN_RISK_MEDIUM;
+    return note->entry ? note->entry->risk : PN_RISK_NONE;
+}
+
+const char *portnote_note_service(const pn_note_t *note)
+{
+    const char *iana;
+
+    if (note->entry)
+        return note->entry->service;
+    iana = note->kind == PN_NOTE_IANA || pref_iana_names
+        ? try_serv_name_lookup(note_ptypes[note->transport], note->port) : NULL;
+    return iana ? iana : "undocumented";
+}
+
+static char **note_categories(const pn_note_t *note)
+{
+    if (note->kind == PN_NOTE_FINDING)
+        return (char **)(note->verdict == PN_VERDICT_MISMATCH ? mismatch_categories
+                                                              : non_standard_categories);
+    return note->entry ? note->entry->categories : (char **)no_categories;
+}
 
 static void add_text(proto_tree *tree, int hf, tvbuff_t *tvb, gint start, const char *text)
 {
@@ -418,68 +693,140 @@ static void add_list(proto_tree *tree, int hf, tvbuff_t *tvb, gint start, char *
         add_text(tree, hf, tvb, start, *item);
 }
 
+/** "ssh", "http or tls": the protocols whose own port this is. */
+static const char *own_protocols_text(wmem_allocator_t *scope, const pn_note_t *note)
+{
+    guint32 own = pn_port_protocols((pn_transport_t)note->transport, note->port);
+    wmem_strbuf_t *text = wmem_strbuf_new(scope, "");
+
+    for (int p = 1; p < PN_PROTO_COUNT; p++)
+        if (own & PN_PROTO_BIT(p))
+            wmem_strbuf_append_printf(text, "%s%s", wmem_strbuf_get_len(text) ? " or " : "",
+                                      pn_proto_name((pn_proto_t)p));
+    return wmem_strbuf_get_str(text);
+}
+
+/** The plain-words note of a payload finding. */
+static const char *finding_note(wmem_allocator_t *scope, const pn_note_t *note)
+{
+    const char *seen = pn_proto_name((pn_proto_t)note->observed);
+    const char *transport = pn_transport_name((pn_transport_t)note->transport);
+
+    if (note->verdict == PN_VERDICT_MISMATCH)
+        return wmem_strdup_printf(scope,
+            "Port %u/%s belongs to %s, but this conversation speaks %s: a tunnel, backdoor or "
+            "scan behind the port, or a service moved onto it. Going by the port, Wireshark "
+            "may decode it as the wrong protocol.",
+            note->port, transport, own_protocols_text(scope, note), seen);
+    return wmem_strdup_printf(scope,
+        "The server on %u/%s speaks %s, and this is not a %s port: a backdoor or tunnel "
+        "(an SSH or web server on 31337), or a service moved out of sight.",
+        note->port, transport, seen, seen);
+}
+
 /**
- * Raises the Expert Info that goes with the entry's risk level.  The text
- * is a short, stable summary so that the Expert dialog groups one line
- * per port; the full note is in the tree.
+ * Raises the Expert Info that goes with the note's risk.  The text is a
+ * short, stable summary so that the Expert dialog groups one line per
+ * port; the full note is in the tree.  A finding is raised once, in the
+ * frame where its direction was decided.
  */
 static void add_expert(packet_info *pinfo, proto_item *ti, const pn_note_t *note)
 {
     const pn_entry_t *e = note->entry;
+    pn_risk_t risk = portnote_note_risk(note);
+    const char *transport = pn_transport_name((pn_transport_t)note->transport);
 
-    if (e->risk == PN_RISK_NONE || !pref_expert_enabled || (gint)e->risk < pref_expert_min_risk)
+    if (risk == PN_RISK_NONE || !pref_expert_enabled || (gint)risk < pref_expert_min_risk)
         return;
-    expert_add_info_format(pinfo, ti, &ei_portnote_risk[e->risk],
-                           "%u/%s %s (%s), risk %s: %s%s%s", note->port,
-                           pn_transport_name(e->transport), e->service,
-                           pn_role_name((pn_role_t)note->role), pn_risk_name(e->risk),
+    if (note->kind == PN_NOTE_FINDING) {
+        if (note->decided_here)
+            expert_add_info_format(pinfo, ti, note->verdict == PN_VERDICT_MISMATCH
+                                   ? &ei_portnote_mismatch : &ei_portnote_non_standard,
+                                   "%u/%s: %s payload, %s", note->port, transport,
+                                   pn_proto_name((pn_proto_t)note->observed),
+                                   pn_verdict_name((pn_verdict_t)note->verdict));
+        return;
+    }
+    expert_add_info_format(pinfo, ti, &ei_portnote_risk[risk],
+                           "%u/%s %s (%s), risk %s: %s%s%s", note->port, transport, e->service,
+                           pn_role_name((pn_role_t)note->role), pn_risk_name(risk),
                            e->categories_text, e->threats[0] ? "; threats: " : "",
                            e->threats_text);
 }
 
 static void add_info_column(packet_info *pinfo, const pn_note_t *note)
 {
-    const pn_entry_t *e = note->entry;
+    pn_risk_t risk = portnote_note_risk(note);
+    const char *transport = pn_transport_name((pn_transport_t)note->transport);
 
     if (!pref_info_column)
         return;
-    if (e->risk != PN_RISK_NONE)
+    if (note->kind == PN_NOTE_FINDING)
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u/%s: %s payload, %s]", note->port,
+                            transport, pn_proto_name((pn_proto_t)note->observed),
+                            pn_verdict_name((pn_verdict_t)note->verdict));
+    else if (risk != PN_RISK_NONE)
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u/%s %s: %s risk]", note->port,
-                            pn_transport_name(e->transport), e->service, pn_risk_name(e->risk));
+                            transport, portnote_note_service(note), pn_risk_name(risk));
     else
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u/%s %s]", note->port,
-                            pn_transport_name(e->transport), e->service);
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u/%s %s]", note->port, transport,
+                            portnote_note_service(note));
 }
 
-/** Adds one "Port Notes" item for a documented port. */
+/** The summary line of a note's item. */
+static void set_item_text(proto_item *ti, const pn_note_t *note)
+{
+    pn_risk_t risk = portnote_note_risk(note);
+
+    proto_item_set_text(ti, "Port Notes: %u/%s %s (%s)", note->port,
+                        pn_transport_name((pn_transport_t)note->transport),
+                        portnote_note_service(note), pn_role_name((pn_role_t)note->role));
+    if (note->kind == PN_NOTE_IANA)
+        proto_item_append_text(ti, " [IANA name only]");
+    if (note->kind == PN_NOTE_FINDING)
+        proto_item_append_text(ti, ", %s: %s payload", pn_verdict_name((pn_verdict_t)note->verdict),
+                               pn_proto_name((pn_proto_t)note->observed));
+    if (risk != PN_RISK_NONE)
+        proto_item_append_text(ti, ", risk %s", pn_risk_name(risk));
+    if (note->kind == PN_NOTE_DOCUMENTED && risk != PN_RISK_NONE)
+        proto_item_append_text(ti, ": %s", note->entry->categories_text);
+    if (note->verdict == PN_VERDICT_CONFIRMED)
+        proto_item_append_text(ti, " [payload: %s]", pn_proto_name((pn_proto_t)note->observed));
+}
+
+/** Adds one "Port Notes" item for an annotated port. */
 static void add_port_notes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                            const pn_note_t *note)
 {
-    const pn_entry_t *e = note->entry;
-    const char *transport = pn_transport_name(e->transport);
+    const pn_entry_t *e = note->kind == PN_NOTE_DOCUMENTED ? note->entry : NULL;
+    pn_risk_t risk = portnote_note_risk(note);
     gint start = MAX(note->start, 0);
     proto_item *ti = proto_tree_add_item(tree, proto_portnote, tvb, start, note->length, ENC_NA);
     proto_tree *pt = proto_item_add_subtree(ti, ett_portnote);
 
-    proto_item_set_text(ti, "Port Notes: %u/%s %s (%s)", note->port, transport,
-                        e->service, pn_role_name((pn_role_t)note->role));
-    if (e->risk != PN_RISK_NONE)
-        proto_item_append_text(ti, ", risk %s: %s", pn_risk_name(e->risk),
-                               e->categories_text);
-
+    set_item_text(ti, note);
     proto_tree_add_uint(pt, hf_portnote_port, tvb, start, note->length, note->port);
-    add_text(pt, hf_portnote_transport, tvb, start, transport);
+    add_text(pt, hf_portnote_transport, tvb, start, pn_transport_name((pn_transport_t)note->transport));
     add_text(pt, hf_portnote_role, tvb, start, pn_role_name((pn_role_t)note->role));
-    add_text(pt, hf_portnote_service, tvb, start, e->service);
-    add_text(pt, hf_portnote_description, tvb, start, e->description);
-    if (e->risk != PN_RISK_NONE)
-        proto_item_set_generated(proto_tree_add_uint(pt, hf_portnote_risk, tvb,
-                                                     start, 0, e->risk));
-    add_list(pt, hf_portnote_category, tvb, start, e->categories);
-    add_list(pt, hf_portnote_threat, tvb, start, e->threats);
-    add_text(pt, hf_portnote_note, tvb, start, e->note);
-    add_text(pt, hf_portnote_source, tvb, start, e->source);
-    add_text(pt, hf_portnote_defined_at, tvb, start, e->origin);
+    add_text(pt, hf_portnote_service, tvb, start, portnote_note_service(note));
+    if (note->kind == PN_NOTE_IANA)
+        proto_item_set_generated(proto_tree_add_boolean(pt, hf_portnote_iana_only, tvb, start, 0, TRUE));
+    if (e)
+        add_text(pt, hf_portnote_description, tvb, start, e->description);
+    if (risk != PN_RISK_NONE)
+        proto_item_set_generated(proto_tree_add_uint(pt, hf_portnote_risk, tvb, start, 0, risk));
+    add_list(pt, hf_portnote_category, tvb, start, note_categories(note));
+    if (e)
+        add_list(pt, hf_portnote_threat, tvb, start, e->threats);
+    add_text(pt, hf_portnote_evidence, tvb, start, note->verdict != PN_VERDICT_NONE ? "payload" : "port");
+    if (note->observed != PN_PROTO_NONE)
+        add_text(pt, hf_portnote_observed, tvb, start, pn_proto_name((pn_proto_t)note->observed));
+    add_text(pt, hf_portnote_note, tvb, start,
+             note->kind == PN_NOTE_FINDING ? finding_note(pinfo->pool, note) : e ? e->note : NULL);
+    add_text(pt, hf_portnote_source, tvb, start,
+             note->kind == PN_NOTE_FINDING ? PN_PAYLOAD_SOURCE : e ? e->source : PN_IANA_SOURCE);
+    if (e)
+        add_text(pt, hf_portnote_defined_at, tvb, start, e->origin);
     add_expert(pinfo, ti, note);
 }
 
@@ -542,6 +889,17 @@ static void register_fields(void)
         { &hf_portnote_defined_at,
           { "Defined at", "portnote.defined_at", FT_STRING, BASE_NONE, NULL, 0x0,
             "Notes file and line the entry was read from", HFILL }},
+        { &hf_portnote_evidence,
+          { "Evidence", "portnote.evidence", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What the note rests on: port (the port number alone) or payload (the payload "
+            "confirmed the port's protocol, or contradicts it)", HFILL }},
+        { &hf_portnote_observed,
+          { "Observed protocol", "portnote.observed", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The protocol the conversation's first payload looks like: ssh, http, tls, smtp, "
+            "ftp, pop3, imap, telnet or dns", HFILL }},
+        { &hf_portnote_iana_only,
+          { "IANA name only", "portnote.iana_only", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The port is not in the notes database; the service is Wireshark's IANA name for it", HFILL }},
     };
     static int *ett[] = { &ett_portnote };
 
@@ -564,6 +922,12 @@ static void register_expert_infos(void)
         { &ei_portnote_risk[PN_RISK_CRITICAL],
           { "portnote.risk.critical", PI_SECURITY, PI_ERROR,
             "Port with a critical-risk security note", EXPFILL }},
+        { &ei_portnote_mismatch,
+          { "portnote.protocol_mismatch", PI_SECURITY, PI_WARN,
+            "The payload is not the protocol of the port it uses", EXPFILL }},
+        { &ei_portnote_non_standard,
+          { "portnote.non_standard_port", PI_SECURITY, PI_NOTE,
+            "A known protocol on a port that is not its own", EXPFILL }},
     };
     expert_module_t *expert = expert_register_protocol(proto_portnote);
 
@@ -695,6 +1059,15 @@ static void register_preferences(void)
     prefs_register_bool_preference(module, "info_column", "Show notes in the Info column",
         "Append each documented port's service and risk to the Info column",
         &pref_info_column);
+    prefs_register_bool_preference(module, "payload_check", "Check payloads against the port",
+        "Compare the first payload of each direction of a TCP or UDP conversation with the "
+        "port's protocol (SSH, HTTP, TLS, SMTP, FTP, POP3, IMAP, Telnet, DNS) and report "
+        "protocol mismatches and known protocols on non-standard ports",
+        &pref_payload_check);
+    prefs_register_bool_preference(module, "iana_names", "Show IANA names of undocumented ports",
+        "For a server port the notes database does not document, show the IANA service "
+        "name Wireshark knows (marked portnote.iana_only, with no risk)",
+        &pref_iana_names);
     prefs_register_uat_preference(module, "notes_table", "Port notes",
         "Add, override or silence port notes (saved as portnotes.csv in the profile)",
         register_notes_table());
@@ -715,7 +1088,7 @@ void proto_register_portnote(void)
     register_shutdown_routine(portnote_shutdown);
 }
 
-/** Asks for the port fields of every transport (and ICMP, to skip quotes). */
+/** Asks for the port and length fields of every transport (and ICMP, to skip quotes). */
 void proto_reg_handoff_portnote(void)
 {
     GArray *wanted = g_array_new(FALSE, FALSE, sizeof(int));
@@ -724,10 +1097,13 @@ void proto_reg_handoff_portnote(void)
         transport_fields_t *tf = &transport_fields[i];
         tf->hf_src = proto_registrar_get_id_byname(tf->src_name);
         tf->hf_dst = proto_registrar_get_id_byname(tf->dst_name);
+        tf->hf_len = tf->len_name ? proto_registrar_get_id_byname(tf->len_name) : -1;
         if (tf->hf_src > 0 && tf->hf_dst > 0) {
             g_array_append_val(wanted, tf->hf_src);
             g_array_append_val(wanted, tf->hf_dst);
         }
+        if (tf->hf_len > 0)
+            g_array_append_val(wanted, tf->hf_len);
     }
     proto_icmp = proto_get_id_by_filter_name("icmp");
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");

@@ -1,7 +1,7 @@
 /* portnote-stats.c
  * The "Port notes" statistics tree, for reviewing a whole capture:
  *   tshark -q -z portnote,tree[,FILTER]   and   Statistics > PortNote > Port notes
- * Levels: risk -> port/transport and service -> address of the port's host,
+ * Levels: risk -> port/transport and service (or payload finding) -> address of the port's host,
  * each node counting packets (once per packet, so that the counts agree
  * with the matching display filters).
  *
@@ -30,7 +30,22 @@ static void portnote_stats_init(stats_tree *st)
 
 static gboolean same_port(const pn_note_t *a, const pn_note_t *b)
 {
-    return a->entry == b->entry && a->port == b->port;
+    return a->entry == b->entry && a->port == b->port && a->transport == b->transport
+        && a->kind == b->kind && (a->kind != PN_NOTE_FINDING
+                                  || (a->verdict == b->verdict && a->observed == b->observed));
+}
+
+/** "23/tcp Telnet", "80/tcp HTTP: ssh payload, protocol-mismatch". */
+static char *port_node_name(wmem_allocator_t *scope, const pn_note_t *note)
+{
+    const char *transport = pn_transport_name((pn_transport_t)note->transport);
+
+    if (note->kind == PN_NOTE_FINDING)
+        return wmem_strdup_printf(scope, "%u/%s %s: %s payload, %s", note->port, transport,
+                                  portnote_note_service(note), pn_proto_name((pn_proto_t)note->observed),
+                                  pn_verdict_name((pn_verdict_t)note->verdict));
+    return wmem_strdup_printf(scope, "%u/%s %s%s", note->port, transport, portnote_note_service(note),
+                              note->kind == PN_NOTE_IANA ? " (IANA name)" : "");
 }
 
 /* The network address of the port's side (the innermost IP layer). */
@@ -55,20 +70,19 @@ static tap_packet_status portnote_stats_packet(stats_tree *st, packet_info *pinf
 
     for (guint i = 0; i < pkt->count; i++) {
         const pn_note_t *note = &pkt->notes[i];
-        const pn_entry_t *e = note->entry;
+        pn_risk_t risk = portnote_note_risk(note);
         gboolean risk_seen = FALSE, port_seen = FALSE, host_seen = FALSE;
-        char *port_name = wmem_strdup_printf(pinfo->pool, "%u/%s %s", note->port,
-                                             pn_transport_name(e->transport), e->service);
+        char *port_name = port_node_name(pinfo->pool, note);
         int risk_id, port_id;
 
         for (guint j = 0; j < i; j++) {
             const pn_note_t *earlier = &pkt->notes[j];
-            risk_seen |= earlier->entry->risk == e->risk;
+            risk_seen |= portnote_note_risk(earlier) == risk;
             port_seen |= same_port(earlier, note);
             host_seen |= same_port(earlier, note)
                          && addresses_equal(host_of(pinfo, earlier), host_of(pinfo, note));
         }
-        risk_id = count_once(st, risk_nodes[e->risk], root, TRUE, risk_seen);
+        risk_id = count_once(st, risk_nodes[risk], root, TRUE, risk_seen);
         port_id = count_once(st, port_name, risk_id, TRUE, port_seen);
         count_once(st, address_to_str(pinfo->pool, host_of(pinfo, note)), port_id, FALSE, host_seen);
     }

@@ -17,7 +17,8 @@ GOLDEN_DIR="$PN_SOURCE_DIR/tests/golden"
 DATA_FILE="$PN_SOURCE_DIR/data/portnotes.csv"
 # The fields of the golden files, in order.
 GOLDEN_FIELDS=(frame.number portnote.port portnote.transport portnote.role
-               portnote.service portnote.risk portnote.category portnote.threat)
+               portnote.service portnote.risk portnote.category portnote.threat
+               portnote.evidence portnote.observed)
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "# $*"; }
@@ -351,24 +352,31 @@ case_exports() {
 # Every portnote field as a custom column in a one-pass run (no -V, no -2)
 # shows what -T fields shows (risk as its name in the column).
 case_columns() {
-    local capture field columns fields checked=0
-    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
+    local seed edge capture field columns fields checked=0
+    seed=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
+    edge=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/edge.pcap")
     for field in $(pn_tshark -G fields | awk -F'\t' '$1 == "F" && $3 ~ /^portnote\./ && $4 != "FT_NONE" { print $3 }'); do
-        columns=$(pn_tshark -r "$capture" -o "gui.column.format:\"No.\",\"%m\",\"F\",\"%Cus:$field\"" \
+        # IANA names on; edge.pcap has the undocumented server ports
+        capture=$seed
+        [ "$field" = portnote.iana_only ] && capture=$edge
+        columns=$(pn_tshark -r "$capture" -o portnote.iana_names:TRUE \
+                  -o "gui.column.format:\"No.\",\"%m\",\"F\",\"%Cus:$field\"" \
                   | sed 's/^ *//; s/ *$//')
         assert_clean_stderr
-        fields=$(pn_tshark -r "$capture" -T fields -e frame.number -e "$field" | sed 's/\t/ /; s/ *$//')
+        fields=$(pn_tshark -r "$capture" -o portnote.iana_names:TRUE -T fields -e frame.number -e "$field" \
+                 | sed 's/\t/ /; s/ *$//')
         if [ "$field" = portnote.risk ]; then   # columns show the value's name
             fields=$(echo "$fields" | awk 'BEGIN { split("low medium high critical", name, " ") }
                 NF > 1 { n = split($2, v, ","); $2 = name[v[1]]; for (i = 2; i <= n; i++) $2 = $2 "," name[v[i]] }
                 { print }')
         fi
+        [ "$field" = portnote.iana_only ] && fields=$(echo "$fields" | sed 's/ 1$/ True/')
         [ "$columns" = "$fields" ] || { diff <(echo "$fields") <(echo "$columns") >&2; fail "column $field differs from -T fields"; }
         [ -n "$(echo "$columns" | awk 'NF > 1')" ] || fail "column $field is empty everywhere"
         checked=$((checked + 1))
     done
-    [ "$checked" -ge 11 ] || fail "only $checked portnote fields found"
-    columns=$(pn_tshark -r "$capture" \
+    [ "$checked" -ge 14 ] || fail "only $checked portnote fields found"
+    columns=$(pn_tshark -r "$seed" \
         -o 'gui.column.format:"No.","%m","Service","%Cus:portnote.service","Risk","%Cus:portnote.risk"')
     echo "$columns" | grep -qP '^ *23 Ephemeral port \(legacy range\),Telnet high$' || fail "risk column (23)"
     echo "$columns" | grep -qP '^ *71 DNS,DNS medium,medium$' || fail "risk column (71)"
@@ -531,6 +539,84 @@ case_shared() {
     note "no frame on a documented port went unannotated"
 }
 
+# ---- The payload check ---------------------------------------------------------
+
+# For each conversation of payload.pcap (by client port, as mkpcaps builds it):
+# what its last frame says.  evidence: payload, port, or - (no note at all);
+# observed: the protocol, or -; finding: protocol-mismatch, non-standard-port or -.
+PAYLOAD_EXPECTED="
+50100 payload ssh -
+50101 payload http -
+50102 payload tls -
+50103 payload smtp -
+50104 payload ftp -
+50105 payload pop3 -
+50106 payload imap -
+50107 payload telnet -
+50108 payload dns -
+50109 payload http -
+50110 payload http protocol-mismatch
+50111 payload ssh protocol-mismatch
+50112 payload tls protocol-mismatch
+50113 payload tls protocol-mismatch
+50114 payload http protocol-mismatch
+50115 payload ssh non-standard-port
+50116 payload http non-standard-port
+50117 payload http non-standard-port
+50118 payload dns non-standard-port
+50119 - - -
+50120 port - -
+50121 port - -
+"
+
+# Each crafted case is decided as the table says, in both directions.
+case_payload() {
+    local capture out cport evidence observed finding got checked=0
+    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/payload.pcap")
+    out=$(pn_tshark -r "$capture" -T fields -E occurrence=a -E aggregator='|' \
+          -e tcp.port -e udp.port -e portnote.evidence -e portnote.observed -e portnote.category)
+    assert_clean_stderr
+    while read -r cport evidence observed finding; do
+        [ -n "$cport" ] || continue
+        got=$(echo "$out" | awk -F'\t' -v p="$cport" '
+            { n = split($1 "|" $2, ports, /[|,]/); for (i = 1; i <= n; i++) if (ports[i] == p) last = $0 }
+            END { split(last, f, "\t"); ev = f[3] ~ /payload/ ? "payload" : f[3] ~ /port/ ? "port" : "-"
+                  fi = f[5] ~ /protocol-mismatch/ ? "protocol-mismatch" : f[5] ~ /non-standard-port/ ? "non-standard-port" : "-"
+                  print ev, (f[4] == "" ? "-" : f[4]), fi }')
+        [ "$got" = "$evidence $observed $finding" ] \
+            || fail "conversation from port $cport: expected '$evidence $observed $finding', got '$got'"
+        checked=$((checked + 1))
+    done <<<"$PAYLOAD_EXPECTED"
+    # Expert Info once per decided direction, not on every packet
+    [ "$(frames_matching "$capture" portnote.protocol_mismatch | wc -l)" = 8 ] \
+        || fail "protocol-mismatch Expert Info is not raised once per decided direction"
+    [ "$(frames_matching "$capture" portnote.non_standard_port | wc -l)" = 6 ] \
+        || fail "non-standard-port Expert Info is not raised once per decided direction"
+    [ -z "$(pn_tshark -r "$capture" -o portnote.payload_check:FALSE -Y 'portnote.observed || portnote.evidence == "payload"')" ] \
+        || fail "payload_check:FALSE still checks payloads"
+    note "$checked crafted conversations decided as expected"
+}
+
+# Genuine traffic is not flagged: every real capture, conversation by conversation.
+case_payload_real() {
+    local capture staged conversations confirmed flagged total=0 total_confirmed=0 total_flagged=0
+    [ -d "$PN_SHARED_PCAPS" ] || { echo "no $PN_SHARED_PCAPS: skipped"; exit $SKIP; }
+    for capture in "$PN_SHARED_PCAPS"/*.pcap*; do
+        staged=$(pn_stage_file "$capture")
+        conversations=$(pn_tshark -r "$staged" -q -z conv,tcp -z conv,udp | grep -c '<->' || true)
+        confirmed=$(pn_tshark -r "$staged" -Y 'portnote.evidence == "payload" && !portnote.category in {"protocol-mismatch", "non-standard-port"}' \
+                    -T fields -e tcp.stream -e udp.stream | sort -u | wc -l)
+        flagged=$(pn_tshark -r "$staged" -Y 'portnote.category in {"protocol-mismatch", "non-standard-port"}' \
+                  -T fields -e tcp.stream -e udp.stream | sort -u | wc -l)
+        assert_clean_stderr
+        note "$(basename "$capture"): $conversations conversations, $confirmed confirmed by their payload, $flagged flagged"
+        total=$((total + conversations)); total_confirmed=$((total_confirmed + confirmed))
+        total_flagged=$((total_flagged + flagged))
+    done
+    note "all real captures: $total conversations, $total_confirmed confirmed, $total_flagged flagged"
+    [ "$total_flagged" = 0 ] || fail "genuine traffic flagged: $total_flagged conversations"
+}
+
 update_golden() {
     mkdir -p "$GOLDEN_DIR/shared"
     for capture in "$PN_SOURCE_DIR"/pcaps/*.pcap "${PN_SHARED_PCAPS:-/nonexistent}"/*.pcap*; do
@@ -561,6 +647,8 @@ case "${1:-}" in
     profile)           case_profile ;;
     bad-data-files)    case_bad_data_files ;;
     shared)            case_shared "$2" ;;
+    payload)           case_payload ;;
+    payload-real)      case_payload_real ;;
     update-golden)     update_golden ;;
     *) echo "usage: $0 CASE [ARG] | update-golden" >&2; exit 2 ;;
 esac
