@@ -289,7 +289,7 @@ count_matching() {   # capture, filter
 
 # Each node of the statistics tree agrees with the matching display filter.
 check_stats_against_filters() {   # capture, extra filter ("" for none)
-    local capture="$1" extra="$2" report name count depth filter and="" checked=0
+    local capture="$1" extra="$2" report name count depth filter and="" checked=0 port rest observed
     [ -n "$extra" ] && and=" && ($extra)"
     report=$(pn_tshark -r "$capture" -q -z "portnote,tree${extra:+,$extra}")
     assert_clean_stderr
@@ -298,6 +298,10 @@ check_stats_against_filters() {   # capture, extra filter ("" for none)
             0:*) filter="portnote" ;;
             1:"No warning") continue ;;
             1:"Risk "*) filter="portnote.risk == \"${name#Risk }\"" ;;
+            2:*" payload, "*)   # "22/tcp SSH: http payload, protocol-mismatch"
+                 port=${name%%/*}; rest=${name#*/}; observed=${name##*: }; observed=${observed%% *}
+                 filter="portnote.port == $port && portnote.transport == \"${rest%% *}\""
+                 filter+=" && portnote.category == \"${name##*, }\" && portnote.observed == \"$observed\"" ;;
             2:*) port=${name%%/*}; rest=${name#*/}
                  filter="portnote.port == $port && portnote.transport == \"${rest%% *}\"" ;;
             *) continue ;;
@@ -317,6 +321,11 @@ case_stats() {
     check_stats_against_filters "$capture" "ip.addr == 198.51.100.53"
     pn_tshark -r "$capture" -q -z portnote,tree | stats_nodes | grep -qP '^198\.51\.100\.20\t4\t3$' \
         || fail "server address level missing"
+    # payload findings are nodes of their own, under their risk
+    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/payload.pcap")
+    check_stats_against_filters "$capture" ""
+    pn_tshark -r "$capture" -q -z portnote,tree | stats_nodes \
+        | grep -qP '^22/tcp SSH: http payload, protocol-mismatch\t2\t2$' || fail "finding node missing"
 }
 
 # Machine-readable output through Wireshark's own exporters.
@@ -409,6 +418,13 @@ case_prefs() {
     out=$(pn_tshark -r "$edge" -Y 'udp.port == 40001' -T fields -e portnote.role \
           -o portnote.ephemeral_preset:legacy | sort -u)
     [ "$out" = "unknown" ] || fail "legacy range: $out"
+    assert_clean_stderr
+    # IANA names of undocumented server ports: Wireshark's own services file says what to expect
+    [ -z "$(pn_tshark -r "$edge" -Y 'tcp.port == 8081 && portnote')" ] || fail "iana_names is on by default"
+    iana=$(awk '{ n = split($2, f, "/") } f[1] == "8081" && $2 ~ /\/tcp/ { print $1; exit }' /usr/share/wireshark/services)
+    out=$(pn_tshark -r "$edge" -Y 'tcp.port == 8081' -o portnote.iana_names:TRUE -T fields \
+          -e portnote.port -e portnote.role -e portnote.service -e portnote.iana_only -e portnote.risk -e portnote.evidence | sort -u)
+    [ -n "$iana" ] && [ "$out" = "8081	server	$iana	1		port" ] || fail "iana_names: '$out' (services file: '$iana')"
     assert_clean_stderr
 }
 
