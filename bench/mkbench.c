@@ -2,7 +2,10 @@
  * Writes the benchmark capture: PACKETS frames of mixed TCP and UDP over
  * IPv4 and IPv6, about half of them on ports the notes document, the rest
  * on undocumented server ports; the same bytes for the same arguments.
- * Usage: mkbench PACKETS OUTPUT_DIR NAME.pcap
+ * With FLOWS, the packets take turns among FLOWS fixed conversations (for
+ * the payload check's cost once conversations are decided); without it,
+ * nearly every packet is a conversation of its own.
+ * Usage: mkbench PACKETS OUTPUT_DIR NAME.pcap [FLOWS]
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -41,18 +44,27 @@ static GByteArray *payload(guint64 r)
 
 int main(int argc, char **argv)
 {
-    guint64 state = 20250101, count;
+    guint64 state = 20250101, count, flows = 0;
     writer_t w;
 
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s PACKETS OUTPUT_DIR NAME.pcap\n", argv[0]);
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: %s PACKETS OUTPUT_DIR NAME.pcap [FLOWS]\n", argv[0]);
         return 2;
     }
     count = g_ascii_strtoull(argv[1], NULL, 10);
+    if (argc == 5)
+        flows = g_ascii_strtoull(argv[4], NULL, 10);
     writer_open(&w, argv[2], argv[3]);
     for (guint64 i = 0; i < count; i++) {
         guint64 r = next_random(&state), r2 = next_random(&state);
-        gboolean is_tcp = r % 10 < 6, documented = (r >> 4) & 1, to_server = (r >> 5) & 1;
+        guint64 fresh = r;
+        if (flows) {    /* the flow's fixed endpoints; only the direction varies */
+            guint64 flow_state = 77 + i % flows;
+            r = next_random(&flow_state);
+            r2 = next_random(&flow_state);
+        }
+        gboolean is_tcp = r % 10 < 6, documented = (r >> 4) & 1;
+        gboolean to_server = flows ? (fresh >> 7) & 1 : (r >> 5) & 1;
         guint16 server = documented
             ? (is_tcp ? documented_tcp[(r >> 6) % G_N_ELEMENTS(documented_tcp)]
                       : documented_udp[(r >> 6) % G_N_ELEMENTS(documented_udp)])
@@ -61,10 +73,10 @@ int main(int argc, char **argv)
         addrs_t a = endpoints(r2, r2 % 5 == 0);
         addrs_t dir = to_server ? a : reversed(&a);
         guint16 sp = to_server ? client : server, dp = to_server ? server : client;
-        GByteArray *b = payload(r >> 40);
+        GByteArray *b = payload(fresh >> 40);
 
         if (is_tcp)
-            b = tcp(b, &dir, sp, dp, (i % 16 == 0) ? TCP_SYN : (TCP_PSH | TCP_ACK),
+            b = tcp(b, &dir, sp, dp, (flows ? i < flows : i % 16 == 0) ? TCP_SYN : (TCP_PSH | TCP_ACK),
                     (guint32)r2, (guint32)(r2 >> 32));
         else
             b = udp(b, &dir, sp, dp);

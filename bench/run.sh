@@ -123,6 +123,7 @@ chmod a+r "$STAGE/config/portnotes.csv"
 load_10k=$(load_ms)
 rm "$STAGE/config/portnotes.csv"
 load_embedded=$(load_ms)
+embedded_rows=$(grep -o '[0-9]* port notes rows' "$STAGE/stderr" | awk '{ print $1 }')
 
 # ---- Report -------------------------------------------------------------------
 
@@ -189,7 +190,8 @@ Regenerate with \`bash bench/run.sh\` after \`bash scripts/build.sh\` (about 40 
 this whole file is rewritten, verdicts included.
 
 The capture is made by \`build/mkbench\` (deterministic): $packets packets, 60% TCP and
-40% UDP, 20% IPv6, half on ports the notes document, half on undocumented server ports.
+40% UDP, 20% IPv6, half on seed ports the notes document, half on other server ports
+(5001-30000, nearly all undocumented).
 Three variants run the same tshark command:
 
 - **baseline**: tshark with no plugin (\`WIRESHARK_PLUGIN_DIR\` pointing at an empty folder);
@@ -264,12 +266,16 @@ user files), read from its log line (\`--log-level info --log-domains portnote\`
 
 | notes | load time |
 |---|---|
-| built-in only (28 rows) | ${load_embedded} ms |
+| built-in only (${embedded_rows} rows) | ${load_embedded} ms |
 | built-in plus a 10,000-row personal portnotes.csv | ${load_10k} ms |
 
 ## Targets
 
 $(targets)
+
+The payload check (on by default, included in every portnote figure above) is measured on
+its own, with long and one-packet conversations, by \`bash bench/payload.sh\`:
+[benchmarks-payload.md](benchmarks-payload.md).
 EOF
 } >"$out"
 echo "wrote $out" >&2

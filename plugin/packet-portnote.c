@@ -655,6 +655,8 @@ static const char *mismatch_categories[] = { "protocol-mismatch", "non-standard-
 static const char *non_standard_categories[] = { "non-standard-port", NULL };
 static const char *no_categories[] = { NULL };
 
+/** A note's risk: its row's, none for an IANA name, high for a mismatch, medium
+ * for a known protocol on a non-standard port (used by the statistics too). */
 pn_risk_t portnote_note_risk(const pn_note_t *note)
 {
     if (note->kind == PN_NOTE_FINDING)
@@ -662,6 +664,7 @@ pn_risk_t portnote_note_risk(const pn_note_t *note)
     return note->entry ? note->entry->risk : PN_RISK_NONE;
 }
 
+/** A note's service: its row's, else the IANA name where that is wanted. */
 const char *portnote_note_service(const pn_note_t *note)
 {
     const char *iana;

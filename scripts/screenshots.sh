@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Takes the README's screenshots in the real Wireshark under Xvfb, with the
 # freshly built plugin and the PortNote profile: the packet details with Port
-# Notes expanded, the Expert Information dialog and the statistics tree.
+# Notes expanded, the Expert Information dialog, the statistics tree, and a
+# protocol mismatch found by the payload check.
 #   usage: scripts/screenshots.sh [OUTPUT_DIR]    (default docs/screenshots)
 # Needs a build (scripts/build.sh) and wireshark-qt, xvfb, xdotool, imagemagick.
 set -euo pipefail
@@ -78,5 +79,11 @@ sleep 1
 xdo windowsize "$window" 1100 700
 sleep 1
 gui_screenshot "$window" "$out/stats-tree.png"
+close_wireshark
+# An HTTP request to 22/tcp (pcaps/payload.pcap, frame 39): the port's note
+# and the payload check's finding, side by side in the details.
+capture=$(pn_stage_file pcaps/payload.pcap)
+open_window 'payload\.pcap' 1400 1000 -g 39
+gui_screenshot "$window" "$out/payload-mismatch.png"
 close_wireshark
 echo "Screenshots written to $out"

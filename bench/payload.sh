@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# What the payload check costs per packet, in instructions (callgrind), with
+# portnote.payload_check on and off on the same captures:
+#   - long conversations (FLOWS conversations sharing all packets): the cost
+#     once conversations are decided;
+#   - one-packet conversations (bench/mkbench's default): the worst case, a
+#     new conversation state for nearly every packet.
+# Writes docs/benchmarks-payload.md.  A script, not a test: no thresholds.
+#   bench/payload.sh [--packets N] [--flows F] [--out FILE]
+# Needs a build (scripts/build.sh) and valgrind.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+packets=20000 flows=200 out=docs/benchmarks-payload.md
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --packets) packets=$2; shift 2 ;;
+        --flows) flows=$2; shift 2 ;;
+        --out) out=$2; shift 2 ;;
+        *) echo "usage: $0 [--packets N] [--flows F] [--out FILE]" >&2; exit 2 ;;
+    esac
+done
+
+plugin=$(ls build/plugins/*/epan/portnote.so)
+ws_version=$(basename "$(dirname "$(dirname "$plugin")")")
+. scripts/tshark-stage.sh
+pn_stage "$plugin" "$ws_version"
+mkdir -p "$STAGE/no-plugins"
+build/mkbench "$packets" "$STAGE/pcaps" flows.pcap "$flows"
+build/mkbench "$packets" "$STAGE/pcaps" unique.pcap
+chmod -R a+rX "$STAGE"
+
+# Instructions inside epan_dissect_run*.
+callgrind_ir() {   # capture, extra tshark args...
+    local capture=$1
+    shift
+    PN_TSHARK_WRAPPER=(valgrind --tool=callgrind "--toggle-collect=epan_dissect_run*"
+                       --callgrind-out-file="$STAGE/home/callgrind.out")
+    pn_tshark -r "$capture" "$@" >/dev/null
+    PN_TSHARK_WRAPPER=()
+    awk '/^(summary|totals):/ { print $2; exit }' "$STAGE/home/callgrind.out"
+}
+
+per_packet() { awk -v ir="$1" -v n="$packets" 'BEGIN { printf "%.0f", ir / n }'; }
+conversations() {
+    pn_tshark -r "$1" -q -z conv,tcp -z conv,udp | grep -c '<->' || true
+}
+
+declare -A ir
+for capture in flows unique; do
+    for variant in none off on; do
+        echo "  $capture / $variant" >&2
+        case $variant in
+            none) PN_EXTRA_ENV=(WIRESHARK_PLUGIN_DIR="$STAGE/no-plugins"); args=() ;;
+            off)  PN_EXTRA_ENV=(); args=(-o portnote.payload_check:FALSE) ;;
+            on)   PN_EXTRA_ENV=(); args=(-o portnote.payload_check:TRUE) ;;
+        esac
+        ir[$capture:$variant]=$(callgrind_ir "$STAGE/pcaps/$capture.pcap" "${args[@]}")
+    done
+done
+PN_EXTRA_ENV=()
+conv_flows=$(conversations "$STAGE/pcaps/flows.pcap")
+conv_unique=$(conversations "$STAGE/pcaps/unique.pcap")
+
+row() {   # capture, label, conversations
+    local c=$1
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$2" "$3" \
+        "$(per_packet "${ir[$c:none]}")" "$(per_packet "${ir[$c:off]}")" "$(per_packet "${ir[$c:on]}")" \
+        "$(per_packet "$((ir[$c:on] - ir[$c:off]))")" \
+        "$(awk -v a="${ir[$c:on]}" -v b="${ir[$c:off]}" 'BEGIN { printf "%+.1f%%", (a - b) * 100 / b }')"
+}
+
+{
+cat <<EOF
+# Benchmark: the payload check
+
+Measured by \`bench/payload.sh --packets $packets --flows $flows\` on $(date -u +%Y-%m-%d),
+$(tshark -v 2>/dev/null | head -1 | sed 's/\.$//'), $(uname -m). Regenerate with \`bash bench/payload.sh\`
+after \`bash scripts/build.sh\` (a few minutes); this file is rewritten.
+
+\`valgrind --tool=callgrind --toggle-collect='epan_dissect_run*' tshark -r FILE [-o portnote.payload_check:...]\`:
+instructions executed inside per-packet dissection, divided by the packet count
+($packets packets from \`build/mkbench\`: 60% TCP, 40% UDP, 20% IPv6, filler payloads).
+"Added by the check" is the difference between portnote with \`payload_check\` on and off,
+per packet: the conversation lookup, the first-payload classification and applying the
+verdicts to the frame's notes.
+
+| capture | conversations | no plugin | portnote, check off | portnote, check on | added by the check | relative to check off |
+|---|---|---|---|---|---|---|
+EOF
+row flows "long conversations ($flows flows)" "$conv_flows"
+row unique "one-packet conversations" "$conv_unique"
+cat <<EOF
+
+Once a conversation's two directions are decided, a packet costs one conversation
+lookup (\`find_or_create_conversation\`: Wireshark's hash tables, keyed on addresses and
+ports; Wireshark 4.0 hands a dissector no conversation pointer, so every user of the
+framework pays this lookup) and two comparisons; the first row shows that steady state,
+since each of the $flows conversations is decided within its first packets. The second row is the worst case: nearly every packet opens a
+conversation, so each one also pays for creating the state and classifying a first
+payload. Both are per packet, per capture file (the state lives in file scope).
+EOF
+} >"$out"
+echo "wrote $out" >&2
