@@ -8,7 +8,7 @@
  *   payload.pcap  the payload check: each protocol on its own port,
  *               protocol mismatches and known protocols on non-standard
  *               ports, each seen from the client's side, the server's
- *               side or both; payloads that must decide nothing
+ *               side or both, one inside VXLAN; payloads that must decide nothing
  * Usage: mkpcaps OUTPUT_DIR   (cmake --build build --target pcaps)
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -370,36 +370,37 @@ static const guint8 tls_server_hello[] = {
 };
 static const guint8 telnet_options[] = { 0xff, 0xfd, 0x18, 0xff, 0xfd, 0x20, 0xff, 0xfb, 0x01 };
 
-/** A TCP handshake, then the messages in order, with consistent sequence numbers. */
+/** A TCP handshake, then the messages in order, with consistent sequence
+ * numbers; each packet wrapped by wrap() (a tunnel) when given. */
 static void tcp_dialogue(writer_t *w, const addrs_t *c2s, guint16 cport, guint16 sport,
-                         const say_t *says, gsize n)
+                         wrap_fn wrap, const say_t *says, gsize n)
 {
     addrs_t s2c = reversed(c2s);
     guint32 cseq = 1000u + cport, sseq = 5000u + sport;
 
-    write_frame(w, frame(ip(tcp(g_byte_array_new(), c2s, cport, sport, TCP_SYN, cseq, 0),
-                            c2s, IPPROTO_TCP_), c2s));
-    write_frame(w, frame(ip(tcp(g_byte_array_new(), &s2c, sport, cport, TCP_SYN | TCP_ACK,
-                                sseq, cseq + 1), &s2c, IPPROTO_TCP_), &s2c));
+    write_frame(w, ip_frame(tcp(g_byte_array_new(), c2s, cport, sport, TCP_SYN, cseq, 0),
+                            c2s, IPPROTO_TCP_, wrap, TRUE));
+    write_frame(w, ip_frame(tcp(g_byte_array_new(), &s2c, sport, cport, TCP_SYN | TCP_ACK,
+                                sseq, cseq + 1), &s2c, IPPROTO_TCP_, wrap, FALSE));
     cseq++;
     sseq++;
     for (gsize i = 0; i < n; i++) {
         GByteArray *data = bytes_of(says[i].data, says[i].len);
         if (says[i].from_server) {
-            write_frame(w, frame(ip(tcp(data, &s2c, sport, cport, TCP_PSH | TCP_ACK, sseq, cseq),
-                                    &s2c, IPPROTO_TCP_), &s2c));
+            write_frame(w, ip_frame(tcp(data, &s2c, sport, cport, TCP_PSH | TCP_ACK, sseq, cseq),
+                                    &s2c, IPPROTO_TCP_, wrap, FALSE));
             sseq += (guint32)says[i].len;
         } else {
-            write_frame(w, frame(ip(tcp(data, c2s, cport, sport, TCP_PSH | TCP_ACK, cseq, sseq),
-                                    c2s, IPPROTO_TCP_), c2s));
+            write_frame(w, ip_frame(tcp(data, c2s, cport, sport, TCP_PSH | TCP_ACK, cseq, sseq),
+                                    c2s, IPPROTO_TCP_, wrap, TRUE));
             cseq += (guint32)says[i].len;
         }
     }
 }
 
-#define DIALOGUE(w, a, cport, sport, ...) do { \
+#define DIALOGUE(w, a, cport, sport, wrap, ...) do { \
         static const say_t says_[] = { __VA_ARGS__ }; \
-        tcp_dialogue(w, a, cport, sport, says_, G_N_ELEMENTS(says_)); \
+        tcp_dialogue(w, a, cport, sport, wrap, says_, G_N_ELEMENTS(says_)); \
     } while (0)
 
 static void write_payload(const char *dir)
@@ -415,38 +416,40 @@ static void write_payload(const char *dir)
 
     writer_open(&w, dir, "payload.pcap");
     /* each protocol on its own port: confirmed */
-    DIALOGUE(&w, &a, 50100, 22, SAY(S2C, "SSH-2.0-OpenSSH_9.2p1\r\n"), SAY(C2S, "SSH-2.0-PuTTY_0.78\r\n"));
-    DIALOGUE(&w, &a, 50101, 80, SAY(C2S, "GET / HTTP/1.1\r\nHost: example.org\r\n\r\n"),
+    DIALOGUE(&w, &a, 50100, 22, NULL, SAY(S2C, "SSH-2.0-OpenSSH_9.2p1\r\n"), SAY(C2S, "SSH-2.0-PuTTY_0.78\r\n"));
+    DIALOGUE(&w, &a, 50101, 80, NULL, SAY(C2S, "GET / HTTP/1.1\r\nHost: example.org\r\n\r\n"),
              SAY(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
              SAY(C2S, "SSH-2.0-decided-already\r\n"));   /* only first payloads count */
-    tcp_dialogue(&w, &a, 50102, 443, tls_hello, G_N_ELEMENTS(tls_hello));
-    DIALOGUE(&w, &a, 50103, 25, SAY(S2C, "220 mail.example.org ESMTP\r\n"), SAY(C2S, "EHLO client\r\n"));
-    DIALOGUE(&w, &a, 50104, 21, SAY(S2C, "220 Welcome\r\n"), SAY(C2S, "USER anonymous\r\n"));
-    DIALOGUE(&w, &a, 50105, 110, SAY(S2C, "+OK POP3 ready\r\n"), SAY(C2S, "USER alice\r\n"));
-    DIALOGUE(&w, &a, 50106, 143, SAY(S2C, "* OK IMAP4rev1 ready\r\n"), SAY(C2S, "a1 CAPABILITY\r\n"));
-    tcp_dialogue(&w, &a, 50107, 23, telnet, G_N_ELEMENTS(telnet));
+    tcp_dialogue(&w, &a, 50102, 443, NULL, tls_hello, G_N_ELEMENTS(tls_hello));
+    DIALOGUE(&w, &a, 50103, 25, NULL, SAY(S2C, "220 mail.example.org ESMTP\r\n"), SAY(C2S, "EHLO client\r\n"));
+    DIALOGUE(&w, &a, 50104, 21, NULL, SAY(S2C, "220 Welcome\r\n"), SAY(C2S, "USER anonymous\r\n"));
+    DIALOGUE(&w, &a, 50105, 110, NULL, SAY(S2C, "+OK POP3 ready\r\n"), SAY(C2S, "USER alice\r\n"));
+    DIALOGUE(&w, &a, 50106, 143, NULL, SAY(S2C, "* OK IMAP4rev1 ready\r\n"), SAY(C2S, "a1 CAPABILITY\r\n"));
+    tcp_dialogue(&w, &a, 50107, 23, NULL, telnet, G_N_ELEMENTS(telnet));
     udp_exchange(&w, &a, 50108, 53, dns_message(FALSE, FALSE), dns_message(TRUE, FALSE));
     udp_exchange(&w, &a, 50109, 1900, text("M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n\r\n"),
                  text("HTTP/1.1 200 OK\r\nST: upnp:rootdevice\r\n\r\n"));
     /* protocol mismatches: seen both ways, then from one side only */
-    DIALOGUE(&w, &a, 50110, 22, SAY(C2S, "GET / HTTP/1.1\r\nHost: example.org\r\n\r\n"),
+    DIALOGUE(&w, &a, 50110, 22, NULL, SAY(C2S, "GET / HTTP/1.1\r\nHost: example.org\r\n\r\n"),
              SAY(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
-    DIALOGUE(&w, &a, 50111, 80, SAY(S2C, "SSH-2.0-OpenSSH_9.2p1\r\n"), SAY(C2S, "SSH-2.0-OpenSSH_9.2p1\r\n"));
-    tcp_dialogue(&w, &a, 50112, 23, tls_hello, G_N_ELEMENTS(tls_hello));
-    tcp_dialogue(&w, &a, 50113, 80, tls_client_only, G_N_ELEMENTS(tls_client_only));
-    DIALOGUE(&w, &a, 50114, 443, SAY(C2S, "\x01\x02 not a hello"),
+    DIALOGUE(&w, &a, 50111, 80, NULL, SAY(S2C, "SSH-2.0-OpenSSH_9.2p1\r\n"), SAY(C2S, "SSH-2.0-OpenSSH_9.2p1\r\n"));
+    tcp_dialogue(&w, &a, 50112, 23, NULL, tls_hello, G_N_ELEMENTS(tls_hello));
+    tcp_dialogue(&w, &a, 50113, 80, NULL, tls_client_only, G_N_ELEMENTS(tls_client_only));
+    DIALOGUE(&w, &a, 50114, 443, NULL, SAY(C2S, "\x01\x02 not a hello"),
              SAY(S2C, "HTTP/1.1 400 Bad Request\r\n\r\n"));
     /* known protocols on ports that are not theirs */
-    DIALOGUE(&w, &a, 50115, 31337, SAY(S2C, "SSH-2.0-OpenSSH_9.2p1\r\n"), SAY(C2S, "SSH-2.0-libssh_0.10\r\n"));
-    DIALOGUE(&w, &a, 50116, 31337, SAY(C2S, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n"),
+    DIALOGUE(&w, &a, 50115, 31337, NULL, SAY(S2C, "SSH-2.0-OpenSSH_9.2p1\r\n"), SAY(C2S, "SSH-2.0-libssh_0.10\r\n"));
+    DIALOGUE(&w, &a, 50116, 31337, NULL, SAY(C2S, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n"),
              SAY(S2C, "HTTP/1.1 200 OK\r\n\r\n"));
-    DIALOGUE(&w, &a, 50117, 4444, SAY(S2C, "HTTP/1.0 200 OK\r\n\r\n"));
+    DIALOGUE(&w, &a, 50117, 4444, NULL, SAY(S2C, "HTTP/1.0 200 OK\r\n\r\n"));
     udp_exchange(&w, &a, 50118, 40053, dns_message(FALSE, FALSE), NULL);
     /* nothing to decide: an ambiguous greeting elsewhere, an answer that
      * looks like a greeting, unknown binary data */
-    DIALOGUE(&w, &a, 50119, 2121, SAY(S2C, "220 Welcome\r\n"));
-    DIALOGUE(&w, &a, 50120, 6379, SAY(C2S, "*2\r\n$4\r\nAUTH\r\n$3\r\npwd\r\n"), SAY(S2C, "+OK\r\n"));
-    DIALOGUE(&w, &a, 50121, 22, SAY(C2S, "\x00\x01\x02\x03"), SAY(S2C, "\x04\x05"));
+    DIALOGUE(&w, &a, 50119, 2121, NULL, SAY(S2C, "220 Welcome\r\n"));
+    DIALOGUE(&w, &a, 50120, 6379, NULL, SAY(C2S, "*2\r\n$4\r\nAUTH\r\n$3\r\npwd\r\n"), SAY(S2C, "+OK\r\n"));
+    DIALOGUE(&w, &a, 50121, 22, NULL, SAY(C2S, "\x00\x01\x02\x03"), SAY(S2C, "\x04\x05"));
+    /* the innermost conversation of a tunnel: SSH on 80/tcp inside VXLAN */
+    DIALOGUE(&w, &a, 50122, 80, wrap_vxlan, SAY(S2C, "SSH-2.0-OpenSSH_9.2p1\r\n"));
     writer_close(&w);
 }
 

@@ -583,6 +583,7 @@ PAYLOAD_EXPECTED="
 50119 - - -
 50120 port - -
 50121 port - -
+50122 payload ssh protocol-mismatch
 "
 
 # Each crafted case is decided as the table says, in both directions.
@@ -604,7 +605,7 @@ case_payload() {
         checked=$((checked + 1))
     done <<<"$PAYLOAD_EXPECTED"
     # Expert Info once per decided direction, not on every packet
-    [ "$(frames_matching "$capture" portnote.protocol_mismatch | wc -l)" = 8 ] \
+    [ "$(frames_matching "$capture" portnote.protocol_mismatch | wc -l)" = 9 ] \
         || fail "protocol-mismatch Expert Info is not raised once per decided direction"
     [ "$(frames_matching "$capture" portnote.non_standard_port | wc -l)" = 6 ] \
         || fail "non-standard-port Expert Info is not raised once per decided direction"
