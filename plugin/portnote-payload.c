@@ -278,7 +278,10 @@ static pn_proto_t first_proto(guint32 set)
  * protocol confirms the port; a single other protocol contradicts a port
  * that has one (mismatch) or runs where it does not belong (non-standard
  * port).  An ambiguous payload (a bare "220" elsewhere than 21 or 25)
- * decides nothing.
+ * decides nothing, and neither does TLS on a port without a protocol of
+ * its own: TLS is a wrapper any application may use on any port (push
+ * services, VPNs, agents), whereas TLS where the port promises a
+ * cleartext protocol (Telnet, HTTP) is a mismatch.
  */
 pn_verdict_t pn_payload_verdict(pn_transport_t transport, guint16 server_port,
                                 guint32 candidates, pn_proto_t *observed)
@@ -291,6 +294,8 @@ pn_verdict_t pn_payload_verdict(pn_transport_t transport, guint16 server_port,
         return PN_VERDICT_CONFIRMED;
     }
     if (candidates == 0 || (candidates & (candidates - 1)) != 0)
+        return PN_VERDICT_NONE;
+    if (!own && candidates == PN_PROTO_BIT(PN_PROTO_TLS))
         return PN_VERDICT_NONE;
     *observed = first_proto(candidates);
     return own ? PN_VERDICT_MISMATCH : PN_VERDICT_NON_STANDARD;

@@ -168,8 +168,8 @@ static void test_ssdp_is_http_over_udp(void)
     g_assert_cmpint(sender, ==, PN_SENDER_CLIENT);
 }
 
-/* Every byte string up to 6 bytes long over a small alphabet: no crash,
- * and nothing this short is taken for a protocol except Telnet/SSH-free. */
+/* Every byte string up to 4 bytes long over a small alphabet: no crash, and
+ * nothing this short is taken for a protocol but Telnet (IAC, verb, option). */
 static void test_short_inputs(void)
 {
     static const guint8 alphabet[] = { 0x00, 0x16, 0x03, 0xff, 0xfb, '2', 'S', '+', '\r' };
@@ -221,6 +221,10 @@ static void test_verdicts(void)
     g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 23, tls, &seen), ==, PN_VERDICT_MISMATCH);
     g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 31337, ssh, &seen), ==, PN_VERDICT_NON_STANDARD);
     g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 31337, http, &seen), ==, PN_VERDICT_NON_STANDARD);
+    /* TLS is a wrapper: only a port that promises another protocol objects to it */
+    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 5228, tls, &seen), ==, PN_VERDICT_NONE);
+    g_assert_cmpint(seen, ==, PN_PROTO_NONE);
+    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 80, tls, &seen), ==, PN_VERDICT_MISMATCH);
     /* an ambiguous 220 confirms 21 and 25 and decides nothing elsewhere */
     g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 21, BIT(PN_PROTO_SMTP) | BIT(PN_PROTO_FTP), &seen),
                     ==, PN_VERDICT_CONFIRMED);
