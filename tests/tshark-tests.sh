@@ -446,7 +446,7 @@ EOT
 
 # The shipped profile: columns, colouring rules and filter buttons.
 case_profile() {
-    local capture out filter
+    local capture payload out filter
     capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
     bash "$PN_SOURCE_DIR/scripts/install-profile.sh" "$STAGE/config" >/dev/null
     chmod -R a+rX "$STAGE/config"
@@ -461,9 +461,12 @@ case_profile() {
     done
     grep -q '^@Bad TCP@' "$STAGE/config/profiles/PortNote/colorfilters" \
         || fail "Wireshark's default colouring rules were not kept"
-    # every filter button is a valid filter that selects something here
+    # every filter button is a valid filter that selects something here (the
+    # payload check's findings are in payload.pcap)
+    payload=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/payload.pcap")
     while IFS= read -r filter; do
-        [ "$(count_matching "$capture" "$filter")" -gt 0 ] || fail "button filter '$filter' selects nothing"
+        [ "$(count_matching "$capture" "$filter")" -gt 0 ] || [ "$(count_matching "$payload" "$filter")" -gt 0 ] \
+            || fail "button filter '$filter' selects nothing"
     done < <(awk -F'","' '/^"TRUE"/ { gsub(/\\x22/, "\"", $3); print $3 }' \
                  "$STAGE/config/profiles/PortNote/dfilter_buttons")
     note "profile columns, colours and $(grep -c '^"TRUE"' "$STAGE/config/profiles/PortNote/dfilter_buttons") buttons work"
