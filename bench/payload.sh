@@ -5,18 +5,21 @@
 #     once conversations are decided;
 #   - one-packet conversations (bench/mkbench's default): the worst case, a
 #     new conversation state for nearly every packet.
+# and the memory it keeps per conversation (max RSS, check on and off, on a
+# capture of MEM_PACKETS one-packet conversations).
 # Writes docs/benchmarks-payload.md.  A script, not a test: no thresholds.
-#   bench/payload.sh [--packets N] [--flows F] [--out FILE]
-# Needs a build (scripts/build.sh) and valgrind.
+#   bench/payload.sh [--packets N] [--flows F] [--mem-packets M] [--out FILE]
+# Needs a build (scripts/build.sh), valgrind and /usr/bin/time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packets=20000 flows=200 out=docs/benchmarks-payload.md
+packets=20000 flows=200 mem_packets=400000 out=docs/benchmarks-payload.md
 while [ $# -gt 0 ]; do
     case "$1" in
         --packets) packets=$2; shift 2 ;;
         --flows) flows=$2; shift 2 ;;
+        --mem-packets) mem_packets=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
-        *) echo "usage: $0 [--packets N] [--flows F] [--out FILE]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--packets N] [--flows F] [--mem-packets M] [--out FILE]" >&2; exit 2 ;;
     esac
 done
 
@@ -27,6 +30,7 @@ pn_stage "$plugin" "$ws_version"
 mkdir -p "$STAGE/no-plugins"
 build/mkbench "$packets" "$STAGE/pcaps" flows.pcap "$flows"
 build/mkbench "$packets" "$STAGE/pcaps" unique.pcap
+build/mkbench "$mem_packets" "$STAGE/pcaps" memory.pcap
 chmod -R a+rX "$STAGE"
 
 # Instructions inside epan_dissect_run*.
@@ -58,6 +62,17 @@ for capture in flows unique; do
     done
 done
 PN_EXTRA_ENV=()
+
+# Max RSS in KiB of a plain read with the check on or off.
+max_rss() {   # TRUE|FALSE
+    PN_TSHARK_WRAPPER=(/usr/bin/time -f "%M" -o "$STAGE/home/time")
+    pn_tshark -r "$STAGE/pcaps/memory.pcap" -o "portnote.payload_check:$1" >/dev/null
+    PN_TSHARK_WRAPPER=()
+    cat "$STAGE/home/time"
+}
+echo "  memory" >&2
+rss_off=$(max_rss FALSE) rss_on=$(max_rss TRUE)
+conv_memory=$(conversations "$STAGE/pcaps/memory.pcap")
 conv_flows=$(conversations "$STAGE/pcaps/flows.pcap")
 conv_unique=$(conversations "$STAGE/pcaps/unique.pcap")
 
@@ -98,6 +113,19 @@ framework pays this lookup) and two comparisons; the first row shows that steady
 since each of the $flows conversations is decided within its first packets. The second row is the worst case: nearly every packet opens a
 conversation, so each one also pays for creating the state and classifying a first
 payload. Both are per packet, per capture file (the state lives in file scope).
+
+## Memory
+
+Max RSS of \`tshark -r FILE -o portnote.payload_check:...\` on $mem_packets packets
+($conv_memory conversations, nearly one per packet: the worst case):
+
+| check off | check on | kept per conversation |
+|---|---|---|
+| $((rss_off / 1024)) MiB | $((rss_on / 1024)) MiB | $(awk -v a="$rss_on" -v b="$rss_off" -v n="$conv_memory" 'BEGIN { printf "%.0f bytes", (a - b) * 1024 / n }') |
+
+Each conversation keeps a 20-byte state plus the conversation framework's entry for it
+(\`conversation_add_proto_data\`), from its first packet to the end of the capture file;
+in captures of longer conversations that is a few bytes per packet.
 EOF
 } >"$out"
 echo "wrote $out" >&2

@@ -437,36 +437,38 @@ static void find_transport_notes(note_buffer_t *notes, tvbuff_t *frame_tvb, pack
 
 /* ---- The payload check (first pass, per conversation) --------------------- */
 
-/* What one direction's first payload said. */
+/* What one direction's first payload said (8 bytes). */
 typedef struct {
     guint32 frame;          /* where it was seen; 0: no payload yet */
     guint16 server_port;
-    guint8 server_end;      /* 0 or 1 */
     guint8 verdict;         /* pn_verdict_t */
     guint8 observed;        /* pn_proto_t */
 } direction_result_t;
 
-/* Per conversation, in the conversation framework (file scope).  End 0 is
- * the source of the first packet seen; once both directions are decided
- * a packet costs a lookup and two comparisons. */
+/* Per conversation, in the conversation framework (file scope), kept
+ * small because a capture may hold millions of conversations.  End 0 is
+ * the conversation key's first address and port (the first packet's
+ * source); once both directions are decided a packet costs the lookup
+ * and two comparisons. */
 typedef struct {
-    address end0_addr;
-    guint16 end0_port;
-    gint8 server_hint;      /* end that answered the TCP handshake; -1 unknown */
-    gboolean any_payload;   /* some direction has sent payload already */
     direction_result_t dir[2];
+    guint8 server_end[2];   /* per direction: the end its verdict calls the server */
+    gint8 server_hint;      /* end that answered the TCP handshake; -1 unknown */
+    guint8 any_payload;     /* some direction has sent payload already */
 } conversation_state_t;
 
-/** The conversation's state, created on its first packet. */
-static conversation_state_t *conversation_state(packet_info *pinfo)
+/** The conversation's state, created on its first packet; *end is the end
+ * this packet comes from. */
+static conversation_state_t *conversation_state(packet_info *pinfo, int *end)
 {
     conversation_t *conv = find_or_create_conversation(pinfo);
     conversation_state_t *st = conversation_get_proto_data(conv, proto_portnote);
+    const address *addr1 = conversation_key_addr1(conv->key_ptr);
 
+    *end = addr1 && addresses_equal(&pinfo->src, addr1)
+        && pinfo->srcport == conversation_key_port1(conv->key_ptr) ? 0 : 1;
     if (!st) {
         st = wmem_new0(wmem_file_scope(), conversation_state_t);
-        copy_address_wmem(wmem_file_scope(), &st->end0_addr, &pinfo->src);
-        st->end0_port = (guint16)pinfo->srcport;
         st->server_hint = -1;
         conversation_add_proto_data(conv, proto_portnote, st);
     }
@@ -525,7 +527,7 @@ static void decide_direction(conversation_state_t *st, packet_info *pinfo, int e
     ephemeral[1] = value_is_in_range(ephemeral_ports, ports[1]);
     server = pn_payload_server_end(&sig, inner->tf->transport, end, ports, ephemeral, st->server_hint);
     r->frame = pinfo->num;
-    r->server_end = (guint8)server;
+    st->server_end[end] = (guint8)server;
     r->server_port = ports[server];
     r->verdict = (guint8)pn_payload_verdict(inner->tf->transport, ports[server], sig.candidates, &observed);
     r->observed = (guint8)observed;
@@ -536,11 +538,10 @@ static void decide_direction(conversation_state_t *st, packet_info *pinfo, int e
 static conversation_state_t *check_payload(packet_info *pinfo, proto_tree *tree,
                                            const layer_t *inner, int *end)
 {
-    conversation_state_t *st = conversation_state(pinfo);
+    conversation_state_t *st = conversation_state(pinfo, end);
     pn_hint_t hint;
     gint length;
 
-    *end = addresses_equal(&pinfo->src, &st->end0_addr) && pinfo->srcport == st->end0_port ? 0 : 1;
     if (st->dir[0].frame && st->dir[1].frame)
         return st;
     if (st->server_hint < 0 && inner->tf->ptype == PT_TCP
@@ -596,7 +597,7 @@ static void apply_payload_results(note_buffer_t *notes, tvbuff_t *frame_tvb, pac
 
     for (int end = 0; end < 2; end++) {
         const direction_result_t *r = &st->dir[end];
-        gboolean server_is_src = r->server_end == from;
+        gboolean server_is_src = st->server_end[end] == from;
         if (!r->frame || r->verdict == PN_VERDICT_NONE)
             continue;
         if (r->verdict == PN_VERDICT_CONFIRMED)
