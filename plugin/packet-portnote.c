@@ -457,22 +457,30 @@ typedef struct {
     guint8 any_payload;     /* some direction has sent payload already */
 } conversation_state_t;
 
-/** The conversation's state, created on its first packet; *end is the end
- * this packet comes from. */
-static conversation_state_t *conversation_state(packet_info *pinfo, int *end)
+/** The packet's conversation and its state, created on its first packet. */
+static conversation_state_t *conversation_state(packet_info *pinfo, conversation_t **conv)
 {
-    conversation_t *conv = find_or_create_conversation(pinfo);
-    conversation_state_t *st = conversation_get_proto_data(conv, proto_portnote);
-    const address *addr1 = conversation_key_addr1(conv->key_ptr);
+    conversation_state_t *st;
 
-    *end = addr1 && addresses_equal(&pinfo->src, addr1)
-        && pinfo->srcport == conversation_key_port1(conv->key_ptr) ? 0 : 1;
+    *conv = find_or_create_conversation(pinfo);
+    st = conversation_get_proto_data(*conv, proto_portnote);
     if (!st) {
         st = wmem_new0(wmem_file_scope(), conversation_state_t);
         st->server_hint = -1;
-        conversation_add_proto_data(conv, proto_portnote, st);
+        conversation_add_proto_data(*conv, proto_portnote, st);
     }
     return st;
+}
+
+/** The end of the conversation this packet comes from (0: its key's first
+ * address and port).  Only asked when needed: decided conversations with
+ * nothing to show never are. */
+static int packet_end(const packet_info *pinfo, const conversation_t *conv)
+{
+    const address *addr1 = conversation_key_addr1(conv->key_ptr);
+
+    return addr1 && addresses_equal(&pinfo->src, addr1)
+        && pinfo->srcport == conversation_key_port1(conv->key_ptr) ? 0 : 1;
 }
 
 /** The layer's payload length, from tcp.len or udp.length; -1 if unknown. */
@@ -533,22 +541,23 @@ static void decide_direction(conversation_state_t *st, packet_info *pinfo, int e
     r->observed = (guint8)observed;
 }
 
-/** Updates the conversation with this packet (first pass only); *end is
- * the end this packet comes from. */
+/** Updates the conversation with this packet (first pass only). */
 static conversation_state_t *check_payload(packet_info *pinfo, proto_tree *tree,
-                                           const layer_t *inner, int *end)
+                                           const layer_t *inner, conversation_t **conv)
 {
-    conversation_state_t *st = conversation_state(pinfo, end);
+    conversation_state_t *st = conversation_state(pinfo, conv);
     pn_hint_t hint;
     gint length;
+    int end;
 
     if (st->dir[0].frame && st->dir[1].frame)
         return st;
+    end = packet_end(pinfo, *conv);
     if (st->server_hint < 0 && inner->tf->ptype == PT_TCP
         && (hint = tcp_handshake_hint(inner->src)) != PN_HINT_NONE)
-        st->server_hint = (gint8)(hint == PN_HINT_SRC_IS_SERVER ? *end : !*end);
-    if (!st->dir[*end].frame && (length = layer_payload_length(tree, inner)) > 0)
-        decide_direction(st, pinfo, *end, inner, classify_layer_payload(inner, length));
+        st->server_hint = (gint8)(hint == PN_HINT_SRC_IS_SERVER ? end : !end);
+    if (!st->dir[end].frame && (length = layer_payload_length(tree, inner)) > 0)
+        decide_direction(st, pinfo, end, inner, classify_layer_payload(inner, length));
     return st;
 }
 
@@ -592,14 +601,18 @@ static void add_finding(note_buffer_t *notes, tvbuff_t *frame_tvb, packet_info *
 static void apply_payload_results(note_buffer_t *notes, tvbuff_t *frame_tvb, packet_info *pinfo,
                                   proto_tree *tree, const layer_t *inner)
 {
-    int from;
-    const conversation_state_t *st = check_payload(pinfo, tree, inner, &from);
+    conversation_t *conv;
+    const conversation_state_t *st = check_payload(pinfo, tree, inner, &conv);
+    int from = -1;
 
     for (int end = 0; end < 2; end++) {
         const direction_result_t *r = &st->dir[end];
-        gboolean server_is_src = st->server_end[end] == from;
+        gboolean server_is_src;
         if (!r->frame || r->verdict == PN_VERDICT_NONE)
             continue;
+        if (from < 0)
+            from = packet_end(pinfo, conv);
+        server_is_src = st->server_end[end] == from;
         if (r->verdict == PN_VERDICT_CONFIRMED)
             mark_confirmed(notes, r, server_is_src);
         else
