@@ -247,18 +247,22 @@ pn_payload_sig_t pn_payload_classify(pn_transport_t transport, const guint8 *dat
              : is_http_request(data, len) ? sig(PN_PROTO_BIT(PN_PROTO_HTTP), PN_SENDER_CLIENT, FALSE)
              : is_http_response(data, len) ? sig(PN_PROTO_BIT(PN_PROTO_HTTP), PN_SENDER_SERVER, FALSE)
              : sig(0, PN_SENDER_EITHER, FALSE);
-    if (is_ssh(data, len))
-        return sig(PN_PROTO_BIT(PN_PROTO_SSH), PN_SENDER_EITHER, FALSE);
-    if (is_http_request(data, len))
-        return sig(PN_PROTO_BIT(PN_PROTO_HTTP), PN_SENDER_CLIENT, FALSE);
-    if (is_http_response(data, len))
-        return sig(PN_PROTO_BIT(PN_PROTO_HTTP), PN_SENDER_SERVER, FALSE);
-    if ((hello = tls_hello_type(data, len)) != 0)
+    /* The first byte rules out most signatures at once. */
+    if (g_ascii_isupper(data[0])) {
+        if (is_ssh(data, len))
+            return sig(PN_PROTO_BIT(PN_PROTO_SSH), PN_SENDER_EITHER, FALSE);
+        if (is_http_request(data, len))
+            return sig(PN_PROTO_BIT(PN_PROTO_HTTP), PN_SENDER_CLIENT, FALSE);
+        if (is_http_response(data, len))
+            return sig(PN_PROTO_BIT(PN_PROTO_HTTP), PN_SENDER_SERVER, FALSE);
+    } else if (data[0] == 0x16 && (hello = tls_hello_type(data, len)) != 0) {
         return sig(PN_PROTO_BIT(PN_PROTO_TLS), hello == 1 ? PN_SENDER_CLIENT : PN_SENDER_SERVER, FALSE);
-    if (is_telnet(data, len))
+    } else if (data[0] == 0xff && is_telnet(data, len)) {
         return sig(PN_PROTO_BIT(PN_PROTO_TELNET), PN_SENDER_EITHER, FALSE);
-    if ((greeting = greeting_protocols(data, len)) != 0)
+    } else if ((data[0] == '2' || data[0] == '+' || data[0] == '*')
+               && (greeting = greeting_protocols(data, len)) != 0) {
         return sig(greeting, PN_SENDER_SERVER, TRUE);
+    }
     if (len > 2 && get16(data) == len - 2 && is_dns(data + 2, len - 2, &response))
         return sig(PN_PROTO_BIT(PN_PROTO_DNS), response ? PN_SENDER_SERVER : PN_SENDER_CLIENT, FALSE);
     return sig(0, PN_SENDER_EITHER, FALSE);
