@@ -171,11 +171,19 @@ the same fields), which is why the ratio to it is far from 1/25 in plain mode: m
 both added costs is the same tree. In filter and \`-V\` modes the tree is built anyway,
 and the comparison is closer to portnote's own work.
 
+**The payload check** is included in every portnote figure, and this capture is its worst
+case: nearly every packet is a conversation of its own, so nearly every packet creates a
+conversation state and classifies a first payload. \`bench/payload.sh\` measures it alone
+([benchmarks-payload.md](benchmarks-payload.md)): once conversations are decided it costs a
+conversation lookup per packet, a few percent.
+
 **Memory.** In one-pass tshark, portnote keeps the notes of every annotated frame (24
 bytes per note plus Wireshark's per-frame data entry), because Wireshark's GUI, two-pass
 tshark and the packet list re-dissect frames without the port fields and need the
-first pass's result; frames without notes keep nothing. That is the growth in the table
-above, small next to Wireshark's own growth per packet over the same capture.
+first pass's result; frames without notes keep nothing. The payload check keeps a small
+state per conversation (about 128 bytes with the framework's entry), which in this capture
+means per packet. That is the growth in the table above, small next to Wireshark's own
+growth per packet over the same capture.
 EOT
 }
 
