@@ -27,7 +27,7 @@ show -r "$capture" -Y 'portnote.risk >= "high"' -T fields -E header=y \
 section "Expert Information, warnings and above (tshark -q -z expert,warn)"
 show -r "$capture" -q -z expert,warn
 payload=$(pn_stage_file pcaps/payload.pcap)
-section 'Traffic that is not what its port says (pcaps/payload.pcap, tshark -Y '\''portnote.category in {"protocol-mismatch", "non-standard-port"}'\'')'
+section 'Traffic that is not what its port says (pcaps/payload.pcap): the frame where each direction was found out'
 show -r "$payload" -Y 'portnote.category in {"protocol-mismatch", "non-standard-port"} && (portnote.protocol_mismatch || portnote.non_standard_port)' \
     -T fields -E header=y -e frame.number -e tcp.srcport -e tcp.dstport -e udp.dstport \
     -e portnote.port -e portnote.category -e portnote.observed
