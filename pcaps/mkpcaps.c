@@ -82,7 +82,7 @@ static GByteArray *tftp_read_request(void)
 
 /* ---- Conversations ------------------------------------------------------- */
 
-/** A TCP handshake and one exchange of data, wrapped by wrap() when given. */
+/* A tunnel around an IP packet (VLAN, VXLAN, GENEVE, GRE), per direction. */
 typedef GByteArray *(*wrap_fn)(GByteArray *inner, gboolean to_server);
 
 static GByteArray *ip_frame(GByteArray *seg, const addrs_t *a, guint8 proto, wrap_fn wrap,
@@ -92,8 +92,21 @@ static GByteArray *ip_frame(GByteArray *seg, const addrs_t *a, guint8 proto, wra
     return wrap ? wrap(packet, to_server) : frame(packet, a);
 }
 
-static void tcp_conversation(writer_t *w, const addrs_t *c2s, guint16 cport, guint16 sport,
-                             const char *request, const char *reply, wrap_fn wrap)
+/* One message of a TCP dialogue. */
+typedef struct {
+    gboolean from_server;
+    const guint8 *data;
+    gsize len;
+} say_t;
+
+#define SAY(from_server, literal) { from_server, (const guint8 *)(literal), sizeof(literal) - 1 }
+#define C2S FALSE
+#define S2C TRUE
+
+/** A TCP handshake, then the messages in order, with consistent sequence
+ * numbers; each packet wrapped by wrap() (a tunnel) when given. */
+static void tcp_dialogue(writer_t *w, const addrs_t *c2s, guint16 cport, guint16 sport,
+                         wrap_fn wrap, const say_t *says, gsize n)
 {
     addrs_t s2c = reversed(c2s);
     guint32 cseq = 1000u + cport, sseq = 5000u + sport;
@@ -102,13 +115,34 @@ static void tcp_conversation(writer_t *w, const addrs_t *c2s, guint16 cport, gui
                             c2s, IPPROTO_TCP_, wrap, TRUE));
     write_frame(w, ip_frame(tcp(g_byte_array_new(), &s2c, sport, cport, TCP_SYN | TCP_ACK,
                                 sseq, cseq + 1), &s2c, IPPROTO_TCP_, wrap, FALSE));
+    cseq++;
+    sseq++;
+    for (gsize i = 0; i < n; i++) {
+        GByteArray *data = bytes_of(says[i].data, says[i].len);
+        if (says[i].from_server) {
+            write_frame(w, ip_frame(tcp(data, &s2c, sport, cport, TCP_PSH | TCP_ACK, sseq, cseq),
+                                    &s2c, IPPROTO_TCP_, wrap, FALSE));
+            sseq += (guint32)says[i].len;
+        } else {
+            write_frame(w, ip_frame(tcp(data, c2s, cport, sport, TCP_PSH | TCP_ACK, cseq, sseq),
+                                    c2s, IPPROTO_TCP_, wrap, TRUE));
+            cseq += (guint32)says[i].len;
+        }
+    }
+}
+
+/** A TCP handshake and one exchange of data (either may be NULL). */
+static void tcp_conversation(writer_t *w, const addrs_t *c2s, guint16 cport, guint16 sport,
+                             const char *request, const char *reply, wrap_fn wrap)
+{
+    say_t says[2] = { { FALSE, NULL, 0 }, { FALSE, NULL, 0 } };
+    gsize n = 0;
+
     if (request)
-        write_frame(w, ip_frame(tcp(text(request), c2s, cport, sport, TCP_PSH | TCP_ACK,
-                                    cseq + 1, sseq + 1), c2s, IPPROTO_TCP_, wrap, TRUE));
+        says[n++] = (say_t){ FALSE, (const guint8 *)request, strlen(request) };
     if (reply)
-        write_frame(w, ip_frame(tcp(text(reply), &s2c, sport, cport, TCP_PSH | TCP_ACK,
-                                    sseq + 1, cseq + 1 + (request ? strlen(request) : 0)),
-                                &s2c, IPPROTO_TCP_, wrap, FALSE));
+        says[n++] = (say_t){ TRUE, (const guint8 *)reply, strlen(reply) };
+    tcp_dialogue(w, c2s, cport, sport, wrap, says, n);
 }
 
 static void udp_exchange(writer_t *w, const addrs_t *c2s, guint16 cport, guint16 sport,
@@ -345,17 +379,6 @@ static void write_edge(const char *dir)
 
 /* ---- payload.pcap ---------------------------------------------------------- */
 
-/* One message of a TCP dialogue. */
-typedef struct {
-    gboolean from_server;
-    const guint8 *data;
-    gsize len;
-} say_t;
-
-#define SAY(from_server, literal) { from_server, (const guint8 *)(literal), sizeof(literal) - 1 }
-#define C2S FALSE
-#define S2C TRUE
-
 static const guint8 tls_client_hello[] = {
     0x16, 0x03, 0x01, 0x00, 0x2d, 0x01, 0x00, 0x00, 0x29, 0x03, 0x03,
     0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d, 0x5d,
@@ -369,34 +392,6 @@ static const guint8 tls_server_hello[] = {
     0x00, 0x13, 0x01, 0x00
 };
 static const guint8 telnet_options[] = { 0xff, 0xfd, 0x18, 0xff, 0xfd, 0x20, 0xff, 0xfb, 0x01 };
-
-/** A TCP handshake, then the messages in order, with consistent sequence
- * numbers; each packet wrapped by wrap() (a tunnel) when given. */
-static void tcp_dialogue(writer_t *w, const addrs_t *c2s, guint16 cport, guint16 sport,
-                         wrap_fn wrap, const say_t *says, gsize n)
-{
-    addrs_t s2c = reversed(c2s);
-    guint32 cseq = 1000u + cport, sseq = 5000u + sport;
-
-    write_frame(w, ip_frame(tcp(g_byte_array_new(), c2s, cport, sport, TCP_SYN, cseq, 0),
-                            c2s, IPPROTO_TCP_, wrap, TRUE));
-    write_frame(w, ip_frame(tcp(g_byte_array_new(), &s2c, sport, cport, TCP_SYN | TCP_ACK,
-                                sseq, cseq + 1), &s2c, IPPROTO_TCP_, wrap, FALSE));
-    cseq++;
-    sseq++;
-    for (gsize i = 0; i < n; i++) {
-        GByteArray *data = bytes_of(says[i].data, says[i].len);
-        if (says[i].from_server) {
-            write_frame(w, ip_frame(tcp(data, &s2c, sport, cport, TCP_PSH | TCP_ACK, sseq, cseq),
-                                    &s2c, IPPROTO_TCP_, wrap, FALSE));
-            sseq += (guint32)says[i].len;
-        } else {
-            write_frame(w, ip_frame(tcp(data, c2s, cport, sport, TCP_PSH | TCP_ACK, cseq, sseq),
-                                    c2s, IPPROTO_TCP_, wrap, TRUE));
-            cseq += (guint32)says[i].len;
-        }
-    }
-}
 
 #define DIALOGUE(w, a, cport, sport, wrap, ...) do { \
         static const say_t says_[] = { __VA_ARGS__ }; \
