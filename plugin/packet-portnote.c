@@ -110,10 +110,11 @@ typedef struct {
     int hf_len;
 } transport_fields_t;
 
-static transport_fields_t transport_fields[] = {
-    { "tcp.srcport",  "tcp.dstport",  PN_TRANSPORT_TCP,  20, PT_TCP,  "tcp.len",    12, -1, -1, -1 },
-    { "udp.srcport",  "udp.dstport",  PN_TRANSPORT_UDP,   8, PT_UDP,  "udp.length",  4, -1, -1, -1 },
-    { "sctp.srcport", "sctp.dstport", PN_TRANSPORT_SCTP, 12, PT_SCTP, NULL,          0, -1, -1, -1 },
+/* Indexed by pn_transport_t. */
+static transport_fields_t transport_fields[PN_TRANSPORT_COUNT] = {
+    [PN_TRANSPORT_TCP]  = { "tcp.srcport",  "tcp.dstport",  PN_TRANSPORT_TCP,  20, PT_TCP,  "tcp.len",    12, -1, -1, -1 },
+    [PN_TRANSPORT_UDP]  = { "udp.srcport",  "udp.dstport",  PN_TRANSPORT_UDP,   8, PT_UDP,  "udp.length",  4, -1, -1, -1 },
+    [PN_TRANSPORT_SCTP] = { "sctp.srcport", "sctp.dstport", PN_TRANSPORT_SCTP, 12, PT_SCTP, NULL,          0, -1, -1, -1 },
 };
 
 /* Preferences. */
@@ -344,9 +345,11 @@ typedef struct {
     const field_info *dst;
 } layer_t;
 
-/** Appends a note for one side of a layer; NULL when the buffer is full. */
+/** Appends a note for one side of a layer (entry: the port's row, or NULL);
+ * NULL when the buffer is full. */
 static pn_note_t *add_note(note_buffer_t *notes, tvbuff_t *frame_tvb, const field_info *at,
-                           pn_transport_t transport, guint16 port, pn_role_t role, gboolean is_src)
+                           pn_transport_t transport, const pn_entry_t *entry, guint16 port,
+                           pn_role_t role, gboolean is_src)
 {
     pn_note_t *note;
 
@@ -354,7 +357,7 @@ static pn_note_t *add_note(note_buffer_t *notes, tvbuff_t *frame_tvb, const fiel
         return NULL;
     note = &notes->notes[notes->count++];
     memset(note, 0, sizeof *note);
-    note->entry = pn_db_lookup(notes_db, transport, port);
+    note->entry = entry;
     note->kind = PN_NOTE_DOCUMENTED;
     note->transport = (guint8)transport;
     note->port = port;
@@ -374,7 +377,7 @@ static void add_iana_note(note_buffer_t *notes, tvbuff_t *frame_tvb, const field
 
     if (!pref_iana_names || role != PN_ROLE_SERVER || !try_serv_name_lookup(tf->ptype, port))
         return;
-    note = add_note(notes, frame_tvb, at, tf->transport, port, role, is_src);
+    note = add_note(notes, frame_tvb, at, tf->transport, NULL, port, role, is_src);
     if (note)
         note->kind = PN_NOTE_IANA;
 }
@@ -396,7 +399,8 @@ static void find_layer_notes(note_buffer_t *notes, tvbuff_t *frame_tvb,
         if (!ends[side].entry)
             add_iana_note(notes, frame_tvb, at[side], tf, ends[side].port, roles[side], side == 0);
         else if (pn_should_annotate(ends[side].entry, roles[side], pref_client_side_ports))
-            add_note(notes, frame_tvb, at[side], tf->transport, ends[side].port, roles[side], side == 0);
+            add_note(notes, frame_tvb, at[side], tf->transport, ends[side].entry, ends[side].port,
+                     roles[side], side == 0);
     }
 }
 
@@ -588,6 +592,7 @@ static void add_finding(note_buffer_t *notes, tvbuff_t *frame_tvb, packet_info *
         }
     }
     n = add_note(notes, frame_tvb, server_is_src ? inner->src : inner->dst, inner->tf->transport,
+                 pn_db_lookup(notes_db, inner->tf->transport, r->server_port),
                  r->server_port, PN_ROLE_SERVER, server_is_src);
     if (!n)
         return;
@@ -661,8 +666,6 @@ static const pn_frame_notes_t *frame_notes(tvbuff_t *tvb, packet_info *pinfo, pr
 #define PN_IANA_SOURCE "IANA Service Name and Transport Protocol Port Number Registry, " \
     "as known to Wireshark's resolver (services file); not in the notes database"
 
-static const port_type note_ptypes[PN_TRANSPORT_COUNT] = { PT_TCP, PT_UDP, PT_SCTP };
-
 /* Categories of the two kinds of finding (a mismatch is also a known
  * protocol away from its own port). */
 static const char *mismatch_categories[] = { "protocol-mismatch", "non-standard-port", NULL };
@@ -686,7 +689,7 @@ const char *portnote_note_service(const pn_note_t *note)
     if (note->entry)
         return note->entry->service;
     iana = note->kind == PN_NOTE_IANA || pref_iana_names
-        ? try_serv_name_lookup(note_ptypes[note->transport], note->port) : NULL;
+        ? try_serv_name_lookup(transport_fields[note->transport].ptype, note->port) : NULL;
     return iana ? iana : "undocumented";
 }
 
