@@ -23,26 +23,12 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-plugin=$(ls build/plugins/*/epan/portnote.so)
-ws_version=$(basename "$(dirname "$(dirname "$plugin")")")
-. scripts/tshark-stage.sh
-pn_stage "$plugin" "$ws_version"
-mkdir -p "$STAGE/no-plugins"
+. bench/common.sh
+bench_stage
 build/mkbench "$packets" "$STAGE/pcaps" flows.pcap "$flows"
 build/mkbench "$packets" "$STAGE/pcaps" unique.pcap
 build/mkbench "$mem_packets" "$STAGE/pcaps" memory.pcap
 chmod -R a+rX "$STAGE"
-
-# Instructions inside epan_dissect_run*.
-callgrind_ir() {   # capture, extra tshark args...
-    local capture=$1
-    shift
-    PN_TSHARK_WRAPPER=(valgrind --tool=callgrind "--toggle-collect=epan_dissect_run*"
-                       --callgrind-out-file="$STAGE/home/callgrind.out")
-    pn_tshark -r "$capture" "$@" >/dev/null
-    PN_TSHARK_WRAPPER=()
-    awk '/^(summary|totals):/ { print $2; exit }' "$STAGE/home/callgrind.out"
-}
 
 per_packet() { awk -v ir="$1" -v n="$packets" 'BEGIN { printf "%.0f", ir / n }'; }
 conversations() {
@@ -58,17 +44,14 @@ for capture in flows unique; do
             off)  PN_EXTRA_ENV=(); args=(-o portnote.payload_check:FALSE) ;;
             on)   PN_EXTRA_ENV=(); args=(-o portnote.payload_check:TRUE) ;;
         esac
-        ir[$capture:$variant]=$(callgrind_ir "$STAGE/pcaps/$capture.pcap" "${args[@]}")
+        ir[$capture:$variant]=$(callgrind_tshark -r "$STAGE/pcaps/$capture.pcap" "${args[@]}")
     done
 done
 PN_EXTRA_ENV=()
 
 # Max RSS in KiB of a plain read with the check on or off.
 max_rss() {   # TRUE|FALSE
-    PN_TSHARK_WRAPPER=(/usr/bin/time -f "%M" -o "$STAGE/home/time")
-    pn_tshark -r "$STAGE/pcaps/memory.pcap" -o "portnote.payload_check:$1" >/dev/null
-    PN_TSHARK_WRAPPER=()
-    cat "$STAGE/home/time"
+    time_tshark "%M" -r "$STAGE/pcaps/memory.pcap" -o "portnote.payload_check:$1"
 }
 echo "  memory" >&2
 rss_off=$(max_rss FALSE) rss_on=$(max_rss TRUE)

@@ -18,11 +18,8 @@ while [ $# -gt 0 ]; do
 done
 verbose_packets=$((packets / 10)) callgrind_packets=20000
 
-plugin=$(ls build/plugins/*/epan/portnote.so)
-ws_version=$(basename "$(dirname "$(dirname "$plugin")")")
-. scripts/tshark-stage.sh
-pn_stage "$plugin" "$ws_version"
-mkdir -p "$STAGE/no-plugins"
+. bench/common.sh
+bench_stage
 cp data/portnotes.csv bench/portnote.lua "$STAGE/"
 build/mkbench "$packets" "$STAGE/pcaps" big.pcap
 build/mkbench "$callgrind_packets" "$STAGE/pcaps" small.pcap
@@ -57,10 +54,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 timed_run() {   # variant, tshark args...
     use_variant "$1"
     shift
-    PN_TSHARK_WRAPPER=(/usr/bin/time -f "%e %U %S %M" -o "$STAGE/home/time")
-    pn_tshark "${VARIANT_ARGS[@]}" "$@" >/dev/null
-    PN_TSHARK_WRAPPER=()
-    awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$STAGE/home/time"
+    time_tshark "%e %U %S %M" "${VARIANT_ARGS[@]}" "$@" | awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }'
 }
 
 # Median wall, CPU and max RSS over $runs runs.  Prints "wall cpu rss_mb".
@@ -74,15 +68,13 @@ measure() {   # variant, tshark args...
 
 # Instructions executed inside epan_dissect_run* (per-packet dissection only).
 callgrind_ir() {   # variant, tshark args...
+    local total own
     use_variant "$1"
     shift
-    PN_TSHARK_WRAPPER=(valgrind --tool=callgrind "--toggle-collect=epan_dissect_run*"
-                       --callgrind-out-file="$STAGE/home/callgrind.out")
-    pn_tshark "${VARIANT_ARGS[@]}" "$@" >/dev/null
-    PN_TSHARK_WRAPPER=()
+    total=$(callgrind_tshark "${VARIANT_ARGS[@]}" "$@")
     own=$(callgrind_annotate --inclusive=yes "$STAGE/home/callgrind.out" 2>/dev/null \
           | awk '/:dissect_portnote( |$)/ { gsub(/,/, "", $1); if ($1 > max) max = $1 } END { print max + 0 }')
-    echo "$(awk '/^(summary|totals):/ { print $2; exit }' "$STAGE/home/callgrind.out") $own"
+    echo "$total $own"
 }
 
 # Notes load time, from portnote's own log line, median of 7 runs.
