@@ -41,13 +41,16 @@
     (WIRESHARK_VERSION_MAJOR > (maj) \
      || (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
 
-/* 4.2 moved field values behind a pointer and preferences to C bool. */
+/* 4.2 moved field values behind a pointer, preferences to C bool, and
+ * renamed tvb_get_guint8 (deprecated from 4.4). */
 #if PN_WS_AT_LEAST(4, 2)
 #define PN_FINFO_UINT(fi) fvalue_get_uinteger((fi)->value)
+#define pn_tvb_get_u8 tvb_get_uint8
 typedef bool pn_pref_bool_t;
 #else
 /* 4.0's getter takes a non-const fvalue although it only reads it. */
 #define PN_FINFO_UINT(fi) fvalue_get_uinteger((fvalue_t *)&(fi)->value)
+#define pn_tvb_get_u8 tvb_get_guint8
 typedef gboolean pn_pref_bool_t;
 #endif
 
@@ -314,7 +317,7 @@ static pn_hint_t tcp_handshake_hint(const field_info *src)
 
     if (!tvb_bytes_exist(src->ds_tvb, src->start + 13, 1))
         return PN_HINT_NONE;
-    flags = tvb_get_guint8(src->ds_tvb, src->start + 13);
+    flags = pn_tvb_get_u8(src->ds_tvb, src->start + 13);
     if (!(flags & 0x02))
         return PN_HINT_NONE;
     return (flags & 0x10) ? PN_HINT_SRC_IS_SERVER : PN_HINT_SRC_IS_CLIENT;
@@ -507,7 +510,7 @@ static pn_payload_sig_t classify_layer_payload(const layer_t *inner, gint length
 {
     tvbuff_t *tvb = inner->src->ds_tvb;
     gint header = inner->tf->ptype == PT_TCP
-        ? (tvb_get_guint8(tvb, inner->src->start + 12) >> 4) * 4 : 8;
+        ? (pn_tvb_get_u8(tvb, inner->src->start + 12) >> 4) * 4 : 8;
     gint offset = inner->src->start + header;
     pn_payload_sig_t none = { 0, PN_SENDER_EITHER, FALSE };
 

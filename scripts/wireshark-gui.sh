@@ -16,7 +16,9 @@ gui_start_display() {
         Xvfb ":$n" -screen 0 "${GUI_SIZE}x24" -nolisten tcp >"$STAGE/xvfb.log" 2>&1 &
         GUI_XVFB_PID=$!
         for _ in $(seq 50); do
-            [ -e "/tmp/.X11-unix/X$n" ] && { GUI_DISPLAY=":$n"; return 0; }
+            # The socket appears before the server accepts clients: ask it.
+            [ -e "/tmp/.X11-unix/X$n" ] && DISPLAY=":$n" xdotool getdisplaygeometry >/dev/null 2>&1 \
+                && { GUI_DISPLAY=":$n"; return 0; }
             kill -0 "$GUI_XVFB_PID" 2>/dev/null || break
             sleep 0.1
         done
