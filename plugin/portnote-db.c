@@ -384,8 +384,9 @@ static gboolean check_categories(char **categories, gboolean own, char **reason)
         for (char *s = *c; *s; s++)
             *s = g_ascii_tolower(*s);
         if (own && is_squatter_category(*c)) {
-            *reason = g_strdup_printf("category '%s' belongs in also_categories (field 12): a trojan "
-                                      "or backdoor only uses the port number, it is not the service", *c);
+            *reason = g_strdup_printf("category '%s' belongs in also_categories (field 12) when the "
+                                      "also_ fields are used: a trojan or backdoor only uses the port "
+                                      "number, it is not the service", *c);
             return FALSE;
         }
     }
@@ -495,17 +496,30 @@ static void split_legacy_row(pn_entry_t *e, gboolean *ambiguous)
     }
 }
 
+/** Whether the also_ fields of a row are all empty (or absent). */
+static gboolean also_fields_empty(char **f, guint count)
+{
+    if (count == PN_LEGACY_FIELD_COUNT)
+        return TRUE;
+    for (int i = FIELD_ALSO_RISK; i <= FIELD_ALSO_NOTE; i++)
+        if (*f[i] && g_ascii_strcasecmp(f[i], "none") != 0)
+            return FALSE;
+    return TRUE;
+}
+
 /**
  * Builds an entry from a row's fields (count: PN_FIELD_COUNT, or
  * PN_LEGACY_FIELD_COUNT for the first format), taking ownership of the
- * strings it keeps.  *ambiguous reports a first-format row that had to
- * be split by guess.
+ * strings it keeps.  A row whose also_ fields are empty (every row of the
+ * first format, and such a row saved again by the Port notes table) is
+ * read the first format's way; *ambiguous reports one that had to be
+ * split by guess.
  */
 static pn_row_t *row_from_fields(char **f, guint count, gboolean *ambiguous, char **reason)
 {
     pn_row_t *row = g_new0(pn_row_t, 1);
     pn_entry_t *e = &row->pub;
-    gboolean legacy = count == PN_LEGACY_FIELD_COUNT;
+    gboolean legacy = also_fields_empty(f, count);
     char *empty_note = g_strdup("");
     gboolean ok;
 
@@ -626,10 +640,10 @@ static gboolean load_row(pn_db_t *db, const char *name, guint line,
         return FALSE;
     }
     if (ambiguous)
-        report(errors, name, line, "a %u-field row mixes the service's own risks (%s) with "
-               "trojans or backdoors; its threats (%s) were taken as other software using the port, "
-               "dropped when the payload confirms %s. Add the also_ fields (11-14) to say which is "
-               "which (row loaded)", PN_LEGACY_FIELD_COUNT, row->pub.own.categories_text,
+        report(errors, name, line, "a row without also_ fields mixes the service's own risks (%s) "
+               "with trojans or backdoors; its threats (%s) were taken as other software using the "
+               "port, dropped when the payload confirms %s. Fill in the also_ fields (11-14) to say "
+               "which is which (row loaded)", row->pub.own.categories_text,
                row->pub.also.threats_text[0] ? row->pub.also.threats_text : "none named",
                row->pub.service);
     row->line = line;

@@ -431,7 +431,7 @@ static void test_legacy_row_ambiguous(void)
 
     g_assert_cmpuint(l.accepted, ==, 1);
     g_assert_cmpuint(l.errors->len, ==, 1);
-    g_assert_nonnull(strstr(l.errors->pdata[0], "t.csv:2: a 10-field row mixes"));
+    g_assert_nonnull(strstr(l.errors->pdata[0], "t.csv:2: a row without also_ fields mixes"));
     g_assert_nonnull(strstr(l.errors->pdata[0], "(Doly Trojan)"));
     g_assert_nonnull(strstr(l.errors->pdata[0], "row loaded"));
     g_assert_cmpint(e->own.risk, ==, PN_RISK_HIGH);
@@ -497,7 +497,7 @@ typedef struct {
 static const bad_row_t bad_rows[] = {
     { "\"25\",\"tcp\",\"SMTP\"", "expected 14 fields (or 10 in the first format), found 3" },
     { "\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"10\",\"11\"", "expected 14 fields (or 10 in the first format), found 11" },
-    { "\"10\",\"tcp\",\"\",\"x\",\"low\",\"trojan\",\"\",\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\"", "category 'trojan' belongs in also_categories" },
+    { "\"10\",\"tcp\",\"\",\"x\",\"low\",\"trojan\",\"\",\"d\",\"n\",\"s\",\"low\",\"backdoor\",\"B\",\"n\"", "category 'trojan' belongs in also_categories" },
     { "\"10\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\",\"high\",\"trojan\",\"T\",\"\"", "also_risk 'high' needs an also_note" },
     { "\"10\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\",\"high\",\"\",\"T\",\"n\"", "also_risk 'high' needs at least one also_category" },
     { "\"10\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\",\"bad\",\"\",\"\",\"\"", "unknown risk 'bad'" },
