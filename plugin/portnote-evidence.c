@@ -39,13 +39,18 @@ char **pn_note_finding_categories(const pn_note_t *note)
 }
 
 /** A finding's own weight: a port speaking another port's protocol is worse
- * than a known protocol on a port that has none. */
+ * than a known protocol on a port that has none; a web server on a port of
+ * its choosing (development servers, admin pages, APIs) is everyday, so it
+ * only counts for what the port's own notes say. */
 static pn_risk_t finding_risk(const pn_note_t *note)
 {
     switch (note->verdict) {
-    case PN_VERDICT_MISMATCH:     return PN_RISK_HIGH;
-    case PN_VERDICT_NON_STANDARD: return PN_RISK_MEDIUM;
-    default:                      return PN_RISK_NONE;
+    case PN_VERDICT_MISMATCH:
+        return PN_RISK_HIGH;
+    case PN_VERDICT_NON_STANDARD:
+        return note->observed == PN_PROTO_HTTP ? PN_RISK_LOW : PN_RISK_MEDIUM;
+    default:
+        return PN_RISK_NONE;
     }
 }
 

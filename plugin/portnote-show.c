@@ -43,6 +43,7 @@ static expert_field ei_portnote_risk[PN_RISK_COUNT] = {
 };
 static expert_field ei_portnote_mismatch = EI_INIT;
 static expert_field ei_portnote_non_standard = EI_INIT;
+static expert_field ei_portnote_non_standard_low = EI_INIT;
 
 static const value_string risk_vals[] = {
     { PN_RISK_LOW,      "low" },
@@ -276,9 +277,9 @@ static void add_expert(packet_info *pinfo, proto_item *ti, const pn_note_t *note
         return;
     if (pn_note_is_finding(note)) {
         if (note->flags & PN_FLAG_DECIDED_HERE)
-            expert_add_info_format(pinfo, ti, note->verdict == PN_VERDICT_MISMATCH
-                                   ? &ei_portnote_mismatch : &ei_portnote_non_standard,
-                                   "%s", note_line(pinfo->pool, note));
+            expert_add_info_format(pinfo, ti, note->verdict == PN_VERDICT_MISMATCH ? &ei_portnote_mismatch
+                                   : risk == PN_RISK_LOW ? &ei_portnote_non_standard_low
+                                   : &ei_portnote_non_standard, "%s", note_line(pinfo->pool, note));
         return;
     }
     if (!(note->flags & (PN_FLAG_FIRST_IN_CONV | PN_FLAG_VERDICT_CHANGED)))
@@ -386,6 +387,9 @@ static void register_expert_infos(void)
         { &ei_portnote_non_standard,
           { "portnote.non_standard_port", PI_SECURITY, PI_NOTE,
             "A known protocol on a port that is not its own", EXPFILL }},
+        { &ei_portnote_non_standard_low,
+          { "portnote.non_standard_port.low", PI_SECURITY, PI_CHAT,
+            "A web server on a port that is not its own (and has no warning of its own)", EXPFILL }},
     };
     expert_module_t *expert = expert_register_protocol(proto_portnote);
 

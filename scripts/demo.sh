@@ -28,6 +28,6 @@ section "Expert Information, warnings and above (tshark -q -z expert,warn)"
 show -r "$capture" -q -z expert,warn
 payload=$(pn_stage_file pcaps/payload.pcap)
 section 'Traffic that is not what its port says (pcaps/payload.pcap): the frame where each direction was found out'
-show -r "$payload" -Y 'portnote.category in {"protocol-mismatch", "non-standard-port"} && (portnote.protocol_mismatch || portnote.non_standard_port)' \
+show -r "$payload" -Y 'portnote.category in {"protocol-mismatch", "non-standard-port"} && (portnote.protocol_mismatch || portnote.non_standard_port || portnote.non_standard_port.low)' \
     -T fields -E header=y -e frame.number -e tcp.srcport -e tcp.dstport -e udp.dstport \
     -e portnote.port -e portnote.category -e portnote.observed

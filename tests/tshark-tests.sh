@@ -23,7 +23,7 @@ GOLDEN_FIELDS=(frame.number portnote.port portnote.transport portnote.role
 
 # Any Expert Info item of PortNote's.
 PN_EXPERT="portnote.risk.low || portnote.risk.medium || portnote.risk.high || portnote.risk.critical
-           || portnote.protocol_mismatch || portnote.non_standard_port"
+           || portnote.protocol_mismatch || portnote.non_standard_port || portnote.non_standard_port.low"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "# $*"; }
@@ -812,7 +812,7 @@ case_payload() {
         [ "$(frames_matching "$capture" portnote.protocol_mismatch $passes | wc -l)" = \
           "$(echo "$PAYLOAD_EXPECTED" | grep -c protocol-mismatch)" ] \
             || fail "protocol-mismatch Expert Info is not raised once per conversation ${passes:-one pass}"
-        [ "$(frames_matching "$capture" portnote.non_standard_port $passes | wc -l)" = \
+        [ "$(frames_matching "$capture" "portnote.non_standard_port || portnote.non_standard_port.low" $passes | wc -l)" = \
           "$(echo "$PAYLOAD_EXPECTED" | grep -c non-standard-port)" ] \
             || fail "non-standard-port Expert Info is not raised once per conversation ${passes:-one pass}"
     done
