@@ -459,13 +459,13 @@ case_stats() {
     fi
 }
 
-# The README's export recipes, built in one place for the test and the README.
+# The README's export recipes (its "Forensic review" section, word for word).
 export_csv() {   # capture
-    pn_tshark -r "$1" -Y portnote.risk -T fields -E header=y -E separator=, -E quote=d -E aggregator='|' \
+    pn_tshark -r "$1" -2 -Y portnote.risk -T fields -E header=y -E separator=, -E quote=d -E aggregator='|' \
         -e frame.number -e ip.src -e ip.dst -e portnote.max_risk -e portnote.summary
 }
 export_json() {   # capture
-    pn_tshark -r "$1" -Y portnote -T json -J portnote --no-duplicate-keys
+    pn_tshark -r "$1" -2 -Y portnote -T json -J portnote --no-duplicate-keys
 }
 
 # Machine-readable output through Wireshark's own exporters: each recipe's
