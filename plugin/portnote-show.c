@@ -41,9 +41,14 @@ static int ett_portnote_note = -1;
 static expert_field ei_portnote_risk[PN_RISK_COUNT] = {
     EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT
 };
-static expert_field ei_portnote_mismatch = EI_INIT;
-static expert_field ei_portnote_non_standard = EI_INIT;
-static expert_field ei_portnote_non_standard_low = EI_INIT;
+/* A finding's Expert Info, by its risk (severity follows the risk, as for
+ * the notes; the abbreviation names the kind of finding). */
+static expert_field ei_portnote_mismatch[PN_RISK_COUNT] = {
+    EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT
+};
+static expert_field ei_portnote_non_standard[PN_RISK_COUNT] = {
+    EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT
+};
 
 static const value_string risk_vals[] = {
     { PN_RISK_LOW,      "low" },
@@ -277,9 +282,9 @@ static void add_expert(packet_info *pinfo, proto_item *ti, const pn_note_t *note
         return;
     if (pn_note_is_finding(note)) {
         if (note->flags & PN_FLAG_DECIDED_HERE)
-            expert_add_info_format(pinfo, ti, note->verdict == PN_VERDICT_MISMATCH ? &ei_portnote_mismatch
-                                   : risk == PN_RISK_LOW ? &ei_portnote_non_standard_low
-                                   : &ei_portnote_non_standard, "%s", note_line(pinfo->pool, note));
+            expert_add_info_format(pinfo, ti, note->verdict == PN_VERDICT_MISMATCH
+                                   ? &ei_portnote_mismatch[risk] : &ei_portnote_non_standard[risk],
+                                   "%s", note_line(pinfo->pool, note));
         return;
     }
     if (!(note->flags & (PN_FLAG_FIRST_IN_CONV | PN_FLAG_VERDICT_CHANGED)))
@@ -381,15 +386,24 @@ static void register_expert_infos(void)
         { &ei_portnote_risk[PN_RISK_CRITICAL],
           { "portnote.risk.critical", PI_SECURITY, PI_ERROR,
             "Port with a critical-risk security note", EXPFILL }},
-        { &ei_portnote_mismatch,
+        { &ei_portnote_mismatch[PN_RISK_HIGH],
           { "portnote.protocol_mismatch", PI_SECURITY, PI_WARN,
             "The payload is not the protocol of the port it uses", EXPFILL }},
-        { &ei_portnote_non_standard,
-          { "portnote.non_standard_port", PI_SECURITY, PI_NOTE,
-            "A known protocol on a port that is not its own", EXPFILL }},
-        { &ei_portnote_non_standard_low,
+        { &ei_portnote_mismatch[PN_RISK_CRITICAL],
+          { "portnote.protocol_mismatch.critical", PI_SECURITY, PI_ERROR,
+            "The payload is not the protocol of the port it uses (a port with a critical note)", EXPFILL }},
+        { &ei_portnote_non_standard[PN_RISK_LOW],
           { "portnote.non_standard_port.low", PI_SECURITY, PI_CHAT,
             "A web server on a port that is not its own (and has no warning of its own)", EXPFILL }},
+        { &ei_portnote_non_standard[PN_RISK_MEDIUM],
+          { "portnote.non_standard_port", PI_SECURITY, PI_NOTE,
+            "A known protocol on a port that is not its own", EXPFILL }},
+        { &ei_portnote_non_standard[PN_RISK_HIGH],
+          { "portnote.non_standard_port.high", PI_SECURITY, PI_WARN,
+            "A known protocol on a port that is not its own, documented with a high-risk note", EXPFILL }},
+        { &ei_portnote_non_standard[PN_RISK_CRITICAL],
+          { "portnote.non_standard_port.critical", PI_SECURITY, PI_ERROR,
+            "A known protocol on a port that is not its own, documented with a critical note", EXPFILL }},
     };
     expert_module_t *expert = expert_register_protocol(proto_portnote);
 

@@ -28,7 +28,7 @@ section "Expert Information, warnings and above, once per conversation (tshark -
 show -r "$capture" -2 -q -z expert,warn
 payload=$(pn_stage_file pcaps/payload.pcap)
 section 'Traffic that is not what its port says (pcaps/payload.pcap): the frame where each conversation was found out'
-show -r "$payload" -Y 'portnote.category in {"protocol-mismatch", "non-standard-port"} && (portnote.protocol_mismatch || portnote.non_standard_port || portnote.non_standard_port.low)' \
+show -r "$payload" -Y 'portnote.category in {"protocol-mismatch", "non-standard-port"} && _ws.expert.message matches "(protocol-mismatch|non-standard-port), [a-z0-9]+ payload"' \
     -T fields -E header=y -e frame.number -e tcp.srcport -e tcp.dstport -e udp.dstport \
     -e portnote.port -e portnote.category -e portnote.observed
 section 'Risk follows the evidence (tshark -2): genuine HTTP on 80/tcp, where Executor is only context; then SSH on 80/tcp, where it stands'

@@ -23,7 +23,8 @@ GOLDEN_FIELDS=(frame.number portnote.port portnote.transport portnote.role
 
 # Any Expert Info item of PortNote's.
 PN_EXPERT="portnote.risk.low || portnote.risk.medium || portnote.risk.high || portnote.risk.critical
-           || portnote.protocol_mismatch || portnote.non_standard_port || portnote.non_standard_port.low"
+           || portnote.protocol_mismatch || portnote.protocol_mismatch.critical || portnote.non_standard_port
+           || portnote.non_standard_port.low || portnote.non_standard_port.high || portnote.non_standard_port.critical"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "# $*"; }
@@ -809,10 +810,11 @@ case_payload() {
     done <<<"$PAYLOAD_EXPECTED"
     # a finding's Expert Info once per conversation, not on every packet
     for passes in "" -2; do
-        [ "$(frames_matching "$capture" portnote.protocol_mismatch $passes | wc -l)" = \
+        [ "$(frames_matching "$capture" "portnote.protocol_mismatch || portnote.protocol_mismatch.critical" $passes | wc -l)" = \
           "$(echo "$PAYLOAD_EXPECTED" | grep -c protocol-mismatch)" ] \
             || fail "protocol-mismatch Expert Info is not raised once per conversation ${passes:-one pass}"
-        [ "$(frames_matching "$capture" "portnote.non_standard_port || portnote.non_standard_port.low" $passes | wc -l)" = \
+        [ "$(frames_matching "$capture" "portnote.non_standard_port || portnote.non_standard_port.low
+              || portnote.non_standard_port.high || portnote.non_standard_port.critical" $passes | wc -l)" = \
           "$(echo "$PAYLOAD_EXPECTED" | grep -c non-standard-port)" ] \
             || fail "non-standard-port Expert Info is not raised once per conversation ${passes:-one pass}"
     done
