@@ -608,6 +608,12 @@ case_prefs() {
           -e portnote.port -e portnote.role -e portnote.service -e portnote.iana_only -e portnote.risk -e portnote.evidence | sort -u)
     [ -n "$iana" ] && [ "$out" = "8081	server	$iana	1		port" ] || fail "iana_names: '$out' (services file: '$iana')"
     assert_clean_stderr
+    # a server port inside the legacy client range (1024-5000) gets its IANA name too
+    printf '"2121","tcp","ignore","","","","","","",""\n"1024-5000","tcp","client","Legacy","","","","d","",""\n' | set_user_notes
+    out=$(pn_tshark -r "$(pn_stage_file "$PN_SOURCE_DIR/pcaps/payload.pcap")" -Y 'tcp.port == 2121' \
+          -o portnote.iana_names:TRUE -T fields -e portnote.port -e portnote.role -e portnote.iana_only | sort -u)
+    [ "$out" = "2121	server	1" ] || fail "iana_names inside the client range: '$out'"
+    assert_clean_stderr
 }
 
 # A file written by Wireshark's table editor (its quoting) loads as written.
