@@ -830,6 +830,48 @@ case_payload() {
     note "$checked crafted conversations decided as expected"
 }
 
+# The findings per conversation (-z portnote,findings), two passes: the JSON
+# objects between the markers, one per line.
+pn_findings() {   # capture [filter]
+    pn_tshark -r "$1" -2 -q -z "portnote,findings${2:+,$2}" |
+        awk '/^=== end ===$/ { on = 0 } on { print } /^=== portnote findings ===$/ { on = 1 }'
+}
+
+# Every finding parses, names its conversation, and its filter brings back
+# exactly its packets; the whole output matches the reviewed golden file.
+case_findings() {
+    local capture staged golden rows filter port transport packets checked=0
+    for capture in "$PN_SOURCE_DIR/pcaps/seed.pcap" "$PN_SOURCE_DIR/pcaps/payload.pcap"; do
+        staged=$(pn_stage_file "$capture")
+        golden="$GOLDEN_DIR/findings-$(basename "$capture" .pcap).ndjson"
+        rows=$(pn_findings "$staged")
+        assert_clean_stderr
+        diff -u "$golden" <(echo "$rows") >&2 || fail "findings of $(basename "$capture") differ from $golden"
+        echo "$rows" | python3 -c '
+import json, sys
+keys = ["first_seen", "last_seen", "rel_first", "rel_last", "client", "client_port", "server",
+        "server_port", "transport", "service", "risk", "categories", "threats", "also_used_by",
+        "evidence", "observed", "finding", "packets", "bytes", "filter"]
+for n, line in enumerate(sys.stdin):
+    row = json.loads(line)
+    assert list(row) == keys, row
+    assert row["first_seen"] <= row["last_seen"] and row["packets"] > 0, row
+    # the filters checked against tshark: every finding, and a sample of the rest
+    if row["finding"] or n % 6 == 0:
+        print("%s	%d	%s	%d" % (row["filter"], row["server_port"], row["transport"], row["packets"]))
+' >"$STAGE/rows" || fail "findings of $(basename "$capture") do not parse"
+        while IFS=$'\t' read -r filter port transport packets; do
+            [ "$(count_matching "$staged" "($filter) && portnote.port == $port && portnote.transport == \"$transport\"" -2)" = "$packets" ] \
+                || fail "finding '$filter' counts $packets packets, its filter disagrees"
+            checked=$((checked + 1))
+        done <"$STAGE/rows"
+    done
+    # a filter argument narrows the findings like a display filter
+    rows=$(pn_findings "$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")" 'udp.port == 53')
+    [ "$(echo "$rows" | grep -c '"server_port": 53,')" = "$(echo "$rows" | grep -c .)" ] || fail "filtered findings: $rows"
+    note "$checked findings parse and their filters bring back their packets"
+}
+
 # Risk follows the evidence: HTTP confirmed on 80/tcp (client port 50101)
 # drops the Executor trojan, which only uses the port number; SSH on 80/tcp
 # (50111) keeps it.
@@ -881,6 +923,11 @@ update_golden() {
             echo "wrote $(golden_path "$capture" "$passes")"
         done
     done
+    for capture in seed payload; do
+        pn_findings "$(pn_stage_file "$PN_SOURCE_DIR/pcaps/$capture.pcap")" >"$GOLDEN_DIR/findings-$capture.ndjson"
+        assert_clean_stderr
+        echo "wrote $GOLDEN_DIR/findings-$capture.ndjson"
+    done
 }
 
 pn_stage "$PN_PLUGIN" "$PN_WS_VERSION"
@@ -906,6 +953,7 @@ case "${1:-}" in
     payload)           case_payload ;;
     payload-real)      case_payload_real ;;
     long-text)         case_long_text ;;
+    findings)          case_findings ;;
     update-golden)     update_golden ;;
     *) echo "usage: $0 CASE [ARG] | update-golden" >&2; exit 2 ;;
 esac
