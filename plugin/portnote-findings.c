@@ -129,25 +129,20 @@ static void json_key(GString *out, const char *key)
     g_string_append(out, ": ");
 }
 
-/** Appends the items of NULL-terminated lists to an open JSON array. */
-static void json_items(GString *out, char *const *items, gboolean *first)
-{
-    for (char *const *item = items; item && *item; item++) {
-        g_string_append(out, *first ? "" : ", ");
-        json_string(out, *item);
-        *first = FALSE;
-    }
-}
-
-static void json_list(GString *out, const char *key, char *const *a, char *const *b, char *const *c)
+/** The items of count NULL-terminated lists as one JSON array. */
+static void json_list(GString *out, const char *key, char **const *lists, int count)
 {
     gboolean first = TRUE;
 
     json_key(out, key);
     g_string_append_c(out, '[');
-    json_items(out, a, &first);
-    json_items(out, b, &first);
-    json_items(out, c, &first);
+    for (int l = 0; l < count; l++) {
+        for (char **item = lists[l]; item && *item; item++) {
+            g_string_append(out, first ? "" : ", ");
+            json_string(out, *item);
+            first = FALSE;
+        }
+    }
     g_string_append_c(out, ']');
 }
 
@@ -176,10 +171,13 @@ static char *conversation_filter(const finding_t *f)
 static char *finding_json(const finding_t *f)
 {
     const pn_note_t *n = &f->note;
-    const pn_entry_t *e = n->entry;
-    gboolean also = e && pn_note_also_stands(n);
+    char **categories[PN_CATEGORY_LISTS], **threats[PN_THREAT_LISTS], **context[1];
     GString *out = g_string_new("{");
     char *filter = conversation_filter(f);
+
+    pn_note_categories(n, categories);
+    pn_note_threats(n, threats);
+    context[0] = pn_note_context(n);
 
     json_time(out, "first_seen", &f->first_abs);
     json_time(out, "last_seen", &f->last_abs);
@@ -192,10 +190,9 @@ static char *finding_json(const finding_t *f)
     json_key(out, "transport"); json_string(out, pn_transport_name((pn_transport_t)n->transport));
     json_key(out, "service"); json_string(out, portnote_note_service(n));
     json_key(out, "risk"); json_string(out, pn_risk_name(pn_note_risk(n)));
-    json_list(out, "categories", pn_note_finding_categories(n), e ? e->own.categories : NULL,
-              also ? e->also.categories : NULL);
-    json_list(out, "threats", e ? e->own.threats : NULL, also ? e->also.threats : NULL, NULL);
-    json_list(out, "also_used_by", e && !also ? e->also.threats : NULL, NULL, NULL);
+    json_list(out, "categories", categories, PN_CATEGORY_LISTS);
+    json_list(out, "threats", threats, PN_THREAT_LISTS);
+    json_list(out, "also_used_by", context, 1);
     json_key(out, "evidence"); json_string(out, n->verdict != PN_VERDICT_NONE ? "payload" : "port");
     json_key(out, "observed");
     if (n->observed != PN_PROTO_NONE)

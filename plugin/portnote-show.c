@@ -89,32 +89,33 @@ static const char *observed_of(const pn_note_t *note)
     return pn_proto_name((pn_proto_t)note->observed);
 }
 
-/** The categories that stand, joined by ", " ("" when none). */
-static char *categories_text(wmem_allocator_t *scope, const pn_note_t *note)
+/** Lists joined by ", " ("" when all are empty). */
+static char *join_lists(wmem_allocator_t *scope, char **const *lists, int count)
 {
     wmem_strbuf_t *text = wmem_strbuf_new(scope, "");
-    const pn_entry_t *e = note->entry;
-    char *const *lists[3] = { pn_note_finding_categories(note), e ? e->own.categories : NULL,
-                              e && pn_note_also_stands(note) ? e->also.categories : NULL };
 
-    for (size_t l = 0; l < G_N_ELEMENTS(lists); l++)
-        for (char *const *c = lists[l]; c && *c; c++)
-            wmem_strbuf_append_printf(text, "%s%s", wmem_strbuf_get_len(text) ? ", " : "", *c);
+    for (int l = 0; l < count; l++)
+        for (char **item = lists[l]; item && *item; item++)
+            wmem_strbuf_append_printf(text, "%s%s", wmem_strbuf_get_len(text) ? ", " : "", *item);
     return wmem_strbuf_finalize(text);
 }
 
-/** The threats that stand, joined by ", " ("" when none). */
-static const char *threats_text(wmem_allocator_t *scope, const pn_note_t *note)
+/** The categories that stand, joined by ", ". */
+static char *categories_text(wmem_allocator_t *scope, const pn_note_t *note)
 {
-    const pn_entry_t *e = note->entry;
+    char **lists[PN_CATEGORY_LISTS];
 
-    if (!e)
-        return "";
-    if (!pn_note_also_stands(note) || !e->also.threats[0])
-        return e->own.threats_text;
-    if (!e->own.threats[0])
-        return e->also.threats_text;
-    return wmem_strdup_printf(scope, "%s, %s", e->own.threats_text, e->also.threats_text);
+    pn_note_categories(note, lists);
+    return join_lists(scope, lists, PN_CATEGORY_LISTS);
+}
+
+/** The threats that stand, joined by ", ". */
+static char *threats_text(wmem_allocator_t *scope, const pn_note_t *note)
+{
+    char **lists[PN_THREAT_LISTS];
+
+    pn_note_threats(note, lists);
+    return join_lists(scope, lists, PN_THREAT_LISTS);
 }
 
 /** "ssh", "http or tls": the protocols whose own port this is. */
@@ -228,7 +229,10 @@ static void add_note_fields(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, g
     const pn_entry_t *e = note->entry;
     pn_risk_t risk = pn_note_risk(note);
     gboolean also = e && pn_note_also_stands(note);
+    char **categories[PN_CATEGORY_LISTS], **threats[PN_THREAT_LISTS];
 
+    pn_note_categories(note, categories);
+    pn_note_threats(note, threats);
     proto_tree_add_uint(pt, hf_portnote_port, tvb, start, length, note->port);
     add_text(pt, hf_portnote_transport, tvb, start, transport_of(note));
     add_text(pt, hf_portnote_role, tvb, start, pn_role_name((pn_role_t)note->role));
@@ -239,14 +243,11 @@ static void add_note_fields(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, g
         add_long_text(pinfo->pool, pt, hf_portnote_description, tvb, start, e->description);
     if (risk != PN_RISK_NONE)
         proto_item_set_generated(proto_tree_add_uint(pt, hf_portnote_risk, tvb, start, 0, risk));
-    add_list(pt, hf_portnote_category, tvb, start, pn_note_finding_categories(note));
-    if (e) {
-        add_list(pt, hf_portnote_category, tvb, start, e->own.categories);
-        add_list(pt, hf_portnote_category, tvb, start, also ? e->also.categories : NULL);
-        add_list(pt, hf_portnote_threat, tvb, start, e->own.threats);
-        add_list(pt, hf_portnote_threat, tvb, start, also ? e->also.threats : NULL);
-        add_list(pt, hf_portnote_also_used_by, tvb, start, also ? NULL : e->also.threats);
-    }
+    for (int l = 0; l < PN_CATEGORY_LISTS; l++)
+        add_list(pt, hf_portnote_category, tvb, start, categories[l]);
+    for (int l = 0; l < PN_THREAT_LISTS; l++)
+        add_list(pt, hf_portnote_threat, tvb, start, threats[l]);
+    add_list(pt, hf_portnote_also_used_by, tvb, start, pn_note_context(note));
     add_text(pt, hf_portnote_evidence, tvb, start, note->verdict != PN_VERDICT_NONE ? "payload" : "port");
     if (note->observed != PN_PROTO_NONE)
         add_text(pt, hf_portnote_observed, tvb, start, observed_of(note));
