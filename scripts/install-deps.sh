@@ -4,13 +4,14 @@
 # --test adds what the whole test suite needs beyond building: the real-GUI
 # test (Wireshark's Qt GUI, Xvfb, xdotool; ImageMagick for screenshots), the
 # parser fuzzer (clang and its libFuzzer runtime), valgrind, and nmap-common
-# (nmap-services: the port frequencies the data-coverage test measures against).
+# (nmap-services: the port frequencies the data-coverage test measures against),
+# and chromium (the headless browser of the case review report's test).
 set -euo pipefail
 
 PACKAGES=(cmake make gcc libc6-dev pkg-config libglib2.0-dev
           libwireshark-dev tshark wireshark-common)
 if [ "${1:-}" = --test ]; then
-    PACKAGES+=(wireshark-qt xvfb xdotool imagemagick clang libclang-rt-14-dev valgrind nmap-common)
+    PACKAGES+=(wireshark-qt xvfb xdotool imagemagick clang libclang-rt-14-dev valgrind nmap-common chromium)
 fi
 
 missing=()
