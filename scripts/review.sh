@@ -118,9 +118,11 @@ one_capture() {
     if [ "$rc" = 0 ]; then status=ok; else status=failed; fi
     reason=$(head -c 2000 "$STAGE/stderr")
     [ "$rc" != 3 ] || [ -n "$reason" ] || reason="no '$BEGIN_MARK' block in tshark's output"
-    python3 -I -S - "$path" "$STAGE/block" "$parts/$key" "$status" "$packets" "$rc" "$reason" "$started" "$((${#PASSES[@]} + 1))" <<'EOF'
+    python3 -I -S - "$path" "$STAGE/block" "$parts/$key" "$status" "$packets" "$rc" "$reason" "$started" "$((${#PASSES[@]} + 1))" "$input" <<'EOF'
 import json, os, sys, time
-path, block, prefix, status, packets, rc, reason, started, passes = sys.argv[1:]
+path, block, prefix, status, packets, rc, reason, started, passes, read_as = sys.argv[1:]
+# tshark's message names the private copy when it read one: name the capture.
+reason = reason.replace(read_as, path)
 rows = []
 if status == "ok":
     for line in open(block, encoding="utf-8"):
