@@ -7,7 +7,12 @@
  * or empty; '#' starts a comment line.
  * The fields are, in order:
  *   ports, transport, role, service, risk, categories, threats,
- *   description, note, source
+ *   description, note, source, also_risk, also_categories, also_threats,
+ *   also_note
+ * Fields 5-7 and 9 are the service's own notes; the also_ fields are
+ * other software that merely uses the port number (see portnote-db.h).
+ * Rows of the first format end after the source field; they still load,
+ * their trojan and backdoor categories and threats taken as the also_ half.
  * A bad row is reported as "file:line: reason" and skipped; every other
  * row still loads.  Later rows override earlier ones port by port, which
  * is how user files extend or correct the embedded default.
@@ -32,7 +37,11 @@ enum {
     FIELD_THREATS,
     FIELD_DESCRIPTION,
     FIELD_NOTE,
-    FIELD_SOURCE
+    FIELD_SOURCE,
+    FIELD_ALSO_RISK,
+    FIELD_ALSO_CATEGORIES,
+    FIELD_ALSO_THREATS,
+    FIELD_ALSO_NOTE
 };
 
 struct pn_db {
@@ -61,6 +70,9 @@ static const char *const known_categories[] = {
     "reconnaissance", "remote-access", "rogue-server", "spam-relay",
     "spoofing", "trojan", "vulnerable-software", "worm", NULL
 };
+/* Software of these kinds only squats on a port number: its notes belong
+ * in the also_ half, never in a service's own. */
+static const char *const squatter_categories[] = { "trojan", "backdoor", NULL };
 
 /** Appends "name:line: reason" (line 0: "name: reason") to errors. */
 static void G_GNUC_PRINTF(4, 5)
@@ -81,6 +93,15 @@ report(GPtrArray *errors, const char *name, guint line, const char *fmt, ...)
     g_free(reason);
 }
 
+static void part_free(pn_part_t *part)
+{
+    g_strfreev(part->categories);
+    g_strfreev(part->threats);
+    g_free(part->categories_text);
+    g_free(part->threats_text);
+    g_free(part->note);
+}
+
 static void entry_free(gpointer data)
 {
     pn_row_t *row = data;
@@ -88,11 +109,8 @@ static void entry_free(gpointer data)
 
     g_free(e->service);
     g_free(e->description);
-    g_strfreev(e->categories);
-    g_strfreev(e->threats);
-    g_free(e->categories_text);
-    g_free(e->threats_text);
-    g_free(e->note);
+    part_free(&e->own);
+    part_free(&e->also);
     g_free(e->source);
     g_free(e->origin);
     g_free(row);
@@ -350,7 +368,13 @@ static char **split_list(const char *text)
     return (char **)g_ptr_array_free(kept, FALSE);
 }
 
-static gboolean check_categories(char **categories, char **reason)
+static gboolean is_squatter_category(const char *category)
+{
+    return lookup_name(squatter_categories, G_N_ELEMENTS(squatter_categories), category) >= 0;
+}
+
+/** Lower-cases known categories; a squatter kind is refused in a service's own half. */
+static gboolean check_categories(char **categories, gboolean own, char **reason)
 {
     for (char **c = categories; *c; c++) {
         if (lookup_name(known_categories, G_N_ELEMENTS(known_categories), *c) < 0) {
@@ -359,12 +383,37 @@ static gboolean check_categories(char **categories, char **reason)
         }
         for (char *s = *c; *s; s++)
             *s = g_ascii_tolower(*s);
+        if (own && is_squatter_category(*c)) {
+            *reason = g_strdup_printf("category '%s' belongs in also_categories (field 12) when the "
+                                      "also_ fields are used: a trojan or backdoor only uses the port "
+                                      "number, it is not the service", *c);
+            return FALSE;
+        }
     }
     return TRUE;
 }
 
-/** A warning must say what it warns about. */
-static gboolean check_warning(const pn_entry_t *e, char **reason)
+/** A warning must say what it warns about; `also` names the half in messages. */
+static gboolean check_part(const pn_part_t *part, gboolean also, char **reason)
+{
+    const char *risk = risk_names[part->risk];
+
+    if (part->risk == PN_RISK_NONE)
+        return TRUE;
+    if (*part->note == '\0') {
+        *reason = also ? g_strdup_printf("also_risk '%s' needs an also_note", risk)
+                       : g_strdup_printf("risk '%s' needs a note", risk);
+        return FALSE;
+    }
+    if (!part->categories[0]) {
+        *reason = also ? g_strdup_printf("also_risk '%s' needs at least one also_category", risk)
+                       : g_strdup_printf("risk '%s' needs at least one category", risk);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean check_entry(const pn_entry_t *e, char **reason)
 {
     if (e->kind == PN_KIND_IGNORE)
         return TRUE;
@@ -372,44 +421,130 @@ static gboolean check_warning(const pn_entry_t *e, char **reason)
         *reason = g_strdup("the service name is empty");
         return FALSE;
     }
-    if (e->risk == PN_RISK_NONE)
+    return check_part(&e->own, FALSE, reason) && check_part(&e->also, TRUE, reason);
+}
+
+/** Fills a half from its risk, categories, threats and note fields (taking the note). */
+static gboolean parse_part(pn_part_t *part, char *risk, char *categories, char *threats,
+                           char **note, gboolean own, char **reason)
+{
+    part->categories = split_list(categories);
+    part->threats = split_list(threats);
+    part->note = *note;
+    *note = NULL;
+    return parse_risk(risk, &part->risk, reason)
+        && check_categories(part->categories, own, reason);
+}
+
+static void finish_part(pn_part_t *part)
+{
+    part->categories_text = g_strjoinv(", ", part->categories);
+    part->threats_text = g_strjoinv(", ", part->threats);
+}
+
+/** Moves the squatter categories out of a list; returns how many moved. */
+static guint take_squatters(char ***from, GPtrArray *to)
+{
+    GPtrArray *kept = g_ptr_array_new();
+    guint moved = 0;
+
+    for (char **c = *from; *c; c++) {
+        if (is_squatter_category(*c)) {
+            g_ptr_array_add(to, *c);
+            moved++;
+        } else {
+            g_ptr_array_add(kept, *c);
+        }
+    }
+    g_ptr_array_add(kept, NULL);
+    g_free(*from);      /* the strings moved on */
+    *from = (char **)g_ptr_array_free(kept, FALSE);
+    return moved;
+}
+
+/**
+ * A row of the first format has one risk for everything.  Its trojan and
+ * backdoor categories, with all its threats, become the also_ half (the
+ * row's risk and note go with them); what else it says stays the
+ * service's own.  When both halves end up with something, which threat
+ * is which was a guess: *ambiguous says so.
+ */
+static void split_legacy_row(pn_entry_t *e, gboolean *ambiguous)
+{
+    GPtrArray *squatters = g_ptr_array_new();
+    pn_part_t *own = &e->own, *also = &e->also;
+
+    *ambiguous = FALSE;
+    if (take_squatters(&own->categories, squatters) == 0) {
+        g_ptr_array_free(squatters, TRUE);
+        return;
+    }
+    g_ptr_array_add(squatters, NULL);
+    g_strfreev(also->categories);
+    also->categories = (char **)g_ptr_array_free(squatters, FALSE);
+    g_strfreev(also->threats);
+    also->threats = own->threats;
+    own->threats = g_new0(char *, 1);
+    also->risk = own->risk;
+    g_free(also->note);
+    also->note = g_strdup(own->note);
+    *ambiguous = own->categories[0] != NULL;
+    if (!*ambiguous) {
+        own->risk = PN_RISK_NONE;
+        g_free(own->note);
+        own->note = g_strdup("");
+    }
+}
+
+/** Whether the also_ fields of a row are all empty (or absent). */
+static gboolean also_fields_empty(char **f, guint count)
+{
+    if (count == PN_LEGACY_FIELD_COUNT)
         return TRUE;
-    if (*e->note == '\0') {
-        *reason = g_strdup_printf("risk '%s' needs a note", risk_names[e->risk]);
-        return FALSE;
-    }
-    if (!e->categories[0]) {
-        *reason = g_strdup_printf("risk '%s' needs at least one category", risk_names[e->risk]);
-        return FALSE;
-    }
+    for (int i = FIELD_ALSO_RISK; i <= FIELD_ALSO_NOTE; i++)
+        if (*f[i] && g_ascii_strcasecmp(f[i], "none") != 0)
+            return FALSE;
     return TRUE;
 }
 
-/** Builds an entry from a row's fields, taking ownership of the strings it keeps. */
-static pn_row_t *row_from_fields(char **f, char **reason)
+/**
+ * Builds an entry from a row's fields (count: PN_FIELD_COUNT, or
+ * PN_LEGACY_FIELD_COUNT for the first format), taking ownership of the
+ * strings it keeps.  A row whose also_ fields are empty (every row of the
+ * first format, and such a row saved again by the Port notes table) is
+ * read the first format's way; *ambiguous reports one that had to be
+ * split by guess.
+ */
+static pn_row_t *row_from_fields(char **f, guint count, gboolean *ambiguous, char **reason)
 {
     pn_row_t *row = g_new0(pn_row_t, 1);
     pn_entry_t *e = &row->pub;
+    gboolean legacy = also_fields_empty(f, count);
+    char *empty_note = g_strdup("");
+    gboolean ok;
 
+    *ambiguous = FALSE;
     e->service = f[FIELD_SERVICE];
     e->description = f[FIELD_DESCRIPTION];
-    e->note = f[FIELD_NOTE];
     e->source = f[FIELD_SOURCE];
-    f[FIELD_SERVICE] = f[FIELD_DESCRIPTION] = f[FIELD_NOTE] = f[FIELD_SOURCE] = NULL;
-    e->categories = split_list(f[FIELD_CATEGORIES]);
-    e->threats = split_list(f[FIELD_THREATS]);
-
-    if (!parse_ports(f[FIELD_PORTS], &e->first_port, &e->last_port, reason)
-        || !parse_transport(f[FIELD_TRANSPORT], &e->transport, reason)
-        || !parse_role(f[FIELD_ROLE], &e->kind, reason)
-        || !parse_risk(f[FIELD_RISK], &e->risk, reason)
-        || !check_categories(e->categories, reason)
-        || !check_warning(e, reason)) {
+    f[FIELD_SERVICE] = f[FIELD_DESCRIPTION] = f[FIELD_SOURCE] = NULL;
+    ok = parse_ports(f[FIELD_PORTS], &e->first_port, &e->last_port, reason)
+        && parse_transport(f[FIELD_TRANSPORT], &e->transport, reason)
+        && parse_role(f[FIELD_ROLE], &e->kind, reason)
+        && parse_part(&e->own, f[FIELD_RISK], f[FIELD_CATEGORIES], f[FIELD_THREATS],
+                      &f[FIELD_NOTE], !legacy, reason)
+        && (legacy ? parse_part(&e->also, "", "", "", &empty_note, FALSE, reason)
+                   : parse_part(&e->also, f[FIELD_ALSO_RISK], f[FIELD_ALSO_CATEGORIES],
+                                f[FIELD_ALSO_THREATS], &f[FIELD_ALSO_NOTE], FALSE, reason));
+    g_free(empty_note);
+    if (!ok || !check_entry(e, reason)) {
         entry_free(row);
         return NULL;
     }
-    e->categories_text = g_strjoinv(", ", e->categories);
-    e->threats_text = g_strjoinv(", ", e->threats);
+    if (legacy)
+        split_legacy_row(e, ambiguous);     /* checked as one half, valid as two */
+    finish_part(&e->own);
+    finish_part(&e->also);
     return row;
 }
 
@@ -420,11 +555,12 @@ static pn_row_t *row_from_fields(char **f, char **reason)
 gboolean pn_check_fields(const char *const *fields, char **reason)
 {
     char *copy[PN_FIELD_COUNT];
+    gboolean ambiguous;
     pn_row_t *row;
 
     for (int i = 0; i < PN_FIELD_COUNT; i++)
         copy[i] = g_strdup(fields[i] ? fields[i] : "");
-    row = row_from_fields(copy, reason);
+    row = row_from_fields(copy, PN_FIELD_COUNT, &ambiguous, reason);
     for (int i = 0; i < PN_FIELD_COUNT; i++)
         g_free(copy[i]);
     if (row)
@@ -442,7 +578,7 @@ static const pn_entry_t **slots_for(pn_db_t *db, pn_transport_t t)
 }
 
 /** A client range (the ephemeral ports) only says which ports clients pick. */
-static gboolean is_client_range(const pn_entry_t *e)
+gboolean pn_is_client_range(const pn_entry_t *e)
 {
     return e->kind == PN_KIND_CLIENT && e->first_port != e->last_port;
 }
@@ -463,9 +599,9 @@ static void install_row(pn_db_t *db, pn_row_t *row, const char *name,
     for (guint port = row->pub.first_port; port <= row->pub.last_port; port++) {
         const pn_row_t *prev = (const pn_row_t *)slots[port];
         gboolean same_file = prev && prev->load_serial == row->load_serial;
-        if (same_file && is_client_range(&row->pub) && !is_client_range(&prev->pub))
+        if (same_file && pn_is_client_range(&row->pub) && !pn_is_client_range(&prev->pub))
             continue;
-        if (same_file && is_client_range(&prev->pub) != is_client_range(&row->pub))
+        if (same_file && pn_is_client_range(&prev->pub) != pn_is_client_range(&row->pub))
             same_file = FALSE;  /* a service refining the range: no clash */
         if (same_file && !reported) {
             report(errors, name, row->line,
@@ -486,20 +622,30 @@ static gboolean load_row(pn_db_t *db, const char *name, guint line,
     GPtrArray *fields = g_ptr_array_new_with_free_func(g_free);
     char *reason = NULL;
     pn_row_t *row = NULL;
+    gboolean ambiguous = FALSE;
 
     if (!g_utf8_validate(p, end - p, NULL))
         reason = g_strdup("the line is not valid UTF-8");
-    else if (split_row(p, end, fields, &reason) && fields->len != PN_FIELD_COUNT)
-        reason = g_strdup_printf("expected %u fields, found %u", PN_FIELD_COUNT, fields->len);
+    else if (split_row(p, end, fields, &reason) && fields->len != PN_FIELD_COUNT
+             && fields->len != PN_LEGACY_FIELD_COUNT)
+        reason = g_strdup_printf("expected %u fields (or %u in the first format), found %u",
+                                 PN_FIELD_COUNT, PN_LEGACY_FIELD_COUNT, fields->len);
     if (!reason)
-        row = row_from_fields((char **)fields->pdata, &reason);
+        row = row_from_fields((char **)fields->pdata, fields->len, &ambiguous, &reason);
     g_ptr_array_free(fields, TRUE);
 
     if (!row) {
-        report(errors, name, line, "%s", reason);
+        report(errors, name, line, "%s (row skipped)", reason);
         g_free(reason);
         return FALSE;
     }
+    if (ambiguous)
+        report(errors, name, line, "a row without also_ fields mixes the service's own risks (%s) "
+               "with trojans or backdoors; its threats (%s) were taken as other software using the "
+               "port, dropped when the payload confirms %s. Fill in the also_ fields (11-14) to say "
+               "which is which (row loaded)", row->pub.own.categories_text,
+               row->pub.also.threats_text[0] ? row->pub.also.threats_text : "none named",
+               row->pub.service);
     row->line = line;
     row->load_serial = db->load_serial;
     row->pub.origin = g_strdup_printf("%s:%u", name, line);
@@ -653,6 +799,17 @@ gboolean pn_should_annotate(const pn_entry_t *entry, pn_role_t role,
     if (entry->kind == PN_KIND_CLIENT)
         return role == PN_ROLE_CLIENT;
     return role != PN_ROLE_CLIENT || client_side_too;
+}
+
+/**
+ * The risk a port's notes carry: the service's own, and while the payload
+ * has not confirmed the service, that of other software on the port too.
+ */
+pn_risk_t pn_entry_risk(const pn_entry_t *entry, gboolean confirmed)
+{
+    if (!entry)
+        return PN_RISK_NONE;
+    return confirmed ? entry->own.risk : MAX(entry->own.risk, entry->also.risk);
 }
 
 const char *pn_transport_name(pn_transport_t transport)

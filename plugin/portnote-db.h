@@ -13,7 +13,10 @@
 G_BEGIN_DECLS
 
 /** Number of comma-separated fields in a notes row. */
-#define PN_FIELD_COUNT 10
+#define PN_FIELD_COUNT 14
+
+/** Rows of the first format stop after the source field; they still load. */
+#define PN_LEGACY_FIELD_COUNT 10
 
 /** Longest accepted field, in bytes, after unescaping. */
 #define PN_MAX_FIELD_LEN 4096
@@ -61,19 +64,33 @@ typedef enum {
     PN_HINT_SRC_IS_SERVER   /* SYN with ACK */
 } pn_hint_t;
 
+/* One half of a port's notes: a risk, what kind it is, who, and why. */
+typedef struct {
+    pn_risk_t risk;
+    char **categories;      /* NULL-terminated, may be empty */
+    char **threats;         /* NULL-terminated, may be empty */
+    char *categories_text;  /* categories joined by ", " for summaries */
+    char *threats_text;     /* threats joined by ", " */
+    char *note;             /* "" when there is nothing to say */
+} pn_part_t;
+
+/*
+ * A port's notes come in two halves, because they answer two questions.
+ * `own`: what is true of the service itself when it is genuine (cleartext
+ * logins, amplification, an exposed ICS interface, a worm that exploits
+ * it); it stands whatever the payload shows.  `also`: other software that
+ * merely listens on the same port number (trojans, backdoors); it stands
+ * only while the payload has not confirmed the service.
+ */
 typedef struct pn_entry {
     guint16 first_port;
     guint16 last_port;
     pn_transport_t transport;
     pn_kind_t kind;
-    pn_risk_t risk;
+    pn_part_t own;
+    pn_part_t also;
     char *service;
     char *description;
-    char **categories;      /* NULL-terminated, may be empty */
-    char **threats;         /* NULL-terminated, may be empty */
-    char *categories_text;  /* categories joined by ", " for summaries */
-    char *threats_text;     /* threats joined by ", " */
-    char *note;
     char *source;
     char *origin;           /* "file:line" the row was read from */
 } pn_entry_t;
@@ -105,6 +122,9 @@ void pn_decide_roles(const pn_endpoint_t *src, const pn_endpoint_t *dst,
                      pn_hint_t hint, pn_role_t *src_role, pn_role_t *dst_role);
 gboolean pn_should_annotate(const pn_entry_t *entry, pn_role_t role,
                             gboolean client_side_too);
+
+pn_risk_t pn_entry_risk(const pn_entry_t *entry, gboolean confirmed);
+gboolean pn_is_client_range(const pn_entry_t *entry);
 
 const char *pn_transport_name(pn_transport_t transport);
 const char *pn_risk_name(pn_risk_t risk);

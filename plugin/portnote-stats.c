@@ -1,9 +1,16 @@
 /* portnote-stats.c
  * The "Port notes" statistics tree, for reviewing a whole capture:
  *   tshark -q -z portnote,tree[,FILTER]   and   Statistics > PortNote > Port notes
- * Levels: risk -> port/transport and service (or payload finding) -> address of the port's host,
- * each node counting packets (once per packet, so that the counts agree
- * with the matching display filters).
+ * Three branches:
+ *   Packets with port notes       risk -> port/transport service -> host
+ *   Conversations with port notes the same, each conversation counted once
+ *                                 per note, in the frame it first shows it
+ *   Payload check                 finding kind -> port/transport service
+ *                                 (conversations: where the verdict was made)
+ * Packet counts agree with the matching display filters (each packet
+ * counts once per node).  Nodes are sorted by name, descending, as the
+ * GUI's dialog does by default; risk levels carry the number of the
+ * portnote.risk field ("Risk 4: critical") so that the worst come first.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -13,45 +20,77 @@
 
 #include "portnote-tap.h"
 
-#define ROOT_NODE "Packets with port notes"
+#define PACKETS_NODE "Packets with port notes"
+#define CONVERSATIONS_NODE "Conversations with port notes"
+#define PAYLOAD_NODE "Payload check (conversations)"
 
 static const char *const risk_nodes[PN_RISK_COUNT] = {
-    "No warning", "Risk low", "Risk medium", "Risk high", "Risk critical"
+    "Risk 0: none", "Risk 1: low", "Risk 2: medium", "Risk 3: high", "Risk 4: critical"
+};
+/* Indexed by pn_verdict_t; descending by name, mismatches come first. */
+static const char *const verdict_nodes[] = {
+    NULL, "Payload confirms the port's protocol", "Protocol mismatch", "Known protocol on a non-standard port"
 };
 
-/* Creates the fixed nodes so that risks are listed from the worst down. */
+static int packets_root = -1;
+static int conversations_root = -1;
+static int payload_root = -1;
+
 static void portnote_stats_init(stats_tree *st)
 {
-    int root = stats_tree_create_node(st, ROOT_NODE, 0, STAT_DT_INT, TRUE);
-
-    for (int risk = PN_RISK_CRITICAL; risk >= PN_RISK_NONE; risk--)
-        stats_tree_create_node(st, risk_nodes[risk], root, STAT_DT_INT, TRUE);
+    packets_root = stats_tree_create_node(st, PACKETS_NODE, 0, STAT_DT_INT, TRUE);
+    conversations_root = stats_tree_create_node(st, CONVERSATIONS_NODE, 0, STAT_DT_INT, TRUE);
+    payload_root = stats_tree_create_node(st, PAYLOAD_NODE, 0, STAT_DT_INT, TRUE);
+    /* The two counts of everything first, then the payload check. */
+    stat_node_set_flags(st, PACKETS_NODE, 0, FALSE, ST_FLG_SORT_TOP);
+    stat_node_set_flags(st, CONVERSATIONS_NODE, 0, FALSE, ST_FLG_SORT_TOP);
 }
 
-static gboolean same_port(const pn_note_t *a, const pn_note_t *b)
+static gboolean same_node(const pn_note_t *a, const pn_note_t *b)
 {
     return a->entry == b->entry && a->port == b->port && a->transport == b->transport
-        && a->kind == b->kind && (a->kind != PN_NOTE_FINDING
-                                  || (a->verdict == b->verdict && a->observed == b->observed));
+        && a->kind == b->kind && a->verdict == b->verdict && a->observed == b->observed;
 }
 
-/** "23/tcp Telnet", "80/tcp HTTP: ssh payload, protocol-mismatch". */
+/** "23/tcp Telnet", "80/tcp HTTP: ssh payload". */
 static char *port_node_name(wmem_allocator_t *scope, const pn_note_t *note)
 {
     const char *transport = pn_transport_name((pn_transport_t)note->transport);
 
-    if (note->kind == PN_NOTE_FINDING)
-        return wmem_strdup_printf(scope, "%u/%s %s: %s payload, %s", note->port, transport,
-                                  portnote_note_service(note), pn_proto_name((pn_proto_t)note->observed),
-                                  pn_verdict_name((pn_verdict_t)note->verdict));
+    if (note->verdict != PN_VERDICT_NONE)
+        return wmem_strdup_printf(scope, "%u/%s %s: %s payload", note->port, transport,
+                                  portnote_note_service(note), pn_proto_name((pn_proto_t)note->observed));
     return wmem_strdup_printf(scope, "%u/%s %s%s", note->port, transport, portnote_note_service(note),
                               note->kind == PN_NOTE_IANA ? " (IANA name)" : "");
 }
 
-/* The network address of the port's side (the innermost IP layer). */
-static const address *host_of(packet_info *pinfo, const pn_note_t *note)
+/** Whether an Ethernet-style link address is a group (broadcast or multicast) address. */
+static gboolean is_group_link_address(const address *a)
 {
-    return note->is_src ? &pinfo->net_src : &pinfo->net_dst;
+    return a->type == AT_ETHER && a->len == 6 && (((const guint8 *)a->data)[0] & 0x01);
+}
+
+/** Whether a network address names no single host (broadcast, multicast, unspecified). */
+static gboolean is_group_address(const address *a)
+{
+    static const guint8 unspecified6[16] = { 0 };
+    const guint8 *b = a->data;
+
+    if (a->type == AT_IPv4 && a->len == 4)
+        return b[0] >= 224 || (b[0] | b[1] | b[2] | b[3]) == 0;
+    if (a->type == AT_IPv6 && a->len == 16)
+        return b[0] == 0xff || memcmp(b, unspecified6, 16) == 0;
+    return FALSE;
+}
+
+/** The host of the port's side (the innermost IP layer); NULL when it is not one host. */
+static const address *host_of(const packet_info *pinfo, const pn_note_t *note)
+{
+    const address *host = note->is_src ? &pinfo->net_src : &pinfo->net_dst;
+
+    if (is_group_address(host) || (!note->is_src && is_group_link_address(&pinfo->dl_dst)))
+        return NULL;
+    return host;
 }
 
 /** Adds 1 to a node, or 0 when this packet already counted there; returns its id. */
@@ -61,37 +100,86 @@ static int count_once(stats_tree *st, const char *name, int parent, gboolean chi
     return increase_stat_node(st, name, parent, children, already_counted ? 0 : 1);
 }
 
+/** Counts one note under root: risk -> port -> host, each node once per packet
+ * (earlier: the notes already counted in this packet under the same root). */
+static void count_note(stats_tree *st, packet_info *pinfo, int root, const pn_note_t *note,
+                       const pn_note_t *const *earlier, guint n_earlier)
+{
+    pn_risk_t risk = pn_note_risk(note);
+    const address *host = host_of(pinfo, note);
+    gboolean risk_seen = FALSE, port_seen = FALSE, host_seen = FALSE;
+    int risk_id, port_id;
+
+    for (guint j = 0; j < n_earlier; j++) {
+        const address *other = host_of(pinfo, earlier[j]);
+        risk_seen |= pn_note_risk(earlier[j]) == risk;
+        port_seen |= same_node(earlier[j], note);
+        host_seen |= same_node(earlier[j], note) && host && other && addresses_equal(other, host);
+    }
+    risk_id = count_once(st, risk_nodes[risk], root, TRUE, risk_seen);
+    port_id = count_once(st, port_node_name(pinfo->pool, note), risk_id, TRUE, port_seen);
+    if (host)
+        count_once(st, address_to_str(pinfo->pool, host), port_id, FALSE, host_seen);
+}
+
+/** Counts the notes of one packet under root; keep() picks the ones that count. */
+static void count_notes(stats_tree *st, packet_info *pinfo, int root, const pn_tap_notes_t *pkt,
+                            gboolean (*keep)(const pn_note_t *))
+{
+    const pn_note_t *counted[PN_MAX_NOTES];
+    guint n = 0;
+
+    for (guint i = 0; i < pkt->count && n < PN_MAX_NOTES; i++) {
+        if (!keep(&pkt->notes[i]))
+            continue;
+        count_note(st, pinfo, root, &pkt->notes[i], counted, n);
+        counted[n++] = &pkt->notes[i];
+    }
+}
+
+static gboolean every_note(const pn_note_t *note _U_)
+{
+    return TRUE;
+}
+
+static gboolean first_in_conversation(const pn_note_t *note)
+{
+    return (note->flags & PN_FLAG_FIRST_IN_CONV) != 0;
+}
+
+/** Counts the conversations whose payload verdict was made in this packet. */
+static void count_verdicts(stats_tree *st, packet_info *pinfo, const pn_tap_notes_t *pkt)
+{
+    for (guint i = 0; i < pkt->count; i++) {
+        const pn_note_t *note = &pkt->notes[i];
+        int kind;
+        if (note->verdict == PN_VERDICT_NONE || !(note->flags & PN_FLAG_DECIDED_HERE))
+            continue;
+        tick_stat_node(st, PAYLOAD_NODE, 0, TRUE);
+        kind = tick_stat_node(st, verdict_nodes[note->verdict], payload_root, TRUE);
+        tick_stat_node(st, port_node_name(pinfo->pool, note), kind, FALSE);
+    }
+}
+
 static tap_packet_status portnote_stats_packet(stats_tree *st, packet_info *pinfo,
                                                epan_dissect_t *edt _U_, const void *data,
                                                tap_flags_t flags _U_)
 {
-    const pn_frame_notes_t *pkt = data;
-    int root = tick_stat_node(st, ROOT_NODE, 0, TRUE);
+    const pn_tap_notes_t *pkt = data;
 
-    for (guint i = 0; i < pkt->count; i++) {
-        const pn_note_t *note = &pkt->notes[i];
-        pn_risk_t risk = portnote_note_risk(note);
-        gboolean risk_seen = FALSE, port_seen = FALSE, host_seen = FALSE;
-        char *port_name = port_node_name(pinfo->pool, note);
-        int risk_id, port_id;
-
-        for (guint j = 0; j < i; j++) {
-            const pn_note_t *earlier = &pkt->notes[j];
-            risk_seen |= portnote_note_risk(earlier) == risk;
-            port_seen |= same_port(earlier, note);
-            host_seen |= same_port(earlier, note)
-                         && addresses_equal(host_of(pinfo, earlier), host_of(pinfo, note));
-        }
-        risk_id = count_once(st, risk_nodes[risk], root, TRUE, risk_seen);
-        port_id = count_once(st, port_name, risk_id, TRUE, port_seen);
-        count_once(st, address_to_str(pinfo->pool, host_of(pinfo, note)), port_id, FALSE, host_seen);
-    }
+    tick_stat_node(st, PACKETS_NODE, 0, TRUE);
+    count_notes(st, pinfo, packets_root, pkt, every_note);
+    count_notes(st, pinfo, conversations_root, pkt, first_in_conversation);
+    if (pkt->conversation_starts)
+        tick_stat_node(st, CONVERSATIONS_NODE, 0, TRUE);
+    count_verdicts(st, pinfo, pkt);
     return TAP_PACKET_REDRAW;
 }
 
 void portnote_register_stats(void)
 {
     stats_tree_register_plugin(PN_TAP_NAME, "portnote", "PortNote/Port notes",
-                               TL_REQUIRES_PROTO_TREE, portnote_stats_packet,
+                               TL_REQUIRES_PROTO_TREE | ST_SORT_COL_NAME << ST_FLG_SRTCOL_SHIFT
+                               | ST_FLG_SORT_DESC, portnote_stats_packet,
                                portnote_stats_init, NULL);
 }

@@ -119,12 +119,13 @@ static gboolean strv_has(char **strv, const char *item)
     return g_strv_contains((const char *const *)strv, item);
 }
 
-static void assert_all_listed(char **have, const char *wanted)
+/* Each ';'-separated item of wanted is in the service's own half or the also_ half. */
+static void assert_all_listed(char **own, char **also, const char *wanted)
 {
     char **items = g_strsplit(wanted, ";", -1);
 
     for (char **i = items; *i; i++)
-        if (**i && !strv_has(have, *i))
+        if (**i && !strv_has(own, *i) && !strv_has(also, *i))
             g_error("missing '%s'", *i);
     g_strfreev(items);
 }
@@ -139,8 +140,8 @@ static void test_embedded_has_every_seed_fact(void)
         g_test_message("seed port %u/%s", f->port, pn_transport_name(f->transport));
         g_assert_nonnull(e);
         g_assert_nonnull(strstr(e->service, f->service_part));
-        assert_all_listed(e->categories, f->categories);
-        assert_all_listed(e->threats, f->threats);
+        assert_all_listed(e->own.categories, e->also.categories, f->categories);
+        assert_all_listed(e->own.threats, e->also.threats, f->threats);
         g_assert_nonnull(strstr(e->source, "Baidu Encyclopedia"));
     }
     g_assert_cmpint(embedded_lookup(&db, PN_TRANSPORT_TCP, 68) == NULL, ==, TRUE);
@@ -182,13 +183,13 @@ static const known_fact_t known_facts[] = {
     { 520, PN_TRANSPORT_UDP, "", "131.24", "TA14-017A" },
     { 5353, PN_TRANSPORT_UDP, "", "2 to 10", "TA14-017A" },
     { 111, PN_TRANSPORT_UDP, "", "7 to 28", "TA14-017A" },
-    { 389, PN_TRANSPORT_TCP, "", "46 to 55", "TA14-017A" },
+    { 389, PN_TRANSPORT_TCP, "", "clear", "RFC 4513" },
     { 389, PN_TRANSPORT_UDP, "", "56 to 70", "TA14-017A" },
     { 69, PN_TRANSPORT_UDP, "Blaster", "60", "TA14-017A" },
     { 11211, PN_TRANSPORT_UDP, "", "10,000 to 51,000", "TA14-017A" },
-    { 3702, PN_TRANSPORT_UDP, "", "10 to 500", "TA14-017A" },
-    { 3283, PN_TRANSPORT_UDP, "", "35.5", "TA14-017A" },
-    { 5683, PN_TRANSPORT_UDP, "", "34", "TA14-017A" },
+    { 3702, PN_TRANSPORT_UDP, "", "305", "Shadowserver" },
+    { 3283, PN_TRANSPORT_UDP, "", "35.5", "NETSCOUT" },
+    { 5683, PN_TRANSPORT_UDP, "", "section 11.3", "RFC 7252" },
     { 143, PN_TRANSPORT_TCP, "", "clear", "RFC 9051" },
     { 513, PN_TRANSPORT_TCP, "", "clear", "RFC 1282" },
     { 5900, PN_TRANSPORT_TCP, "", "unencrypted", "RFC 6143" },
@@ -206,7 +207,7 @@ static const known_fact_t known_facts[] = {
     { 9996, PN_TRANSPORT_TCP, "Sasser", "", "F-Secure" },
     { 1434, PN_TRANSPORT_UDP, "SQL Slammer", "", "CA-2003-04" },
     { 23, PN_TRANSPORT_TCP, "Mirai", "", "TA16-288A" },
-    { 2323, PN_TRANSPORT_TCP, "Mirai", "", "TA16-288A" },
+    { 2323, PN_TRANSPORT_TCP, "Mirai", "", "Understanding the Mirai Botnet" },
     { 7547, PN_TRANSPORT_TCP, "", "TR-064", "TR-069" },
     { 502, PN_TRANSPORT_TCP, "", "", "Modbus" },
     { 102, PN_TRANSPORT_TCP, "", "S7", "RFC 1006" },
@@ -225,9 +226,45 @@ static void test_embedded_has_known_facts(void)
         const pn_entry_t *e = embedded_lookup(&db, f->transport, f->port);
         g_test_message("port %u/%s", f->port, pn_transport_name(f->transport));
         g_assert_nonnull(e);
-        assert_all_listed(e->threats, f->threats);
-        g_assert_true(strstr(e->note, f->text) || strstr(e->description, f->text));
+        assert_all_listed(e->own.threats, e->also.threats, f->threats);
+        g_assert_true(strstr(e->own.note, f->text) || strstr(e->also.note, f->text)
+                      || strstr(e->description, f->text));
         g_assert_nonnull(strstr(e->source, f->source_part));
+    }
+    pn_db_free(db);
+}
+
+typedef struct {
+    guint16 port;
+    pn_transport_t transport;
+    const char *threat;
+    gboolean own;       /* abuses the genuine service (else: only uses the port number) */
+} half_fact_t;
+
+/* Which half a threat is in decides whether confirmed traffic shows it. */
+static const half_fact_t half_facts[] = {
+    { 80, PN_TRANSPORT_TCP, "Executor", FALSE },
+    { 21, PN_TRANSPORT_TCP, "Doly Trojan", FALSE },
+    { 23, PN_TRANSPORT_TCP, "Tiny Telnet Server", FALSE },
+    { 25, PN_TRANSPORT_TCP, "WinSpy", FALSE },
+    { 8080, PN_TRANSPORT_TCP, "Brown Orifice", FALSE },
+    { 23, PN_TRANSPORT_TCP, "Mirai", TRUE },
+    { 102, PN_TRANSPORT_TCP, "Stuxnet", TRUE },
+    { 1434, PN_TRANSPORT_UDP, "SQL Slammer", TRUE },
+    { 445, PN_TRANSPORT_TCP, "WannaCry", TRUE },
+};
+
+static void test_embedded_halves(void)
+{
+    pn_db_t *db = NULL;
+
+    for (gsize i = 0; i < G_N_ELEMENTS(half_facts); i++) {
+        const half_fact_t *f = &half_facts[i];
+        const pn_entry_t *e = embedded_lookup(&db, f->transport, f->port);
+        g_test_message("%u/%s %s", f->port, pn_transport_name(f->transport), f->threat);
+        g_assert_nonnull(e);
+        g_assert_true(strv_has(f->own ? e->own.threats : e->also.threats, f->threat));
+        g_assert_false(strv_has(f->own ? e->also.threats : e->own.threats, f->threat));
     }
     pn_db_free(db);
 }
@@ -250,9 +287,10 @@ static void test_embedded_every_row_sourced(void)
 
     for (guint i = 0; (e = pn_db_row(db, i)) != NULL; i++) {
         /* The categories alone, re-checked by the same rules as the UAT. */
-        char *categories = g_strjoinv(";", e->categories);
-        const char *fields[PN_FIELD_COUNT] = { "1", "tcp", "", "s", pn_risk_name(e->risk),
-            categories, "", "d", "n", "s" };
+        char *categories = g_strjoinv(";", e->own.categories);
+        char *also_categories = g_strjoinv(";", e->also.categories);
+        const char *fields[PN_FIELD_COUNT] = { "1", "tcp", "", "s", pn_risk_name(e->own.risk),
+            categories, "", "d", "n", "s", pn_risk_name(e->also.risk), also_categories, "", "n" };
         char *reason = NULL;
 
         g_test_message("%s", e->origin);
@@ -261,6 +299,7 @@ static void test_embedded_every_row_sourced(void)
         if (!pn_check_fields(fields, &reason))
             g_error("%s: %s", e->origin, reason);
         g_free(categories);
+        g_free(also_categories);
         if (!strstr(e->source, "(seed"))
             beyond_seed++;
     }
@@ -320,8 +359,10 @@ static void test_embedded_rows_are_complete(void)
                 continue;
             g_assert_cmpstr(e->source, !=, "");
             g_assert_cmpstr(e->description, !=, "");
-            if (e->risk != PN_RISK_NONE)
-                g_assert_cmpstr(e->note, !=, "");
+            if (e->own.risk != PN_RISK_NONE)
+                g_assert_cmpstr(e->own.note, !=, "");
+            if (e->also.risk != PN_RISK_NONE)
+                g_assert_cmpstr(e->also.note, !=, "");
         }
     }
     pn_db_free(db);
@@ -332,22 +373,72 @@ static void test_embedded_rows_are_complete(void)
 static void test_good_row_fields(void)
 {
     loaded_t l = load(HEADER_ROW
-        "\"23\",\"tcp\",\"server\",\"Telnet\",\"high\",\"trojan; cleartext-credentials\","
-        "\"Tiny Telnet Server\",\"Remote login\",\"Clear text\",\"Src\"\n");
+        "\"23\",\"tcp\",\"server\",\"Telnet\",\"high\",\"cleartext-credentials; worm\","
+        "\"Mirai\",\"Remote login\",\"Clear text\",\"Src\",\"critical\",\"trojan\","
+        "\"Tiny Telnet Server; X\",\"Squats\"\n");
     const pn_entry_t *e = pn_db_lookup(l.db, PN_TRANSPORT_TCP, 23);
 
     g_assert_cmpuint(l.errors->len, ==, 0);
     g_assert_cmpuint(l.accepted, ==, 1);
     g_assert_nonnull(e);
     g_assert_cmpstr(e->service, ==, "Telnet");
-    g_assert_cmpint(e->risk, ==, PN_RISK_HIGH);
-    g_assert_cmpstr(e->categories[0], ==, "trojan");
-    g_assert_cmpstr(e->categories[1], ==, "cleartext-credentials");
-    g_assert_cmpstr(e->categories_text, ==, "trojan, cleartext-credentials");
-    g_assert_cmpstr(e->threats[0], ==, "Tiny Telnet Server");
+    g_assert_cmpint(e->own.risk, ==, PN_RISK_HIGH);
+    g_assert_cmpstr(e->own.categories[0], ==, "cleartext-credentials");
+    g_assert_cmpstr(e->own.categories[1], ==, "worm");
+    g_assert_cmpstr(e->own.categories_text, ==, "cleartext-credentials, worm");
+    g_assert_cmpstr(e->own.threats[0], ==, "Mirai");
+    g_assert_cmpstr(e->own.note, ==, "Clear text");
+    g_assert_cmpint(e->also.risk, ==, PN_RISK_CRITICAL);
+    g_assert_cmpstr(e->also.categories_text, ==, "trojan");
+    g_assert_cmpstr(e->also.threats_text, ==, "Tiny Telnet Server, X");
+    g_assert_cmpstr(e->also.note, ==, "Squats");
+    g_assert_cmpint(pn_entry_risk(e, TRUE), ==, PN_RISK_HIGH);
+    g_assert_cmpint(pn_entry_risk(e, FALSE), ==, PN_RISK_CRITICAL);
     g_assert_cmpstr(e->origin, ==, "t.csv:2");
     g_assert_null(pn_db_lookup(l.db, PN_TRANSPORT_UDP, 23));
     g_assert_null(pn_db_lookup(l.db, PN_TRANSPORT_TCP, 24));
+    loaded_free(&l);
+}
+
+/* A first-format row with only trojans: they are other software on the
+ * port, so a confirmed service carries no risk.  Nothing to report. */
+static void test_legacy_row_trojans_only(void)
+{
+    loaded_t l = load("\"80\",\"tcp\",\"\",\"HTTP\",\"low\",\"trojan\",\"Executor\",\"Web\",\"n\",\"s\"\n");
+    const pn_entry_t *e = pn_db_lookup(l.db, PN_TRANSPORT_TCP, 80);
+
+    g_assert_cmpuint(l.errors->len, ==, 0);
+    g_assert_cmpint(e->own.risk, ==, PN_RISK_NONE);
+    g_assert_null(e->own.categories[0]);
+    g_assert_null(e->own.threats[0]);
+    g_assert_cmpstr(e->own.note, ==, "");
+    g_assert_cmpint(e->also.risk, ==, PN_RISK_LOW);
+    g_assert_cmpstr(e->also.categories_text, ==, "trojan");
+    g_assert_cmpstr(e->also.threats_text, ==, "Executor");
+    g_assert_cmpstr(e->also.note, ==, "n");
+    g_assert_cmpint(pn_entry_risk(e, TRUE), ==, PN_RISK_NONE);
+    g_assert_cmpint(pn_entry_risk(e, FALSE), ==, PN_RISK_LOW);
+    loaded_free(&l);
+}
+
+/* A first-format row mixing the service's risks with trojans loads, split
+ * by the rule, and says that the split was a guess. */
+static void test_legacy_row_ambiguous(void)
+{
+    loaded_t l = load(HEADER_ROW "\"21\",\"tcp\",\"\",\"FTP\",\"high\",\"cleartext-credentials;trojan\","
+                      "\"Doly Trojan\",\"d\",\"n\",\"s\"\n");
+    const pn_entry_t *e = pn_db_lookup(l.db, PN_TRANSPORT_TCP, 21);
+
+    g_assert_cmpuint(l.accepted, ==, 1);
+    g_assert_cmpuint(l.errors->len, ==, 1);
+    g_assert_nonnull(strstr(l.errors->pdata[0], "t.csv:2: a row without also_ fields mixes"));
+    g_assert_nonnull(strstr(l.errors->pdata[0], "(Doly Trojan)"));
+    g_assert_nonnull(strstr(l.errors->pdata[0], "row loaded"));
+    g_assert_cmpint(e->own.risk, ==, PN_RISK_HIGH);
+    g_assert_cmpstr(e->own.categories_text, ==, "cleartext-credentials");
+    g_assert_null(e->own.threats[0]);
+    g_assert_cmpint(e->also.risk, ==, PN_RISK_HIGH);
+    g_assert_cmpstr(e->also.threats_text, ==, "Doly Trojan");
     loaded_free(&l);
 }
 
@@ -360,8 +451,8 @@ static void test_empty_fields_and_escapes(void)
     g_assert_nonnull(e);
     g_assert_cmpstr(e->service, ==, "A \"q\" \\ A\xc3\xa9");
     g_assert_cmpint(e->kind, ==, PN_KIND_CLIENT);
-    g_assert_cmpint(e->risk, ==, PN_RISK_NONE);
-    g_assert_null(e->categories[0]);
+    g_assert_cmpint(e->own.risk, ==, PN_RISK_NONE);
+    g_assert_null(e->own.categories[0]);
     g_assert_nonnull(pn_db_lookup(l.db, PN_TRANSPORT_UDP, 8000));
     g_assert_nonnull(pn_db_lookup(l.db, PN_TRANSPORT_UDP, 8002));
     g_assert_null(pn_db_lookup(l.db, PN_TRANSPORT_UDP, 8003));
@@ -389,8 +480,8 @@ static void test_format_strings_are_literal(void)
 
     g_assert_cmpuint(l.errors->len, ==, 0);
     g_assert_cmpstr(e->service, ==, "%s%n%x");
-    g_assert_cmpstr(e->note, ==, "%s%n");
-    g_assert_cmpstr(e->threats[0], ==, "%n");
+    g_assert_cmpstr(e->also.note, ==, "%s%n");
+    g_assert_cmpstr(e->also.threats[0], ==, "%n");
     loaded_free(&l);
 }
 
@@ -404,8 +495,12 @@ typedef struct {
 #define GOOD_ROW "\"25\",\"tcp\",\"\",\"SMTP\",\"\",\"\",\"\",\"d\",\"\",\"s\"\n"
 
 static const bad_row_t bad_rows[] = {
-    { "\"25\",\"tcp\",\"SMTP\"", "expected 10 fields, found 3" },
-    { "\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"10\",\"11\"", "expected 10 fields, found 11" },
+    { "\"25\",\"tcp\",\"SMTP\"", "expected 14 fields (or 10 in the first format), found 3" },
+    { "\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"10\",\"11\"", "expected 14 fields (or 10 in the first format), found 11" },
+    { "\"10\",\"tcp\",\"\",\"x\",\"low\",\"trojan\",\"\",\"d\",\"n\",\"s\",\"low\",\"backdoor\",\"B\",\"n\"", "category 'trojan' belongs in also_categories" },
+    { "\"10\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\",\"high\",\"trojan\",\"T\",\"\"", "also_risk 'high' needs an also_note" },
+    { "\"10\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\",\"high\",\"\",\"T\",\"n\"", "also_risk 'high' needs at least one also_category" },
+    { "\"10\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\",\"bad\",\"\",\"\",\"\"", "unknown risk 'bad'" },
     { "\"-1\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "'-1' is not a port" },
     { "\"65536\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "'65536' is not a port" },
     { "\"abc\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "'abc' is not a port" },
@@ -526,8 +621,10 @@ static void test_ignore_silences(void)
 /* The UAT validates rows through the same rules. */
 static void test_check_fields(void)
 {
-    const char *good[PN_FIELD_COUNT] = { "80", "tcp", "", "HTTP", "low", "trojan", "", "d", "n", "s" };
-    const char *bad[PN_FIELD_COUNT] = { "80", "tcp", "", "HTTP", "low", "", "", "d", "n", "s" };
+    const char *good[PN_FIELD_COUNT] = { "80", "tcp", "", "HTTP", "low", "exposed-service", "", "d", "n",
+                                         "s", "low", "trojan", "Executor", "n" };
+    const char *bad[PN_FIELD_COUNT] = { "80", "tcp", "", "HTTP", "low", "", "", "d", "n", "s",
+                                        "", "", "", "" };
     char *reason = NULL;
 
     g_assert_true(pn_check_fields(good, &reason));
@@ -601,7 +698,7 @@ static void test_many_rows(void)
     l = load(text->str);
     g_assert_cmpuint(l.errors->len, ==, 0);
     g_assert_cmpuint(l.accepted, ==, 50000);
-    g_assert_cmpstr(pn_db_lookup(l.db, PN_TRANSPORT_UDP, 59999)->threats[0], ==, "t59999");
+    g_assert_cmpstr(pn_db_lookup(l.db, PN_TRANSPORT_UDP, 59999)->also.threats[0], ==, "t59999");
     loaded_free(&l);
     g_string_free(text, TRUE);
 }
@@ -666,7 +763,10 @@ int main(int argc, char **argv)
     g_test_add_func("/data/every-row-sourced", test_embedded_every_row_sourced);
     g_test_add_func("/data/no-accidental-duplicates", test_embedded_no_accidental_duplicates);
     g_test_add_func("/data/rows-complete", test_embedded_rows_are_complete);
+    g_test_add_func("/data/halves", test_embedded_halves);
     g_test_add_func("/parse/good-row", test_good_row_fields);
+    g_test_add_func("/parse/legacy-trojans-only", test_legacy_row_trojans_only);
+    g_test_add_func("/parse/legacy-ambiguous", test_legacy_row_ambiguous);
     g_test_add_func("/parse/empty-fields-and-escapes", test_empty_fields_and_escapes);
     g_test_add_func("/parse/crlf-bom-comments", test_crlf_bom_comments);
     g_test_add_func("/parse/format-strings-literal", test_format_strings_are_literal);

@@ -1,0 +1,282 @@
+/* portnote-conv.c
+ * What PortNote remembers per conversation (Wireshark's conversation
+ * framework, file scope), built on the first pass in frame order:
+ *   - the payload check: the first payload of each direction of the
+ *     innermost TCP or UDP conversation, once, against the port;
+ *   - which notes the conversation has shown, and in which frame first,
+ *     so that Expert Info is raised once per conversation and note (and
+ *     once more when the payload changes the verdict), not per packet.
+ * Every pass applies the conversation's verdict to the frame's notes: the
+ * first pass knows what was seen so far; later passes (the GUI, tshark
+ * -2) know the whole conversation, so a confirmed HTTP conversation is
+ * confirmed from its SYN on.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <epan/packet.h>
+#include <epan/conversation.h>
+#include <epan/proto_data.h>
+
+#include "portnote-glue.h"
+
+/* What one direction's first payload said (8 bytes). */
+typedef struct {
+    guint32 frame;          /* where it was seen; 0: no payload yet */
+    guint16 server_port;
+    guint8 verdict;         /* pn_verdict_t */
+    guint8 observed;        /* pn_proto_t */
+} direction_result_t;
+
+/* A note the conversation has shown: its first frame, and the verdict it
+ * was last shown with on the first pass. */
+typedef struct {
+    guint32 key;            /* port and transport */
+    guint32 first_frame;
+    guint8 verdict;
+} shown_note_t;
+
+/* Most conversations show one or two ports; tunnels and odd cases more. */
+#define PN_INLINE_SHOWN 2
+
+/* Kept small: a capture may hold millions of conversations.  End 0 is the
+ * conversation key's first address and port (the first packet's source). */
+struct pn_conv {
+    conversation_t *conversation;
+    direction_result_t dir[2];
+    guint8 server_end[2];   /* per direction: the end its verdict calls the server */
+    gint8 server_hint;      /* end that answered the TCP handshake; -1 unknown */
+    guint8 any_payload;     /* some direction has sent payload already */
+    guint8 shown_count;
+    guint32 first_noted_frame;  /* the first frame with notes; 0: none yet */
+    shown_note_t shown[PN_INLINE_SHOWN];
+    wmem_array_t *more_shown;   /* beyond PN_INLINE_SHOWN */
+};
+
+/** The packet's conversation state, created with its first packet. */
+static pn_conv_t *conv_state(packet_info *pinfo)
+{
+    conversation_t *conversation = find_or_create_conversation(pinfo);
+    pn_conv_t *conv = conversation_get_proto_data(conversation, proto_portnote);
+
+    if (!conv) {
+        conv = wmem_new0(wmem_file_scope(), pn_conv_t);
+        conv->conversation = conversation;
+        conv->server_hint = -1;
+        conversation_add_proto_data(conversation, proto_portnote, conv);
+    }
+    return conv;
+}
+
+/** The end of the conversation this packet comes from (0: its key's first
+ * address and port). */
+static int packet_end(const packet_info *pinfo, const pn_conv_t *conv)
+{
+    const address *addr1 = conversation_key_addr1(conv->conversation->key_ptr);
+
+    return addr1 && addresses_equal(&pinfo->src, addr1)
+        && pinfo->srcport == conversation_key_port1(conv->conversation->key_ptr) ? 0 : 1;
+}
+
+/* ---- The payload check (first pass) ------------------------------------- */
+
+/** Decides a direction from its first payload. */
+static void decide_direction(pn_conv_t *conv, packet_info *pinfo, int end,
+                             const pn_layer_t *inner, pn_payload_sig_t sig)
+{
+    guint16 ports[2];
+    gboolean ephemeral[2];
+    direction_result_t *r = &conv->dir[end];
+    pn_proto_t observed;
+    int server;
+
+    /* A greeting after the other side has spoken is an answer (Redis's
+     * "+OK" to AUTH), not a server announcing itself. */
+    if (sig.greeting && conv->any_payload)
+        sig.candidates = 0;
+    conv->any_payload = TRUE;
+    ports[end] = (guint16)pinfo->srcport;
+    ports[!end] = (guint16)pinfo->destport;
+    ephemeral[0] = value_is_in_range(portnote_prefs.ephemeral, ports[0]);
+    ephemeral[1] = value_is_in_range(portnote_prefs.ephemeral, ports[1]);
+    server = pn_payload_server_end(&sig, portnote_layer_transport(inner), end, ports, ephemeral,
+                                   conv->server_hint);
+    r->frame = pinfo->num;
+    conv->server_end[end] = (guint8)server;
+    r->server_port = ports[server];
+    r->verdict = (guint8)pn_payload_verdict(portnote_layer_transport(inner), ports[server],
+                                            sig.candidates, &observed);
+    r->observed = (guint8)observed;
+}
+
+/** Looks at this packet's payload if its direction is still undecided. */
+static void check_payload(pn_conv_t *conv, packet_info *pinfo, proto_tree *tree, const pn_layer_t *inner)
+{
+    pn_hint_t hint;
+    pn_payload_sig_t sig;
+    gboolean has_payload;
+    int end;
+
+    if (conv->dir[0].frame && conv->dir[1].frame)
+        return;
+    end = packet_end(pinfo, conv);
+    if (conv->server_hint < 0 && (hint = portnote_layer_handshake(inner)) != PN_HINT_NONE)
+        conv->server_hint = (gint8)(hint == PN_HINT_SRC_IS_SERVER ? end : !end);
+    if (conv->dir[end].frame)
+        return;
+    sig = portnote_layer_payload(inner, tree, &has_payload);
+    if (has_payload)
+        decide_direction(conv, pinfo, end, inner, sig);
+}
+
+/**
+ * The packet's conversation, updated on the first pass with this packet's
+ * payload (inner: the innermost TCP/UDP layer, or NULL).
+ */
+pn_conv_t *portnote_conv_update(packet_info *pinfo, proto_tree *tree, const pn_layer_t *inner)
+{
+    pn_conv_t *conv = conv_state(pinfo);
+
+    if (inner && portnote_prefs.payload_check && !PINFO_FD_VISITED(pinfo))
+        check_payload(conv, pinfo, tree, inner);
+    return conv;
+}
+
+/* ---- Verdicts on the frame's notes (every pass) ---------------------------- */
+
+/** Whether verdict a speaks louder than b: a finding outweighs a
+ * confirmation (the other side may just be answering), else the earlier. */
+static gboolean outweighs(const direction_result_t *a, const direction_result_t *b)
+{
+    gboolean a_finding = a->verdict != PN_VERDICT_CONFIRMED;
+    gboolean b_finding = b->verdict != PN_VERDICT_CONFIRMED;
+
+    return a_finding != b_finding ? a_finding : a->frame < b->frame;
+}
+
+/** The direction whose verdict speaks for the conversation; NULL when
+ * nothing was recognised yet. */
+static const direction_result_t *deciding_direction(const pn_conv_t *conv, int *end)
+{
+    const direction_result_t *best = NULL;
+
+    for (int e = 0; e < 2; e++) {
+        const direction_result_t *r = &conv->dir[e];
+        if (!r->frame || r->verdict == PN_VERDICT_NONE)
+            continue;
+        if (!best || outweighs(r, best)) {
+            best = r;
+            *end = e;
+        }
+    }
+    return best;
+}
+
+/** Whether a note is the conversation's server port that the verdict is about. */
+static gboolean is_judged_port(const pn_note_t *n, const direction_result_t *r, gboolean server_is_src)
+{
+    return n->port == r->server_port && (n->is_src == server_is_src || n->both_sides)
+        && n->role != PN_ROLE_CLIENT;
+}
+
+/**
+ * First pass: a finding on a port with no note in this frame (no row, or
+ * only a client range) gets a note of its own, from the deciding frame on.
+ */
+void portnote_conv_add_findings(pn_conv_t *conv, packet_info *pinfo, tvbuff_t *frame_tvb,
+                                const pn_layer_t *inner, pn_note_buffer_t *notes)
+{
+    int end = 0;
+    const direction_result_t *r = deciding_direction(conv, &end);
+    gboolean server_is_src;
+    pn_note_t *n;
+
+    if (!r || r->verdict == PN_VERDICT_CONFIRMED || !inner)
+        return;
+    server_is_src = conv->server_end[end] == packet_end(pinfo, conv);
+    for (guint i = 0; i < notes->count; i++)
+        if (is_judged_port(&notes->notes[i], r, server_is_src))
+            return;
+    n = portnote_add_note(notes, NULL, r->server_port, portnote_layer_transport(inner),
+                          PN_ROLE_SERVER, server_is_src);
+    if (n)
+        portnote_layer_place(inner, frame_tvb, server_is_src, n);
+}
+
+static guint32 note_key(const pn_note_t *n)
+{
+    return (guint32)n->transport << 16 | n->port;
+}
+
+/** The conversation's record of a note; created on the first pass. */
+static shown_note_t *shown_record(pn_conv_t *conv, const pn_note_t *n, gboolean first_pass,
+                                  guint32 frame)
+{
+    guint32 key = note_key(n);
+    shown_note_t fresh = { key, frame, n->verdict };
+    guint more = conv->more_shown ? wmem_array_get_count(conv->more_shown) : 0;
+
+    for (guint i = 0; i < conv->shown_count; i++)
+        if (conv->shown[i].key == key)
+            return &conv->shown[i];
+    for (guint i = 0; i < more; i++) {
+        shown_note_t *s = wmem_array_index(conv->more_shown, i);
+        if (s->key == key)
+            return s;
+    }
+    if (!first_pass)
+        return NULL;
+    if (conv->shown_count < PN_INLINE_SHOWN) {
+        conv->shown[conv->shown_count] = fresh;
+        return &conv->shown[conv->shown_count++];
+    }
+    if (!conv->more_shown)
+        conv->more_shown = wmem_array_new(wmem_file_scope(), sizeof(shown_note_t));
+    wmem_array_append_one(conv->more_shown, fresh);
+    return wmem_array_index(conv->more_shown, more);
+}
+
+/** Sets the flags that say where Expert Info and conversation counts go. */
+static void flag_note(pn_conv_t *conv, pn_note_t *n, guint32 frame, gboolean first_pass)
+{
+    shown_note_t *s = shown_record(conv, n, first_pass, frame);
+
+    if (!s)
+        return;
+    if (s->first_frame == frame)
+        n->flags |= PN_FLAG_FIRST_IN_CONV;
+    if (first_pass && s->verdict != n->verdict) {
+        n->flags |= PN_FLAG_VERDICT_CHANGED;
+        s->verdict = n->verdict;
+    }
+}
+
+/**
+ * Applies the conversation's verdict (as known on this pass) to the
+ * frame's notes and flags them.  Returns whether this is the
+ * conversation's first frame with notes.
+ */
+gboolean portnote_conv_apply(pn_conv_t *conv, packet_info *pinfo, pn_note_t *notes, guint count)
+{
+    int end = 0;
+    const direction_result_t *r = conv ? deciding_direction(conv, &end) : NULL;
+    gboolean server_is_src = r && conv->server_end[end] == packet_end(pinfo, conv);
+    gboolean first_pass = !PINFO_FD_VISITED(pinfo);
+
+    for (guint i = 0; i < count; i++) {
+        pn_note_t *n = &notes[i];
+        n->verdict = PN_VERDICT_NONE;
+        n->observed = PN_PROTO_NONE;
+        n->flags = 0;
+        if (r && is_judged_port(n, r, server_is_src)) {
+            n->verdict = r->verdict;
+            n->observed = r->observed;
+            if (r->frame == pinfo->num)
+                n->flags |= PN_FLAG_DECIDED_HERE;
+        }
+        if (conv)
+            flag_note(conv, n, pinfo->num, first_pass);
+    }
+    if (conv && first_pass && !conv->first_noted_frame && count > 0)
+        conv->first_noted_frame = pinfo->num;
+    return conv && conv->first_noted_frame == pinfo->num;
+}

@@ -1,0 +1,102 @@
+/* portnote-glue.h
+ * What the files of PortNote's Wireshark glue share.  One concern each:
+ *   packet-portnote.c  registration, preferences, the dissector itself
+ *   portnote-load.c    loading the notes files (global, personal, profile)
+ *   portnote-table.c   the "Port notes" table (UAT) of the preferences
+ *   portnote-layers.c  reading the ports of every transport layer
+ *   portnote-conv.c    per-conversation state: payload check, alerts once
+ *   portnote-show.c    the tree, Expert Info and the Info column
+ *   portnote-stats.c   the statistics tree
+ * The notes themselves (parsing, lookup, the evidence rule, payload
+ * signatures) are the epan-free core: portnote-db, -evidence, -payload.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef PORTNOTE_GLUE_H
+#define PORTNOTE_GLUE_H
+
+#include <ws_version.h>
+#include <epan/packet.h>
+#include <epan/range.h>
+#include <epan/uat.h>
+
+#include "portnote-evidence.h"
+#include "portnote-tap.h"
+
+#define PN_WS_AT_LEAST(maj, min) \
+    (WIRESHARK_VERSION_MAJOR > (maj) \
+     || (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
+
+/* 4.2 moved field values behind a pointer, preferences to C bool, and
+ * renamed tvb_get_guint8 (deprecated from 4.4). */
+#if PN_WS_AT_LEAST(4, 2)
+#define PN_FINFO_UINT(fi) fvalue_get_uinteger((fi)->value)
+#define pn_tvb_get_u8 tvb_get_uint8
+typedef bool pn_pref_bool_t;
+#else
+/* 4.0's getter takes a non-const fvalue although it only reads it. */
+#define PN_FINFO_UINT(fi) fvalue_get_uinteger((fvalue_t *)&(fi)->value)
+#define pn_tvb_get_u8 tvb_get_guint8
+typedef gboolean pn_pref_bool_t;
+#endif
+
+#define PN_NOTES_FILE "portnotes.csv"
+
+/* The preferences in force (packet-portnote.c). */
+typedef struct {
+    range_t *ephemeral;             /* the client-side port range */
+    pn_pref_bool_t client_side_ports;
+    pn_pref_bool_t client_ranges;   /* also show the database's client-port ranges */
+    pn_pref_bool_t expert_enabled;
+    gint expert_min_risk;
+    pn_pref_bool_t info_column;
+    pn_pref_bool_t payload_check;
+    pn_pref_bool_t iana_names;
+} pn_prefs_t;
+
+extern pn_prefs_t portnote_prefs;
+extern int proto_portnote;
+
+/* The notes of one frame while they are being found (first pass). */
+typedef struct {
+    guint count;
+    pn_note_t notes[PN_MAX_NOTES];
+} pn_note_buffer_t;
+
+/* The innermost TCP or UDP layer: the one the payload check looks at. */
+typedef struct pn_layer pn_layer_t;
+
+/* portnote-load.c */
+const pn_db_t *portnote_notes(void);
+void portnote_notes_refresh(void);
+void portnote_notes_mark_stale(void);
+void portnote_notes_free(void);
+
+/* portnote-table.c */
+uat_t *portnote_register_notes_table(void);
+
+/* portnote-layers.c */
+void portnote_want_fields(dissector_handle_t handle);
+gboolean portnote_fields_primed(proto_tree *tree);
+const pn_layer_t *portnote_find_notes(pn_note_buffer_t *notes, tvbuff_t *frame_tvb,
+                                      packet_info *pinfo, proto_tree *tree);
+pn_note_t *portnote_add_note(pn_note_buffer_t *notes, const pn_entry_t *entry, guint16 port,
+                             pn_transport_t transport, pn_role_t role, gboolean is_src);
+pn_transport_t portnote_layer_transport(const pn_layer_t *layer);
+void portnote_layer_place(const pn_layer_t *layer, tvbuff_t *frame_tvb, gboolean src, pn_note_t *note);
+pn_hint_t portnote_layer_handshake(const pn_layer_t *layer);
+pn_payload_sig_t portnote_layer_payload(const pn_layer_t *layer, proto_tree *tree, gboolean *has_payload);
+
+/* portnote-conv.c */
+typedef struct pn_conv pn_conv_t;
+pn_conv_t *portnote_conv_update(packet_info *pinfo, proto_tree *tree, const pn_layer_t *inner);
+void portnote_conv_add_findings(pn_conv_t *conv, packet_info *pinfo, tvbuff_t *frame_tvb,
+                                const pn_layer_t *inner, pn_note_buffer_t *notes);
+gboolean portnote_conv_apply(pn_conv_t *conv, packet_info *pinfo, pn_note_t *notes, guint count);
+
+/* portnote-show.c */
+void portnote_register_fields(void);
+void portnote_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                   const pn_note_t *notes, guint count);
+
+#endif /* PORTNOTE_GLUE_H */

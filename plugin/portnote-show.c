@@ -1,0 +1,461 @@
+/* portnote-show.c
+ * Showing a frame's notes: one "Port Notes" item per packet, with the
+ * packet's highest risk and one item per note (its self-contained
+ * summary, and the note's fields below it); Expert Info; the Info column.
+ * Text from the notes files is only ever passed as a "%s" argument.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+#include <epan/addr_resolv.h>
+#include <epan/expert.h>
+
+#include "portnote-glue.h"
+
+/* Free text is cut into items of at most this many bytes, at a sentence
+ * or word boundary, so that no label reaches Wireshark's limit
+ * (ITEM_LABEL_LENGTH, 240 with the field name) and gets "[truncated]". */
+#define PN_TEXT_PIECE 200
+
+static int hf_portnote_max_risk = -1;
+static int hf_portnote_summary = -1;
+static int hf_portnote_port = -1;
+static int hf_portnote_transport = -1;
+static int hf_portnote_role = -1;
+static int hf_portnote_service = -1;
+static int hf_portnote_description = -1;
+static int hf_portnote_risk = -1;
+static int hf_portnote_category = -1;
+static int hf_portnote_threat = -1;
+static int hf_portnote_also_used_by = -1;
+static int hf_portnote_note = -1;
+static int hf_portnote_source = -1;
+static int hf_portnote_defined_at = -1;
+static int hf_portnote_evidence = -1;
+static int hf_portnote_observed = -1;
+static int hf_portnote_iana_only = -1;
+
+static int ett_portnote = -1;
+static int ett_portnote_note = -1;
+
+static expert_field ei_portnote_risk[PN_RISK_COUNT] = {
+    EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT
+};
+static expert_field ei_portnote_mismatch = EI_INIT;
+static expert_field ei_portnote_non_standard = EI_INIT;
+
+static const value_string risk_vals[] = {
+    { PN_RISK_LOW,      "low" },
+    { PN_RISK_MEDIUM,   "medium" },
+    { PN_RISK_HIGH,     "high" },
+    { PN_RISK_CRITICAL, "critical" },
+    { 0, NULL }
+};
+
+#define PN_PAYLOAD_SOURCE "PortNote payload check: the first payload of each direction against " \
+    "SSH (RFC 4253), HTTP (RFC 9112), TLS (RFC 8446), SMTP (RFC 5321), FTP (RFC 959), " \
+    "POP3 (RFC 1939), IMAP (RFC 9051), Telnet (RFC 854) and DNS (RFC 1035) signatures"
+#define PN_IANA_SOURCE "IANA Service Name and Transport Protocol Port Number Registry, " \
+    "as known to Wireshark's resolver (services file); not in the notes database"
+
+/* ---- What a note says -------------------------------------------------- */
+
+/** A note's service: its row's, else the IANA name where that is wanted. */
+const char *portnote_note_service(const pn_note_t *note)
+{
+    static const port_type ptypes[PN_TRANSPORT_COUNT] = { PT_TCP, PT_UDP, PT_SCTP };
+    const char *iana;
+
+    if (note->entry)
+        return note->entry->service;
+    iana = note->kind == PN_NOTE_IANA || portnote_prefs.iana_names
+        ? try_serv_name_lookup(ptypes[note->transport], note->port) : NULL;
+    return iana ? iana : "undocumented";
+}
+
+static const char *transport_of(const pn_note_t *note)
+{
+    return pn_transport_name((pn_transport_t)note->transport);
+}
+
+static const char *observed_of(const pn_note_t *note)
+{
+    return pn_proto_name((pn_proto_t)note->observed);
+}
+
+/** The categories that stand, joined by ", " ("" when none). */
+static char *categories_text(wmem_allocator_t *scope, const pn_note_t *note)
+{
+    wmem_strbuf_t *text = wmem_strbuf_new(scope, "");
+    const pn_entry_t *e = note->entry;
+    char *const *lists[3] = { pn_note_finding_categories(note), e ? e->own.categories : NULL,
+                              e && pn_note_also_stands(note) ? e->also.categories : NULL };
+
+    for (size_t l = 0; l < G_N_ELEMENTS(lists); l++)
+        for (char *const *c = lists[l]; c && *c; c++)
+            wmem_strbuf_append_printf(text, "%s%s", wmem_strbuf_get_len(text) ? ", " : "", *c);
+    return wmem_strbuf_finalize(text);
+}
+
+/** The threats that stand, joined by ", " ("" when none). */
+static const char *threats_text(wmem_allocator_t *scope, const pn_note_t *note)
+{
+    const pn_entry_t *e = note->entry;
+
+    if (!e)
+        return "";
+    if (!pn_note_also_stands(note) || !e->also.threats[0])
+        return e->own.threats_text;
+    if (!e->own.threats[0])
+        return e->also.threats_text;
+    return wmem_strdup_printf(scope, "%s, %s", e->own.threats_text, e->also.threats_text);
+}
+
+/** "ssh", "http or tls": the protocols whose own port this is. */
+static const char *own_protocols_text(wmem_allocator_t *scope, const pn_note_t *note)
+{
+    guint32 own = pn_port_protocols((pn_transport_t)note->transport, note->port);
+    wmem_strbuf_t *text = wmem_strbuf_new(scope, "");
+
+    for (int p = 1; p < PN_PROTO_COUNT; p++)
+        if (own & PN_PROTO_BIT(p))
+            wmem_strbuf_append_printf(text, "%s%s", wmem_strbuf_get_len(text) ? " or " : "",
+                                      pn_proto_name((pn_proto_t)p));
+    return wmem_strbuf_finalize(text);
+}
+
+/** The plain-words note of a payload finding. */
+static const char *finding_note(wmem_allocator_t *scope, const pn_note_t *note)
+{
+    if (note->verdict == PN_VERDICT_MISMATCH)
+        return wmem_strdup_printf(scope,
+            "Port %u/%s belongs to %s, but this conversation speaks %s: a tunnel, backdoor or "
+            "scan behind the port, or a service moved onto it. Going by the port, Wireshark "
+            "may decode it as the wrong protocol.",
+            note->port, transport_of(note), own_protocols_text(scope, note), observed_of(note));
+    return wmem_strdup_printf(scope,
+        "The server on %u/%s speaks %s, and this is not a %s port: a backdoor or tunnel "
+        "(an SSH or web server on 31337), or a service moved out of sight.",
+        note->port, transport_of(note), observed_of(note), observed_of(note));
+}
+
+/** "23/tcp Telnet (server)" */
+static const char *note_title(wmem_allocator_t *scope, const pn_note_t *note)
+{
+    return wmem_strdup_printf(scope, "%u/%s %s (%s)%s", note->port, transport_of(note),
+                              portnote_note_service(note), pn_role_name((pn_role_t)note->role),
+                              note->kind == PN_NOTE_IANA ? " [IANA name only]" : "");
+}
+
+/** The one-line summary: title, risk, what stands, and what the payload showed. */
+static const char *note_line(wmem_allocator_t *scope, const pn_note_t *note)
+{
+    wmem_strbuf_t *text = wmem_strbuf_new(scope, note_title(scope, note));
+    pn_risk_t risk = pn_note_risk(note);
+    const char *categories = categories_text(scope, note);
+
+    if (risk != PN_RISK_NONE)
+        wmem_strbuf_append_printf(text, ", risk %s", pn_risk_name(risk));
+    if (pn_note_is_finding(note))
+        wmem_strbuf_append_printf(text, ": %s, %s payload", pn_verdict_name((pn_verdict_t)note->verdict),
+                                  observed_of(note));
+    else if (risk != PN_RISK_NONE && *categories)
+        wmem_strbuf_append_printf(text, ": %s", categories);
+    if (note->verdict == PN_VERDICT_CONFIRMED)
+        wmem_strbuf_append_printf(text, " [payload: %s]", observed_of(note));
+    return wmem_strbuf_finalize(text);
+}
+
+/* ---- Tree items ---------------------------------------------------------- */
+
+static void add_text(proto_tree *tree, int hf, tvbuff_t *tvb, gint start, const char *text)
+{
+    if (text && *text)
+        proto_item_set_generated(proto_tree_add_string(tree, hf, tvb, start, 0, text));
+}
+
+/** Where a piece of at most PN_TEXT_PIECE bytes of text should end. */
+static size_t piece_end(const char *text, size_t len)
+{
+    size_t cut;
+
+    if (len <= PN_TEXT_PIECE)
+        return len;
+    for (cut = PN_TEXT_PIECE; cut > PN_TEXT_PIECE / 2; cut--)
+        if (text[cut - 1] == '.' && text[cut] == ' ')
+            return cut;
+    for (cut = PN_TEXT_PIECE; cut > 0; cut--)
+        if (text[cut] == ' ')
+            return cut;
+    cut = PN_TEXT_PIECE;
+    while (cut > 0 && (text[cut] & 0xC0) == 0x80)  /* not inside a UTF-8 character */
+        cut--;
+    return cut;
+}
+
+/** Adds free text as items of the same field, cut where it reads well. */
+static void add_long_text(wmem_allocator_t *scope, proto_tree *tree, int hf, tvbuff_t *tvb,
+                          gint start, const char *text)
+{
+    size_t len = text ? strlen(text) : 0;
+
+    while (len > 0) {
+        size_t end = piece_end(text, len);
+        add_text(tree, hf, tvb, start, wmem_strndup(scope, text, end));
+        while (end < len && text[end] == ' ')
+            end++;
+        text += end;
+        len -= end;
+    }
+}
+
+static void add_list(proto_tree *tree, int hf, tvbuff_t *tvb, gint start, char *const *items)
+{
+    for (char *const *item = items; item && *item; item++)
+        add_text(tree, hf, tvb, start, *item);
+}
+
+/** The fields of one note, under its summary item. */
+static void add_note_fields(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, gint start,
+                            guint length, const pn_note_t *note)
+{
+    const pn_entry_t *e = note->entry;
+    pn_risk_t risk = pn_note_risk(note);
+    gboolean also = e && pn_note_also_stands(note);
+
+    proto_tree_add_uint(pt, hf_portnote_port, tvb, start, length, note->port);
+    add_text(pt, hf_portnote_transport, tvb, start, transport_of(note));
+    add_text(pt, hf_portnote_role, tvb, start, pn_role_name((pn_role_t)note->role));
+    add_text(pt, hf_portnote_service, tvb, start, portnote_note_service(note));
+    if (note->kind == PN_NOTE_IANA)
+        proto_item_set_generated(proto_tree_add_boolean(pt, hf_portnote_iana_only, tvb, start, 0, TRUE));
+    if (e)
+        add_long_text(pinfo->pool, pt, hf_portnote_description, tvb, start, e->description);
+    if (risk != PN_RISK_NONE)
+        proto_item_set_generated(proto_tree_add_uint(pt, hf_portnote_risk, tvb, start, 0, risk));
+    add_list(pt, hf_portnote_category, tvb, start, pn_note_finding_categories(note));
+    if (e) {
+        add_list(pt, hf_portnote_category, tvb, start, e->own.categories);
+        add_list(pt, hf_portnote_category, tvb, start, also ? e->also.categories : NULL);
+        add_list(pt, hf_portnote_threat, tvb, start, e->own.threats);
+        add_list(pt, hf_portnote_threat, tvb, start, also ? e->also.threats : NULL);
+        add_list(pt, hf_portnote_also_used_by, tvb, start, also ? NULL : e->also.threats);
+    }
+    add_text(pt, hf_portnote_evidence, tvb, start, note->verdict != PN_VERDICT_NONE ? "payload" : "port");
+    if (note->observed != PN_PROTO_NONE)
+        add_text(pt, hf_portnote_observed, tvb, start, observed_of(note));
+    if (pn_note_is_finding(note))
+        add_long_text(pinfo->pool, pt, hf_portnote_note, tvb, start, finding_note(pinfo->pool, note));
+    if (e) {
+        add_long_text(pinfo->pool, pt, hf_portnote_note, tvb, start, e->own.note);
+        add_long_text(pinfo->pool, pt, hf_portnote_note, tvb, start, also ? e->also.note : NULL);
+    }
+    add_long_text(pinfo->pool, pt, hf_portnote_source, tvb, start,
+                  e ? e->source : note->kind == PN_NOTE_IANA ? PN_IANA_SOURCE : NULL);
+    if (pn_note_is_finding(note))
+        add_long_text(pinfo->pool, pt, hf_portnote_source, tvb, start, PN_PAYLOAD_SOURCE);
+    if (e)
+        add_text(pt, hf_portnote_defined_at, tvb, start, e->origin);
+}
+
+/* ---- Expert Info and the Info column ------------------------------------- */
+
+/**
+ * Raises the note's Expert Info, once per conversation: a finding in the
+ * frame that made it; any other note with a risk in the conversation's
+ * first frame with it, and on the first pass once more when the payload
+ * changes its verdict.  The text names the port, service and risk but no
+ * address, so that the Expert dialog groups it across conversations.
+ */
+static void add_expert(packet_info *pinfo, proto_item *ti, const pn_note_t *note)
+{
+    pn_risk_t risk = pn_note_risk(note);
+    const char *threats;
+
+    if (risk == PN_RISK_NONE || !portnote_prefs.expert_enabled || (gint)risk < portnote_prefs.expert_min_risk)
+        return;
+    if (pn_note_is_finding(note)) {
+        if (note->flags & PN_FLAG_DECIDED_HERE)
+            expert_add_info_format(pinfo, ti, note->verdict == PN_VERDICT_MISMATCH
+                                   ? &ei_portnote_mismatch : &ei_portnote_non_standard,
+                                   "%s", note_line(pinfo->pool, note));
+        return;
+    }
+    if (!(note->flags & (PN_FLAG_FIRST_IN_CONV | PN_FLAG_VERDICT_CHANGED)))
+        return;
+    threats = threats_text(pinfo->pool, note);
+    expert_add_info_format(pinfo, ti, &ei_portnote_risk[risk], "%s%s%s", note_line(pinfo->pool, note),
+                           *threats ? "; threats: " : "", threats);
+}
+
+static void add_info_column(packet_info *pinfo, const pn_note_t *note)
+{
+    pn_risk_t risk = pn_note_risk(note);
+
+    if (pn_note_is_finding(note))
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u/%s %s: %s payload, %s]", note->port,
+                            transport_of(note), portnote_note_service(note), observed_of(note),
+                            pn_verdict_name((pn_verdict_t)note->verdict));
+    else if (risk != PN_RISK_NONE)
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u/%s %s: %s risk]", note->port,
+                            transport_of(note), portnote_note_service(note), pn_risk_name(risk));
+    else
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u/%s %s]", note->port, transport_of(note),
+                            portnote_note_service(note));
+}
+
+/* ---- The packet's item ------------------------------------------------- */
+
+static pn_risk_t highest_risk(const pn_note_t *notes, guint count)
+{
+    pn_risk_t highest = PN_RISK_NONE;
+
+    for (guint i = 0; i < count; i++)
+        highest = MAX(highest, pn_note_risk(&notes[i]));
+    return highest;
+}
+
+/** The packet's "Port Notes" item and, below it, one item per note. */
+static void add_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                     const pn_note_t *notes, guint count)
+{
+    pn_risk_t highest = highest_risk(notes, count);
+    proto_item *top = proto_tree_add_item(tree, proto_portnote, tvb, 0, 0, ENC_NA);
+    proto_tree *pt = proto_item_add_subtree(top, ett_portnote);
+    wmem_strbuf_t *text = wmem_strbuf_new(pinfo->pool, "Port Notes: ");
+
+    for (guint i = 0; i < count; i++)
+        wmem_strbuf_append_printf(text, "%s%s", i ? "; " : "", note_title(pinfo->pool, &notes[i]));
+    if (highest != PN_RISK_NONE) {
+        wmem_strbuf_append_printf(text, ", highest risk %s", pn_risk_name(highest));
+        proto_item_set_generated(proto_tree_add_uint(pt, hf_portnote_max_risk, tvb, 0, 0, highest));
+    }
+    proto_item_set_text(top, "%s", wmem_strbuf_get_str(text));
+    for (guint i = 0; i < count; i++) {
+        const pn_note_t *note = &notes[i];
+        gint start = MAX(note->start, 0);
+        char *summary = pn_note_summary(note, portnote_note_service(note));
+        proto_item *ti = proto_tree_add_string_format(pt, hf_portnote_summary, tvb, start, note->length,
+                                                      summary, "%s", note_line(pinfo->pool, note));
+        g_free(summary);
+        add_note_fields(proto_item_add_subtree(ti, ett_portnote_note), tvb, pinfo, start,
+                        note->length, note);
+        add_expert(pinfo, ti, note);
+    }
+}
+
+/**
+ * Shows the frame's notes.  Items nobody can see (no visible tree, no
+ * filter, column or colour rule on portnote) would be faked away one by
+ * one: they are skipped, Expert Info is not.
+ */
+void portnote_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                   const pn_note_t *notes, guint count)
+{
+    for (guint i = 0; i < count; i++)
+        if (portnote_prefs.info_column)
+            add_info_column(pinfo, &notes[i]);
+    if (tree && proto_field_is_referenced(tree, proto_portnote)) {
+        add_tree(tvb, pinfo, tree, notes, count);
+        return;
+    }
+    for (guint i = 0; i < count; i++)
+        add_expert(pinfo, NULL, &notes[i]);
+}
+
+/* ---- Registration ---------------------------------------------------------- */
+
+static void register_expert_infos(void)
+{
+    static ei_register_info ei[] = {
+        { &ei_portnote_risk[PN_RISK_LOW],
+          { "portnote.risk.low", PI_SECURITY, PI_CHAT,
+            "Port with a low-risk security note", EXPFILL }},
+        { &ei_portnote_risk[PN_RISK_MEDIUM],
+          { "portnote.risk.medium", PI_SECURITY, PI_NOTE,
+            "Port with a medium-risk security note", EXPFILL }},
+        { &ei_portnote_risk[PN_RISK_HIGH],
+          { "portnote.risk.high", PI_SECURITY, PI_WARN,
+            "Port with a high-risk security note", EXPFILL }},
+        { &ei_portnote_risk[PN_RISK_CRITICAL],
+          { "portnote.risk.critical", PI_SECURITY, PI_ERROR,
+            "Port with a critical-risk security note", EXPFILL }},
+        { &ei_portnote_mismatch,
+          { "portnote.protocol_mismatch", PI_SECURITY, PI_WARN,
+            "The payload is not the protocol of the port it uses", EXPFILL }},
+        { &ei_portnote_non_standard,
+          { "portnote.non_standard_port", PI_SECURITY, PI_NOTE,
+            "A known protocol on a port that is not its own", EXPFILL }},
+    };
+    expert_module_t *expert = expert_register_protocol(proto_portnote);
+
+    expert_register_field_array(expert, ei, array_length(ei));
+}
+
+/** Registers PortNote's fields, subtrees and Expert Info. */
+void portnote_register_fields(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_portnote_max_risk,
+          { "Highest risk", "portnote.max_risk", FT_UINT8, BASE_DEC, VALS(risk_vals), 0x0,
+            "The highest risk among the packet's notes (one value per packet, for columns and "
+            "colouring); absent when no note has a warning", HFILL }},
+        { &hf_portnote_summary,
+          { "Note summary", "portnote.summary", FT_STRING, BASE_NONE, NULL, 0x0,
+            "One self-contained value per note: port/transport, role, service, risk, threats "
+            "and the payload's verdict, so that exports never pair a value with the wrong port", HFILL }},
+        { &hf_portnote_port,
+          { "Port", "portnote.port", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "The documented port", HFILL }},
+        { &hf_portnote_transport,
+          { "Transport", "portnote.transport", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Transport protocol of the port: tcp, udp or sctp", HFILL }},
+        { &hf_portnote_role,
+          { "Role", "portnote.role", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Whether the port is the server or the client side here: server, client or unknown", HFILL }},
+        { &hf_portnote_service,
+          { "Service", "portnote.service", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Service documented for the port", HFILL }},
+        { &hf_portnote_description,
+          { "Description", "portnote.description", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What the service is (long text comes in several items)", HFILL }},
+        { &hf_portnote_risk,
+          { "Risk", "portnote.risk", FT_UINT8, BASE_DEC, VALS(risk_vals), 0x0,
+            "Risk level of the note; absent when there is no warning", HFILL }},
+        { &hf_portnote_category,
+          { "Category", "portnote.category", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Kind of abuse documented for the port", HFILL }},
+        { &hf_portnote_threat,
+          { "Threat", "portnote.threat", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Worm, trojan, backdoor or attack that stands for this traffic", HFILL }},
+        { &hf_portnote_also_used_by,
+          { "Also used by", "portnote.also_used_by", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Software known to use the port number, not this traffic: the payload confirmed "
+            "the port's own protocol", HFILL }},
+        { &hf_portnote_note,
+          { "Note", "portnote.note", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The security note in plain words (long notes come in several items)", HFILL }},
+        { &hf_portnote_source,
+          { "Source", "portnote.source", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Where the entry's facts come from", HFILL }},
+        { &hf_portnote_defined_at,
+          { "Defined at", "portnote.defined_at", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Notes file and line the entry was read from", HFILL }},
+        { &hf_portnote_evidence,
+          { "Evidence", "portnote.evidence", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What the note rests on: port (the port number alone) or payload (the payload "
+            "confirmed the port's protocol, or contradicts it)", HFILL }},
+        { &hf_portnote_observed,
+          { "Observed protocol", "portnote.observed", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The protocol the conversation's first payload looks like: ssh, http, tls, smtp, "
+            "ftp, pop3, imap, telnet or dns", HFILL }},
+        { &hf_portnote_iana_only,
+          { "IANA name only", "portnote.iana_only", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The port is not in the notes database; the service is Wireshark's IANA name for it", HFILL }},
+    };
+    static int *ett[] = { &ett_portnote, &ett_portnote_note };
+
+    proto_register_field_array(proto_portnote, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    register_expert_infos();
+}
