@@ -31,9 +31,9 @@ CACHE=${PORTNOTE_CHROOT_CACHE:-/var/cache/portnote-chroots}
 ALL_VERSIONS=(4.0 4.4 4.6)
 declare -A SUITE=([4.0]=bookworm [4.4]=trixie [4.6]=sid)
 # What a chroot needs to build and run the tests (setpriv, awk, grep -P, cmp
-# and diff are in every minimal Debian).
+# and diff are in every minimal Debian; nmap-common for the data-coverage test).
 CHROOT_PACKAGES=(cmake make gcc libc6-dev pkg-config libglib2.0-dev
-                 libwireshark-dev tshark wireshark-common)
+                 libwireshark-dev tshark wireshark-common nmap-common)
 APT_OPTIONS=(-o Acquire::Check-Valid-Until=false -o APT::Get::Assume-Yes=true -q)
 CHROOT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 SHARED=$(cd "$REPO/.." && pwd)/shared
