@@ -34,7 +34,8 @@ declare -A SUITE=([4.0]=bookworm [4.4]=trixie [4.6]=sid)
 # and diff are in every minimal Debian; nmap-common for the data-coverage test).
 CHROOT_PACKAGES=(cmake make gcc libc6-dev pkg-config libglib2.0-dev
                  libwireshark-dev tshark wireshark-common nmap-common)
-APT_OPTIONS=(-o Acquire::Check-Valid-Until=false -o APT::Get::Assume-Yes=true -q)
+# (no pty for dpkg: a chroot has no /dev/pts, and apt would complain)
+APT_OPTIONS=(-o Acquire::Check-Valid-Until=false -o APT::Get::Assume-Yes=true -o Dpkg::Use-Pty=0 -q)
 CHROOT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 SHARED=$(cd "$REPO/.." && pwd)/shared
 
