@@ -170,6 +170,7 @@ static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     shown->conversation_starts = portnote_conv_apply(kept->conv, pinfo, notes, kept->count);
     shown->count = kept->count;
     shown->notes = notes;
+    shown->conversation = kept->conv;
     portnote_show(tvb, pinfo, tree, notes, kept->count);
     tap_queue_packet(portnote_tap, pinfo, shown);
     return (int)tvb_captured_length(tvb);

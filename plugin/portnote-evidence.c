@@ -39,13 +39,18 @@ char **pn_note_finding_categories(const pn_note_t *note)
 }
 
 /** A finding's own weight: a port speaking another port's protocol is worse
- * than a known protocol on a port that has none. */
+ * than a known protocol on a port that has none; a web server on a port of
+ * its choosing (development servers, admin pages, APIs) is everyday, so it
+ * only counts for what the port's own notes say. */
 static pn_risk_t finding_risk(const pn_note_t *note)
 {
     switch (note->verdict) {
-    case PN_VERDICT_MISMATCH:     return PN_RISK_HIGH;
-    case PN_VERDICT_NON_STANDARD: return PN_RISK_MEDIUM;
-    default:                      return PN_RISK_NONE;
+    case PN_VERDICT_MISMATCH:
+        return PN_RISK_HIGH;
+    case PN_VERDICT_NON_STANDARD:
+        return note->observed == PN_PROTO_HTTP ? PN_RISK_LOW : PN_RISK_MEDIUM;
+    default:
+        return PN_RISK_NONE;
     }
 }
 
@@ -56,6 +61,35 @@ pn_risk_t pn_note_risk(const pn_note_t *note)
         ? pn_entry_risk(note->entry, !pn_note_also_stands(note)) : PN_RISK_NONE;
 
     return MAX(risk, finding_risk(note));
+}
+
+/** The categories that stand, in the order they are shown: the finding's,
+ * the service's own, and those of the software on its port unless the
+ * payload confirmed the service.  Unused lists are NULL. */
+void pn_note_categories(const pn_note_t *note, char **lists[PN_CATEGORY_LISTS])
+{
+    const pn_entry_t *e = note->entry;
+
+    lists[0] = pn_note_finding_categories(note);
+    lists[1] = e ? e->own.categories : NULL;
+    lists[2] = e && pn_note_also_stands(note) ? e->also.categories : NULL;
+}
+
+/** The threats that stand: the service's own, then those of the software
+ * on its port unless the payload confirmed the service. */
+void pn_note_threats(const pn_note_t *note, char **lists[PN_THREAT_LISTS])
+{
+    const pn_entry_t *e = note->entry;
+
+    lists[0] = e ? e->own.threats : NULL;
+    lists[1] = e && pn_note_also_stands(note) ? e->also.threats : NULL;
+}
+
+/** Software known to use the port number that this traffic is not (the
+ * payload confirmed the port's own protocol); NULL when there is none. */
+char **pn_note_context(const pn_note_t *note)
+{
+    return note->entry && !pn_note_also_stands(note) ? note->entry->also.threats : NULL;
 }
 
 /** Appends text with the characters that separate exported values replaced:
@@ -86,6 +120,7 @@ char *pn_note_summary(const pn_note_t *note, const char *service)
 {
     GString *out = g_string_new(NULL);
     pn_risk_t risk = pn_note_risk(note);
+    char **threats[PN_THREAT_LISTS];
     gboolean first = TRUE;
 
     g_string_append_printf(out, "%u/%s %s ", note->port, pn_transport_name((pn_transport_t)note->transport),
@@ -93,12 +128,11 @@ char *pn_note_summary(const pn_note_t *note, const char *service)
     append_clean(out, service);
     if (risk != PN_RISK_NONE)
         g_string_append_printf(out, "; risk %s", pn_risk_name(risk));
-    if (note->entry && (note->entry->own.threats[0]
-                        || (pn_note_also_stands(note) && note->entry->also.threats[0]))) {
-        g_string_append(out, "; threats ");
-        append_list(out, note->entry->own.threats, &first);
-        if (pn_note_also_stands(note))
-            append_list(out, note->entry->also.threats, &first);
+    pn_note_threats(note, threats);
+    for (int l = 0; l < PN_THREAT_LISTS; l++) {
+        if (threats[l] && threats[l][0] && first)
+            g_string_append(out, "; threats ");
+        append_list(out, threats[l], &first);
     }
     if (pn_note_is_finding(note))
         g_string_append_printf(out, "; %s: %s payload", pn_verdict_name((pn_verdict_t)note->verdict),

@@ -50,7 +50,14 @@ typedef struct {
     guint8 both_sides;          /* both ends of the layer use this port (53 to 53) */
 } pn_note_t;
 
+/* How many NULL-terminated lists pn_note_categories() and pn_note_threats() give. */
+#define PN_CATEGORY_LISTS 3
+#define PN_THREAT_LISTS 2
+
 pn_risk_t pn_note_risk(const pn_note_t *note);
+void pn_note_categories(const pn_note_t *note, char **lists[PN_CATEGORY_LISTS]);
+void pn_note_threats(const pn_note_t *note, char **lists[PN_THREAT_LISTS]);
+char **pn_note_context(const pn_note_t *note);
 gboolean pn_note_is_finding(const pn_note_t *note);
 gboolean pn_note_also_stands(const pn_note_t *note);
 char **pn_note_finding_categories(const pn_note_t *note);

@@ -41,8 +41,14 @@ static int ett_portnote_note = -1;
 static expert_field ei_portnote_risk[PN_RISK_COUNT] = {
     EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT
 };
-static expert_field ei_portnote_mismatch = EI_INIT;
-static expert_field ei_portnote_non_standard = EI_INIT;
+/* A finding's Expert Info, by its risk (severity follows the risk, as for
+ * the notes; the abbreviation names the kind of finding). */
+static expert_field ei_portnote_mismatch[PN_RISK_COUNT] = {
+    EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT
+};
+static expert_field ei_portnote_non_standard[PN_RISK_COUNT] = {
+    EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT
+};
 
 static const value_string risk_vals[] = {
     { PN_RISK_LOW,      "low" },
@@ -83,32 +89,33 @@ static const char *observed_of(const pn_note_t *note)
     return pn_proto_name((pn_proto_t)note->observed);
 }
 
-/** The categories that stand, joined by ", " ("" when none). */
-static char *categories_text(wmem_allocator_t *scope, const pn_note_t *note)
+/** Lists joined by ", " ("" when all are empty). */
+static char *join_lists(wmem_allocator_t *scope, char **const *lists, int count)
 {
     wmem_strbuf_t *text = wmem_strbuf_new(scope, "");
-    const pn_entry_t *e = note->entry;
-    char *const *lists[3] = { pn_note_finding_categories(note), e ? e->own.categories : NULL,
-                              e && pn_note_also_stands(note) ? e->also.categories : NULL };
 
-    for (size_t l = 0; l < G_N_ELEMENTS(lists); l++)
-        for (char *const *c = lists[l]; c && *c; c++)
-            wmem_strbuf_append_printf(text, "%s%s", wmem_strbuf_get_len(text) ? ", " : "", *c);
+    for (int l = 0; l < count; l++)
+        for (char **item = lists[l]; item && *item; item++)
+            wmem_strbuf_append_printf(text, "%s%s", wmem_strbuf_get_len(text) ? ", " : "", *item);
     return wmem_strbuf_finalize(text);
 }
 
-/** The threats that stand, joined by ", " ("" when none). */
-static const char *threats_text(wmem_allocator_t *scope, const pn_note_t *note)
+/** The categories that stand, joined by ", ". */
+static char *categories_text(wmem_allocator_t *scope, const pn_note_t *note)
 {
-    const pn_entry_t *e = note->entry;
+    char **lists[PN_CATEGORY_LISTS];
 
-    if (!e)
-        return "";
-    if (!pn_note_also_stands(note) || !e->also.threats[0])
-        return e->own.threats_text;
-    if (!e->own.threats[0])
-        return e->also.threats_text;
-    return wmem_strdup_printf(scope, "%s, %s", e->own.threats_text, e->also.threats_text);
+    pn_note_categories(note, lists);
+    return join_lists(scope, lists, PN_CATEGORY_LISTS);
+}
+
+/** The threats that stand, joined by ", ". */
+static char *threats_text(wmem_allocator_t *scope, const pn_note_t *note)
+{
+    char **lists[PN_THREAT_LISTS];
+
+    pn_note_threats(note, lists);
+    return join_lists(scope, lists, PN_THREAT_LISTS);
 }
 
 /** "ssh", "http or tls": the protocols whose own port this is. */
@@ -222,7 +229,10 @@ static void add_note_fields(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, g
     const pn_entry_t *e = note->entry;
     pn_risk_t risk = pn_note_risk(note);
     gboolean also = e && pn_note_also_stands(note);
+    char **categories[PN_CATEGORY_LISTS], **threats[PN_THREAT_LISTS];
 
+    pn_note_categories(note, categories);
+    pn_note_threats(note, threats);
     proto_tree_add_uint(pt, hf_portnote_port, tvb, start, length, note->port);
     add_text(pt, hf_portnote_transport, tvb, start, transport_of(note));
     add_text(pt, hf_portnote_role, tvb, start, pn_role_name((pn_role_t)note->role));
@@ -233,14 +243,11 @@ static void add_note_fields(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, g
         add_long_text(pinfo->pool, pt, hf_portnote_description, tvb, start, e->description);
     if (risk != PN_RISK_NONE)
         proto_item_set_generated(proto_tree_add_uint(pt, hf_portnote_risk, tvb, start, 0, risk));
-    add_list(pt, hf_portnote_category, tvb, start, pn_note_finding_categories(note));
-    if (e) {
-        add_list(pt, hf_portnote_category, tvb, start, e->own.categories);
-        add_list(pt, hf_portnote_category, tvb, start, also ? e->also.categories : NULL);
-        add_list(pt, hf_portnote_threat, tvb, start, e->own.threats);
-        add_list(pt, hf_portnote_threat, tvb, start, also ? e->also.threats : NULL);
-        add_list(pt, hf_portnote_also_used_by, tvb, start, also ? NULL : e->also.threats);
-    }
+    for (int l = 0; l < PN_CATEGORY_LISTS; l++)
+        add_list(pt, hf_portnote_category, tvb, start, categories[l]);
+    for (int l = 0; l < PN_THREAT_LISTS; l++)
+        add_list(pt, hf_portnote_threat, tvb, start, threats[l]);
+    add_list(pt, hf_portnote_also_used_by, tvb, start, pn_note_context(note));
     add_text(pt, hf_portnote_evidence, tvb, start, note->verdict != PN_VERDICT_NONE ? "payload" : "port");
     if (note->observed != PN_PROTO_NONE)
         add_text(pt, hf_portnote_observed, tvb, start, observed_of(note));
@@ -277,7 +284,7 @@ static void add_expert(packet_info *pinfo, proto_item *ti, const pn_note_t *note
     if (pn_note_is_finding(note)) {
         if (note->flags & PN_FLAG_DECIDED_HERE)
             expert_add_info_format(pinfo, ti, note->verdict == PN_VERDICT_MISMATCH
-                                   ? &ei_portnote_mismatch : &ei_portnote_non_standard,
+                                   ? &ei_portnote_mismatch[risk] : &ei_portnote_non_standard[risk],
                                    "%s", note_line(pinfo->pool, note));
         return;
     }
@@ -380,12 +387,24 @@ static void register_expert_infos(void)
         { &ei_portnote_risk[PN_RISK_CRITICAL],
           { "portnote.risk.critical", PI_SECURITY, PI_ERROR,
             "Port with a critical-risk security note", EXPFILL }},
-        { &ei_portnote_mismatch,
+        { &ei_portnote_mismatch[PN_RISK_HIGH],
           { "portnote.protocol_mismatch", PI_SECURITY, PI_WARN,
             "The payload is not the protocol of the port it uses", EXPFILL }},
-        { &ei_portnote_non_standard,
+        { &ei_portnote_mismatch[PN_RISK_CRITICAL],
+          { "portnote.protocol_mismatch.critical", PI_SECURITY, PI_ERROR,
+            "The payload is not the protocol of the port it uses (a port with a critical note)", EXPFILL }},
+        { &ei_portnote_non_standard[PN_RISK_LOW],
+          { "portnote.non_standard_port.low", PI_SECURITY, PI_CHAT,
+            "A web server on a port that is not its own (and has no warning of its own)", EXPFILL }},
+        { &ei_portnote_non_standard[PN_RISK_MEDIUM],
           { "portnote.non_standard_port", PI_SECURITY, PI_NOTE,
             "A known protocol on a port that is not its own", EXPFILL }},
+        { &ei_portnote_non_standard[PN_RISK_HIGH],
+          { "portnote.non_standard_port.high", PI_SECURITY, PI_WARN,
+            "A known protocol on a port that is not its own, documented with a high-risk note", EXPFILL }},
+        { &ei_portnote_non_standard[PN_RISK_CRITICAL],
+          { "portnote.non_standard_port.critical", PI_SECURITY, PI_ERROR,
+            "A known protocol on a port that is not its own, documented with a critical note", EXPFILL }},
     };
     expert_module_t *expert = expert_register_protocol(proto_portnote);
 

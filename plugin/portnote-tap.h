@@ -16,9 +16,11 @@ typedef struct {
     guint count;
     const pn_note_t *notes;
     gboolean conversation_starts;   /* the conversation's first frame with notes */
+    const void *conversation;       /* identifies the packet's conversation */
 } pn_tap_notes_t;
 
 void portnote_register_stats(void);
+void portnote_register_findings(void);
 
 const char *portnote_note_service(const pn_note_t *note);
 

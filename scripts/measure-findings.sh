@@ -162,7 +162,7 @@ measure_mode() {
     local capture=$1 out=$2
     shift 2   # the rest: tshark's pass options (none, or -2)
     run_tshark "$out.expert" -r "$capture" "$@" -q -z expert
-    run_tshark "$out.json" -r "$capture" "$@" -T json -j "$JSON_LAYERS"
+    run_tshark "$out.json" -r "$capture" "$@" -T json -J "$JSON_LAYERS"
 }
 
 # measure_capture PATH: one TSV row, each figure one-pass then two-pass.
@@ -264,7 +264,10 @@ def dissection(path):
     for packet in packets(path):
         layers = get(get(packet, "_source")[0], "layers")[0]
         frame = values(get(layers, "frame")[0], "frame.number")[0]
-        notes = get(layers, "portnote")
+        # One portnote item per note (until 91f6451), or one per packet
+        # holding a portnote.summary_tree per note (since).
+        notes = [tree for item in get(layers, "portnote")
+                 for tree in (get(item, "portnote.summary_tree") or [item])]
         selected = any(values(note, "portnote.risk") for note in notes)
         confirmed = finding = False
         for note in notes:

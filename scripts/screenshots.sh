@@ -41,9 +41,13 @@ close_wireshark() {
     wait "$GUI_WIRESHARK_PID" 2>/dev/null || true
 }
 
-# Packet 23 (Telnet SYN) selected; its Telnet Port Notes item expanded.
+# Packet 23 (Telnet SYN) selected; its Port Notes item (the last of the
+# details pane) expanded with all its subtrees.
 open_window 'seed\.pcap' 1400 1000 -g 23
-xdo mousemove --window "$window" 90 631 click 1
+xdo mousemove --window "$window" 90 546 click 1
+sleep 1
+xdo key End
+sleep 0.5
 xdo key shift+Right
 sleep 1
 gui_screenshot "$window" "$out/packet-details.png"

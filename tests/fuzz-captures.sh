@@ -54,7 +54,7 @@ for capture in "${captures[@]}"; do
             editcap -E "$rate" --seed "$seed" "$capture" "$mutated" 2>/dev/null
             chmod a+r "$mutated"
             run_one "$mutated" -V -o portnote.info_column:TRUE
-            run_one "$mutated" -2 -Y portnote.risk -q -z portnote,tree
+            run_one "$mutated" -2 -Y portnote.risk -q -z portnote,tree -z portnote,findings
         done
     done
 done

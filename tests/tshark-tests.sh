@@ -23,7 +23,8 @@ GOLDEN_FIELDS=(frame.number portnote.port portnote.transport portnote.role
 
 # Any Expert Info item of PortNote's.
 PN_EXPERT="portnote.risk.low || portnote.risk.medium || portnote.risk.high || portnote.risk.critical
-           || portnote.protocol_mismatch || portnote.non_standard_port"
+           || portnote.protocol_mismatch || portnote.protocol_mismatch.critical || portnote.non_standard_port
+           || portnote.non_standard_port.low || portnote.non_standard_port.high || portnote.non_standard_port.critical"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "# $*"; }
@@ -460,13 +461,13 @@ case_stats() {
     fi
 }
 
-# The README's export recipes, built in one place for the test and the README.
+# The README's export recipes (its "Forensic review" section, word for word).
 export_csv() {   # capture
-    pn_tshark -r "$1" -Y portnote.risk -T fields -E header=y -E separator=, -E quote=d -E aggregator='|' \
+    pn_tshark -r "$1" -2 -Y portnote.risk -T fields -E header=y -E separator=, -E quote=d -E aggregator='|' \
         -e frame.number -e ip.src -e ip.dst -e portnote.max_risk -e portnote.summary
 }
 export_json() {   # capture
-    pn_tshark -r "$1" -Y portnote -T json -J portnote --no-duplicate-keys
+    pn_tshark -r "$1" -2 -Y portnote -T json -J portnote --no-duplicate-keys
 }
 
 # Machine-readable output through Wireshark's own exporters: each recipe's
@@ -613,6 +614,15 @@ case_prefs() {
     # iana_only is true on each of them (a filter: -T fields prints it 1 on 4.0, True on 4.4)
     [ "$(pn_tshark -r "$edge" -Y 'tcp.port == 8081 && portnote.iana_only == 1' -o portnote.iana_names:TRUE | wc -l)" \
       = "$(pn_tshark -r "$edge" -Y 'tcp.port == 8081' | wc -l)" ] || fail "iana_only is not set on the IANA-named port"
+    assert_clean_stderr
+    # a server port inside the legacy client range (1024-5000) gets its IANA name too
+    printf '"2121","tcp","ignore","","","","","","",""\n"1024-5000","tcp","client","Legacy","","","","d","",""\n' | set_user_notes
+    out=$(pn_tshark -r "$(pn_stage_file "$PN_SOURCE_DIR/pcaps/payload.pcap")" -Y 'tcp.port == 2121' \
+          -o portnote.iana_names:TRUE -T fields -e portnote.port -e portnote.role -e portnote.iana_only | sort -u)
+    case "$out" in   # iana_only true: -T fields prints 1 on 4.0, True on 4.4 and later
+        "2121	server	1" | "2121	server	True") ;;
+        *) fail "iana_names inside the client range: '$out'" ;;
+    esac
     assert_clean_stderr
 }
 
@@ -820,10 +830,11 @@ case_payload() {
     done <<<"$PAYLOAD_EXPECTED"
     # a finding's Expert Info once per conversation, not on every packet
     for passes in "" -2; do
-        [ "$(frames_matching "$capture" portnote.protocol_mismatch $passes | wc -l)" = \
+        [ "$(frames_matching "$capture" "portnote.protocol_mismatch || portnote.protocol_mismatch.critical" $passes | wc -l)" = \
           "$(echo "$PAYLOAD_EXPECTED" | grep -c protocol-mismatch)" ] \
             || fail "protocol-mismatch Expert Info is not raised once per conversation ${passes:-one pass}"
-        [ "$(frames_matching "$capture" portnote.non_standard_port $passes | wc -l)" = \
+        [ "$(frames_matching "$capture" "portnote.non_standard_port || portnote.non_standard_port.low
+              || portnote.non_standard_port.high || portnote.non_standard_port.critical" $passes | wc -l)" = \
           "$(echo "$PAYLOAD_EXPECTED" | grep -c non-standard-port)" ] \
             || fail "non-standard-port Expert Info is not raised once per conversation ${passes:-one pass}"
     done
@@ -831,6 +842,48 @@ case_payload() {
     [ -z "$(pn_tshark -r "$capture" -o portnote.payload_check:FALSE -Y 'portnote.observed || portnote.evidence == "payload"')" ] \
         || fail "payload_check:FALSE still checks payloads"
     note "$checked crafted conversations decided as expected"
+}
+
+# The findings per conversation (-z portnote,findings), two passes: the JSON
+# objects between the markers, one per line.
+pn_findings() {   # capture [filter]
+    pn_tshark -r "$1" -2 -q -z "portnote,findings${2:+,$2}" |
+        awk '/^=== end ===$/ { on = 0 } on { print } /^=== portnote findings ===$/ { on = 1 }'
+}
+
+# Every finding parses, names its conversation, and its filter brings back
+# exactly its packets; the whole output matches the reviewed golden file.
+case_findings() {
+    local capture staged golden rows filter port transport packets checked=0
+    for capture in "$PN_SOURCE_DIR/pcaps/seed.pcap" "$PN_SOURCE_DIR/pcaps/payload.pcap"; do
+        staged=$(pn_stage_file "$capture")
+        golden="$GOLDEN_DIR/findings-$(basename "$capture" .pcap).ndjson"
+        rows=$(pn_findings "$staged")
+        assert_clean_stderr
+        diff -u "$golden" <(echo "$rows") >&2 || fail "findings of $(basename "$capture") differ from $golden"
+        echo "$rows" | python3 -c '
+import json, sys
+keys = ["first_seen", "last_seen", "rel_first", "rel_last", "client", "client_port", "server",
+        "server_port", "transport", "service", "risk", "categories", "threats", "also_used_by",
+        "evidence", "observed", "finding", "packets", "bytes", "filter"]
+for n, line in enumerate(sys.stdin):
+    row = json.loads(line)
+    assert list(row) == keys, row
+    assert row["first_seen"] <= row["last_seen"] and row["packets"] > 0, row
+    # the filters checked against tshark: every finding, and a sample of the rest
+    if row["finding"] or n % 6 == 0:
+        print("%s	%d	%s	%d" % (row["filter"], row["server_port"], row["transport"], row["packets"]))
+' >"$STAGE/rows" || fail "findings of $(basename "$capture") do not parse"
+        while IFS=$'\t' read -r filter port transport packets; do
+            [ "$(count_matching "$staged" "($filter) && portnote.port == $port && portnote.transport == \"$transport\"" -2)" = "$packets" ] \
+                || fail "finding '$filter' counts $packets packets, its filter disagrees"
+            checked=$((checked + 1))
+        done <"$STAGE/rows"
+    done
+    # a filter argument narrows the findings like a display filter
+    rows=$(pn_findings "$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")" 'udp.port == 53')
+    [ "$(echo "$rows" | grep -c '"server_port": 53,')" = "$(echo "$rows" | grep -c .)" ] || fail "filtered findings: $rows"
+    note "$checked findings parse and their filters bring back their packets"
 }
 
 # Risk follows the evidence: HTTP confirmed on 80/tcp (client port 50101)
@@ -884,6 +937,11 @@ update_golden() {
             echo "wrote $(golden_path "$capture" "$passes")"
         done
     done
+    for capture in seed payload; do
+        pn_findings "$(pn_stage_file "$PN_SOURCE_DIR/pcaps/$capture.pcap")" >"$GOLDEN_DIR/findings-$capture.ndjson"
+        assert_clean_stderr
+        echo "wrote $GOLDEN_DIR/findings-$capture.ndjson"
+    done
 }
 
 pn_stage "$PN_PLUGIN" "$PN_WS_VERSION"
@@ -909,6 +967,7 @@ case "${1:-}" in
     payload)           case_payload ;;
     payload-real)      case_payload_real ;;
     long-text)         case_long_text ;;
+    findings)          case_findings ;;
     update-golden)     update_golden ;;
     *) echo "usage: $0 CASE [ARG] | update-golden" >&2; exit 2 ;;
 esac

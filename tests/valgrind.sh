@@ -34,7 +34,7 @@ failed=0
 for capture in "$PN_SOURCE_DIR"/pcaps/*.pcap; do
     staged=$(pn_stage_file "$capture")
     name=$(basename "$capture" .pcap)
-    for mode in "-V" "-2 -q -z portnote,tree"; do
+    for mode in "-V" "-2 -q -z portnote,tree -z portnote,findings"; do
         log="$STAGE/home/vg-$name-${mode//[^a-z0-9]/}.log"
         vg_tshark "$log" -r "$staged" $mode || { echo "FAIL: tshark failed under valgrind ($name $mode)" >&2; cat "$STAGE/stderr" >&2; failed=1; continue; }
         grep -q 'ERROR SUMMARY' "$log" || { echo "FAIL: no valgrind summary for $name" >&2; failed=1; continue; }

@@ -1,0 +1,131 @@
+/* test-portnote-evidence.c
+ * Unit tests of the evidence rule (portnote-evidence.c): what a port's
+ * notes say once the payload check has spoken, and the per-note summary
+ * that exports carry.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+#include <glib.h>
+
+#include "portnote-evidence.h"
+
+/* 80/tcp: no risk of its own, a trojan on the port number; 23/tcp: cleartext
+ * logins and Mirai of its own, a trojan too.  Service names carry the
+ * characters the summaries must not let through. */
+static const char rows[] =
+    "\"80\",\"tcp\",\"\",\"HTTP|\\\"web\\\"\",\"\",\"\",\"\",\"d\",\"\",\"s\",\"low\",\"trojan\",\"Executor\",\"n\"\n"
+    "\"23\",\"tcp\",\"\",\"Telnet\",\"high\",\"cleartext-credentials\",\"Mirai\",\"d\",\"n\",\"s\","
+    "\"critical\",\"trojan\",\"Tiny Telnet Server\",\"n\"\n";
+
+static pn_db_t *db;
+
+static pn_note_t note_for(guint16 port, pn_verdict_t verdict, pn_proto_t observed)
+{
+    pn_note_t n;
+
+    memset(&n, 0, sizeof n);
+    n.entry = pn_db_lookup(db, PN_TRANSPORT_TCP, port);
+    n.kind = n.entry ? PN_NOTE_DOCUMENTED : PN_NOTE_UNDOCUMENTED;
+    n.port = port;
+    n.transport = PN_TRANSPORT_TCP;
+    n.role = PN_ROLE_SERVER;
+    n.verdict = (guint8)verdict;
+    n.observed = (guint8)observed;
+    return n;
+}
+
+/* Nothing seen yet: the port's full notes stand. */
+static void test_unconfirmed_keeps_everything(void)
+{
+    pn_note_t http = note_for(80, PN_VERDICT_NONE, PN_PROTO_NONE);
+    pn_note_t telnet = note_for(23, PN_VERDICT_NONE, PN_PROTO_NONE);
+
+    g_assert_cmpint(pn_note_risk(&http), ==, PN_RISK_LOW);
+    g_assert_cmpint(pn_note_risk(&telnet), ==, PN_RISK_CRITICAL);
+    g_assert_true(pn_note_also_stands(&http));
+    g_assert_false(pn_note_is_finding(&http));
+    g_assert_null(pn_note_finding_categories(&http)[0]);
+}
+
+/* Confirmed: only the service's own risk; the squatter drops out. */
+static void test_confirmed_keeps_own_risk_only(void)
+{
+    pn_note_t http = note_for(80, PN_VERDICT_CONFIRMED, PN_PROTO_HTTP);
+    pn_note_t telnet = note_for(23, PN_VERDICT_CONFIRMED, PN_PROTO_TELNET);
+
+    g_assert_cmpint(pn_note_risk(&http), ==, PN_RISK_NONE);
+    g_assert_false(pn_note_also_stands(&http));
+    g_assert_cmpint(pn_note_risk(&telnet), ==, PN_RISK_HIGH);
+    g_assert_false(pn_note_is_finding(&telnet));
+}
+
+/* Contradicted: the full notes, and a mismatch is at least high. */
+static void test_mismatch_keeps_everything_and_adds(void)
+{
+    pn_note_t http = note_for(80, PN_VERDICT_MISMATCH, PN_PROTO_SSH);
+    pn_note_t telnet = note_for(23, PN_VERDICT_MISMATCH, PN_PROTO_TLS);
+
+    g_assert_cmpint(pn_note_risk(&http), ==, PN_RISK_HIGH);
+    g_assert_cmpint(pn_note_risk(&telnet), ==, PN_RISK_CRITICAL);
+    g_assert_true(pn_note_also_stands(&http));
+    g_assert_true(pn_note_is_finding(&http));
+    g_assert_cmpstr(pn_note_finding_categories(&http)[0], ==, "protocol-mismatch");
+    g_assert_cmpstr(pn_note_finding_categories(&http)[1], ==, "non-standard-port");
+}
+
+/* A known protocol on a port with none of its own: medium, but a web server
+ * anywhere is everyday and counts only for the port's own notes. */
+static void test_non_standard_port(void)
+{
+    pn_note_t ssh = note_for(31337, PN_VERDICT_NON_STANDARD, PN_PROTO_SSH);
+    pn_note_t web = note_for(31337, PN_VERDICT_NON_STANDARD, PN_PROTO_HTTP);
+
+    g_assert_cmpint(pn_note_risk(&ssh), ==, PN_RISK_MEDIUM);
+    g_assert_cmpint(pn_note_risk(&web), ==, PN_RISK_LOW);
+    g_assert_cmpstr(pn_note_finding_categories(&ssh)[0], ==, "non-standard-port");
+    g_assert_null(pn_note_finding_categories(&ssh)[1]);
+}
+
+/* One self-contained value per note; the separators of exports never appear. */
+static void test_summary(void)
+{
+    pn_note_t telnet = note_for(23, PN_VERDICT_NONE, PN_PROTO_NONE);
+    pn_note_t confirmed = note_for(23, PN_VERDICT_CONFIRMED, PN_PROTO_TELNET);
+    pn_note_t http = note_for(80, PN_VERDICT_MISMATCH, PN_PROTO_SSH);
+    pn_note_t quiet = note_for(80, PN_VERDICT_CONFIRMED, PN_PROTO_HTTP);
+    char *s;
+
+    s = pn_note_summary(&telnet, telnet.entry->service);
+    g_assert_cmpstr(s, ==, "23/tcp server Telnet; risk critical; threats Mirai, Tiny Telnet Server");
+    g_free(s);
+    s = pn_note_summary(&confirmed, confirmed.entry->service);
+    g_assert_cmpstr(s, ==, "23/tcp server Telnet; risk high; threats Mirai; confirmed: telnet payload");
+    g_free(s);
+    s = pn_note_summary(&http, http.entry->service);
+    g_assert_cmpstr(s, ==, "80/tcp server HTTP/'web'; risk high; threats Executor; protocol-mismatch: ssh payload");
+    g_free(s);
+    s = pn_note_summary(&quiet, quiet.entry->service);
+    g_assert_cmpstr(s, ==, "80/tcp server HTTP/'web'; confirmed: http payload");
+    g_free(s);
+}
+
+int main(int argc, char **argv)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    int result;
+
+    g_test_init(&argc, &argv, NULL);
+    db = pn_db_new();
+    pn_db_load_text(db, "rows", rows, sizeof rows - 1, errors);
+    g_assert_cmpuint(errors->len, ==, 0);
+    g_test_add_func("/evidence/unconfirmed", test_unconfirmed_keeps_everything);
+    g_test_add_func("/evidence/confirmed", test_confirmed_keeps_own_risk_only);
+    g_test_add_func("/evidence/mismatch", test_mismatch_keeps_everything_and_adds);
+    g_test_add_func("/evidence/non-standard-port", test_non_standard_port);
+    g_test_add_func("/evidence/summary", test_summary);
+    result = g_test_run();
+    pn_db_free(db);
+    g_ptr_array_free(errors, TRUE);
+    return result;
+}
