@@ -3,15 +3,17 @@
 #   usage: scripts/install-deps.sh [--test]
 # --test adds what the whole test suite needs beyond building: the real-GUI
 # test (Wireshark's Qt GUI, Xvfb, xdotool; ImageMagick for screenshots), the
-# parser fuzzer (clang and its libFuzzer runtime), valgrind, and nmap-common
+# parser fuzzer (clang and its libFuzzer runtime), valgrind, nmap-common
 # (nmap-services: the port frequencies the data-coverage test measures against),
+# debootstrap for the version matrix's chroots (scripts/test-versions.sh),
 # and chromium (the headless browser of the case review report's test).
 set -euo pipefail
 
 PACKAGES=(cmake make gcc libc6-dev pkg-config libglib2.0-dev
           libwireshark-dev tshark wireshark-common)
 if [ "${1:-}" = --test ]; then
-    PACKAGES+=(wireshark-qt xvfb xdotool imagemagick clang libclang-rt-14-dev valgrind nmap-common chromium)
+    PACKAGES+=(wireshark-qt xvfb xdotool imagemagick clang libclang-rt-14-dev valgrind nmap-common
+               debootstrap chromium)
 fi
 
 missing=()

@@ -18,7 +18,7 @@ case "$tier" in
     *) echo "usage: $0 short|long" >&2; exit 2 ;;
 esac
 [ -f "${PN_ASAN_PLUGIN:-}" ] && [ -f "${PN_ASAN_RUNTIME:-}" ] \
-    || { echo "no sanitizer build (PORTNOTE_SANITIZERS=OFF?): skipped"; exit 77; }
+    || { echo "no sanitizer build (build the robustness target; PORTNOTE_SANITIZERS=OFF leaves it out): skipped"; exit 77; }
 
 pn_stage "$PN_ASAN_PLUGIN" "$PN_WS_VERSION"
 PN_EXTRA_ENV=(LD_PRELOAD="$PN_ASAN_RUNTIME"

@@ -10,7 +10,7 @@
 set -euo pipefail
 seconds=${1:-30}
 target=${2:-parser}
-[ -x "${PN_FUZZER:-}" ] || { echo "no libFuzzer build (clang with libFuzzer missing): skipped"; exit 77; }
+[ -x "${PN_FUZZER:-}" ] || { echo "no libFuzzer build (clang with libFuzzer missing, or the robustness target not built): skipped"; exit 77; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/portnote-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -1,0 +1,419 @@
+#!/usr/bin/env bash
+# The version matrix: every Wireshark that Debian ships.  For each version it
+# builds portnote with warnings as errors, runs the ctest suite, makes the
+# Debian package, installs it with apt, checks that tshark loads it from the
+# system plugin folder and annotates pcaps/seed.pcap, and removes it.
+#
+#   scripts/test-versions.sh [VERSION ...]      VERSION: 4.0, 4.4, 4.6 (default: all)
+#
+#   4.0  Debian 12 (bookworm)
+#   4.4  Debian 13 (trixie)
+#   4.6  Debian unstable (sid)
+#
+# The version this machine has is built and tested here, in ./build, with
+# everything (robustness tiers and the GUI included).  The others are built in
+# a minimal root file system of their Debian release (debootstrap, kept in
+# ${PORTNOTE_CHROOT_CACHE:-/var/cache/portnote-chroots}; delete one to remake
+# it), where the GUI, sanitizer, libFuzzer and valgrind tests skip, saying why.
+# Every package is installed in a chroot of its release, never on this machine,
+# where it would be loaded by every other tshark run (other tests included).
+# The source tree and ../shared are bind-mounted read-only into the chroots.
+# Finally, apt must refuse each package on every other version's release.
+#
+# Needs root for the chroots (through sudo when not root).  Prints one line
+# per version and exits non-zero if any version failed.  The packages are
+# left in build/packages/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+
+CACHE=${PORTNOTE_CHROOT_CACHE:-/var/cache/portnote-chroots}
+ALL_VERSIONS=(4.0 4.4 4.6)
+declare -A SUITE=([4.0]=bookworm [4.4]=trixie [4.6]=sid)
+# What a chroot needs to build and run the tests (setpriv, awk, grep -P, cmp
+# and diff are in every minimal Debian; nmap-common for the data-coverage test).
+CHROOT_PACKAGES=(cmake make gcc libc6-dev pkg-config libglib2.0-dev
+                 libwireshark-dev tshark wireshark-common nmap-common)
+# (no pty for dpkg: a chroot has no /dev/pts, and apt would complain)
+APT_OPTIONS=(-o Acquire::Check-Valid-Until=false -o APT::Get::Assume-Yes=true -o Dpkg::Use-Pty=0 -q)
+CHROOT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+SHARED=$(cd "$REPO/.." && pwd)/shared
+
+say() { printf '==== %s\n' "$*"; }
+die() { echo "test-versions: $*" >&2; exit 1; }
+
+# ---- Root, mirror ---------------------------------------------------------------
+
+# as_root COMMAND...: runs COMMAND as root (through sudo when we are not).
+as_root() {
+    if [ "$(id -u)" = 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null; then
+        sudo --preserve-env=PORTNOTE_CHROOT_CACHE,PORTNOTE_DEBIAN_MIRROR "$@"
+    else
+        die "the chroots need root, and there is no sudo"
+    fi
+}
+
+# The Debian mirror this machine's apt uses (PORTNOTE_DEBIAN_MIRROR wins):
+# the URI given for its own release in /etc/apt/sources.list*, one-line or
+# deb822 format.
+debian_mirror() {
+    local codename
+    if [ -n "${PORTNOTE_DEBIAN_MIRROR:-}" ]; then echo "$PORTNOTE_DEBIAN_MIRROR"; return; fi
+    codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+    {
+        cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+            awk -v s="$codename" '$1 == "deb" { i = 2; if ($i ~ /^\[/) while ($i !~ /\]$/) i++
+                                               if ($i ~ /^\[/ || $i ~ /\]$/) i++
+                                               if ($(i + 1) == s) print $i }'
+        cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+            awk -v s="$codename" '
+                function flush() { if (uris != "" && (" " suites " ") ~ (" " s " ")) print uris; uris = suites = "" }
+                /^[ \t]*$/ { flush(); next }
+                $1 == "URIs:" { uris = $2 }
+                $1 == "Suites:" { $1 = ""; suites = $0 }
+                END { flush() }'
+    } | head -1 | grep . || die "no Debian mirror for '$codename' in /etc/apt/sources.list*: set PORTNOTE_DEBIAN_MIRROR"
+}
+
+# ---- Chroots ----------------------------------------------------------------------
+
+# assert_nothing_mounted DIR: DIR is about to be deleted; a bind mount left
+# inside it (a killed run) would make rm delete the host's /dev or the
+# source tree, so unmount what is there and refuse if anything stays.
+assert_nothing_mounted() {
+    local mounts
+    mounts() { awk -v d="$1/" 'index($2 "/", d) == 1 { print $2 }' /proc/self/mounts | sort -r; }
+    for m in $(mounts "$1"); do umount "$m" 2>/dev/null || umount -l "$m"; done
+    [ -z "$(mounts "$1")" ] || die "still mounted under $1: $(mounts "$1")"
+}
+
+# lock_chroot SUITE: sets CHROOT; holds $CACHE/SUITE.lock until this process
+# ends, so that two runs never share a chroot (nor unmount each other's mounts).
+lock_chroot() {
+    local lock
+    CHROOT=$CACHE/$1
+    mkdir -p "$CACHE"
+    exec {lock}>"$CACHE/$1.lock"
+    flock "$lock"
+}
+
+# ensure_chroot SUITE: makes (or reuses) $CACHE/SUITE with CHROOT_PACKAGES
+# installed; sets CHROOT.
+ensure_chroot() {
+    local suite=$1 mirror
+    lock_chroot "$suite"
+    if [ ! -f "$CHROOT/.portnote-ready" ]; then
+        if ! command -v debootstrap >/dev/null; then   # (scripts/install-deps.sh --test installs it)
+            apt-get update -q
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap
+        fi
+        mirror=$(debian_mirror)
+        say "making the $suite chroot in $CHROOT (debootstrap from $mirror)"
+        assert_nothing_mounted "$CHROOT"
+        rm -rf "$CHROOT"
+        debootstrap --variant=minbase "$suite" "$CHROOT.new" "$mirror" >"$CACHE/$suite.debootstrap.log" 2>&1 \
+            || { tail -20 "$CACHE/$suite.debootstrap.log" >&2; assert_nothing_mounted "$CHROOT.new"; die "debootstrap $suite failed"; }
+        mv "$CHROOT.new" "$CHROOT"
+        touch "$CHROOT/.portnote-ready"
+    fi
+    # (Re)install when the package list changed since the chroot was made.
+    if [ "$(cat "$CHROOT/.portnote-packages" 2>/dev/null)" != "${CHROOT_PACKAGES[*]}" ]; then
+        say "installing ${CHROOT_PACKAGES[*]} in the $suite chroot"
+        with_mounts "$CHROOT" in_chroot "$CHROOT" apt-get "${APT_OPTIONS[@]}" update
+        with_mounts "$CHROOT" in_chroot "$CHROOT" env DEBIAN_FRONTEND=noninteractive \
+            apt-get "${APT_OPTIONS[@]}" install --no-install-recommends "${CHROOT_PACKAGES[@]}"
+        echo "${CHROOT_PACKAGES[*]}" >"$CHROOT/.portnote-packages"
+    fi
+}
+
+# in_chroot ROOT COMMAND...: COMMAND inside ROOT, with a clean environment.
+in_chroot() {
+    local root=$1
+    shift
+    chroot "$root" env -i PATH="$CHROOT_PATH" HOME=/root LC_ALL=C.UTF-8 TERM=dumb "$@"
+}
+
+# with_mounts ROOT COMMAND...: runs COMMAND with /proc, /dev, the source tree
+# (read-only, at /portnote/src) and ../shared (read-only, at
+# /portnote/shared) mounted in ROOT, and unmounts them afterwards, also when
+# COMMAND fails or the script is interrupted.
+MOUNTED=()
+with_mounts() {
+    local root=$1 status=0
+    shift
+    mkdir -p "$root/portnote/src" "$root/portnote/shared"
+    assert_nothing_mounted "$root"   # left by a run that was killed
+    if mount_all "$root"; then
+        "$@" || status=$?
+    else
+        echo "test-versions: could not mount /proc, /dev and the sources in $root" >&2
+        status=1
+    fi
+    unmount_all
+    return $status
+}
+
+# (Called where "set -e" does not apply: every step is checked.)
+mount_all() {
+    mount -t proc proc "$1/proc" && MOUNTED+=("$1/proc") || return 1
+    mount --bind /dev "$1/dev" && MOUNTED+=("$1/dev") || return 1
+    bind_read_only "$REPO" "$1/portnote/src" || return 1
+    if [ -d "$SHARED" ]; then bind_read_only "$SHARED" "$1/portnote/shared" || return 1; fi
+}
+
+bind_read_only() {   # from, to
+    mount --bind "$1" "$2" && MOUNTED+=("$2") && mount -o remount,bind,ro "$2"
+}
+
+unmount_all() {
+    local i
+    for ((i = ${#MOUNTED[@]} - 1; i >= 0; i--)); do
+        umount "${MOUNTED[i]}" 2>/dev/null || umount -l "${MOUNTED[i]}"
+    done
+    MOUNTED=()
+}
+trap unmount_all EXIT
+trap 'exit 130' INT TERM   # so that the EXIT trap unmounts
+
+# ---- One version ----------------------------------------------------------------
+
+# Result of one version, written to $RESULTS/VERSION by the child that ran it:
+# "where wireshark build passed failed skipped package seconds phases".
+record() { echo "$*" >"$RESULTS/$VERSION"; }
+
+# ctest_counts LOG: "passed failed skipped" from ctest's output.
+ctest_counts() {
+    local total failed skipped
+    total=$(grep -oP 'tests? failed out of \K[0-9]+' "$1" | tail -1)
+    failed=$(grep -oP '^[0-9]+% tests passed, \K[0-9]+(?= tests? failed)' "$1" | tail -1)
+    skipped=$(grep -cP '^\s+[0-9]+ - \S+ \(Skipped\)$' "$1" || true)
+    if [ -z "$total" ]; then echo "- - -"; return; fi
+    echo "$((total - failed - skipped)) $failed $skipped"
+}
+
+# print_skip_reasons BUILD_DIR LOG [RUNNER...]: what each skipped test said.
+print_skip_reasons() {
+    local build=$1 log=$2 name
+    shift 2
+    for name in $(grep -oP '^\s+[0-9]+ - \K\S+(?= \(Skipped\)$)' "$log"); do
+        printf '  skipped %s: %s\n' "$name" \
+            "$("$@" ctest --test-dir "$build" -R "^$name\$" -V 2>&1 | grep -oP '^[0-9]+: \K.*skipped.*' | head -1)"
+    done
+}
+
+# The frames of seed.pcap that carry a risk, per the golden file (column 6),
+# so that the package check compares with what the tests compare with.
+expected_risk_frames() {
+    awk -F'\t' 'NR > 1 && $6 != "" { n = split($1, r, "-"); c += r[n] - r[1] + 1 } END { print c + 0 }' \
+        "$REPO/tests/golden/seed.tsv"
+}
+
+# package_check ROOT DEB VERSION: installs DEB (a path inside ROOT) with apt,
+# checks tshark loads it from the system plugin folder and annotates
+# seed.pcap, removes it and checks it is gone.  Runs with ROOT's mounts up
+# (where "set -e" does not apply: every step is checked).
+package_check() {
+    local root=$1 deb=$2 version=$3 plugindir plugins frames expected
+    [ -f "$root$deb" ] || { echo "FAIL: no package $deb in $root"; return 1; }
+    in_chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get "${APT_OPTIONS[@]}" install "$deb" || return 1
+    plugindir=$(in_chroot "$root" pkg-config --variable=plugindir wireshark)/epan
+    [[ $plugindir == */$version/epan ]] || { echo "FAIL: plugin folder $plugindir is not for $version"; return 1; }
+    # tshark as nobody: the installed file must be readable by everyone
+    nobody() { in_chroot "$root" setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp "$@"; }
+    plugins=$(nobody tshark -G plugins | grep portnote || true)
+    echo "  tshark -G plugins: $plugins"
+    [ "$(echo "$plugins" | awk -F'\t' '{ print $NF }')" = "$plugindir/portnote.so" ] \
+        || { echo "FAIL: tshark did not load portnote from $plugindir"; return 1; }
+    frames=$(nobody tshark -r /portnote/src/pcaps/seed.pcap -Y portnote.risk | wc -l)
+    expected=$(expected_risk_frames)
+    echo "  tshark -r pcaps/seed.pcap -Y portnote.risk: $frames packets (golden file: $expected)"
+    if [ "$frames" = 0 ] || [ "$frames" != "$expected" ]; then
+        echo "FAIL: the installed plugin does not annotate as the golden file says"
+        return 1
+    fi
+    in_chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get "${APT_OPTIONS[@]}" remove portnote || return 1
+    [ ! -e "$root$plugindir/portnote.so" ] || { echo "FAIL: $plugindir/portnote.so left behind"; return 1; }
+    [ -z "$(nobody tshark -G plugins | grep portnote)" ] || { echo "FAIL: tshark still loads portnote"; return 1; }
+    echo "  removed: $plugindir/portnote.so is gone"
+}
+
+# The version this machine has: ./build, everything, then the package in a
+# chroot of this release (as root).
+run_host() {
+    local build=ok counts package=ok t0=$SECONDS t_build t_tests t_pkg deb status=0
+    local ws=$(pkg-config --modversion wireshark)
+    say "Wireshark $ws on this machine: build (warnings are errors) in ./build"
+    { bash scripts/build.sh && cmake --build build -j "$(nproc)" --target robustness; } || build=FAILED
+    t_build=$((SECONDS - t0))
+    if [ $build = FAILED ]; then record "this-machine $ws FAILED - - - - $SECONDS build=${t_build}s"; return 1; fi
+    say "Wireshark $ws on this machine: ctest"
+    (cd build && ctest --output-on-failure -j "$(nproc)") 2>&1 | tee "$RESULTS/$VERSION.ctest" || status=1
+    print_skip_reasons build "$RESULTS/$VERSION.ctest"
+    t_tests=$((SECONDS - t0 - t_build))
+    say "Wireshark $ws: Debian package"
+    rm -f build/portnote_*.deb
+    if cmake --build build --target deb && deb=$(ls build/portnote_*.deb) \
+       && cp "$deb" "$RESULTS/"; then
+        as_root bash "$0" --package-in-chroot "$VERSION" "$RESULTS/$(basename "$deb")" || package=FAILED
+    else
+        package=FAILED
+    fi
+    t_pkg=$((SECONDS - t0 - t_build - t_tests))
+    record "this-machine $ws $build $(ctest_counts "$RESULTS/$VERSION.ctest") $package $SECONDS" \
+           "build=${t_build}s tests=${t_tests}s package=${t_pkg}s"
+    [ $status = 0 ] && [ $package = ok ]
+}
+
+# --package-in-chroot VERSION DEB: the package check of a .deb built here.
+package_in_chroot() {
+    ensure_chroot "${SUITE[$VERSION]}"
+    mkdir -p "$CHROOT/portnote/debs"
+    cp "$1" "$CHROOT/portnote/debs/"
+    with_mounts "$CHROOT" package_check "$CHROOT" "/portnote/debs/$(basename "$1")" "$VERSION"
+}
+
+# Another version: its release's chroot, a fresh build in /portnote/build.
+run_chroot() {
+    local suite=${SUITE[$VERSION]} build=ok package=ok ws status=0 t0=$SECONDS t_chroot t_build t_tests t_pkg
+    ensure_chroot "$suite"
+    t_chroot=$((SECONDS - t0))
+    ws=$(in_chroot "$CHROOT" dpkg-query -W -f '${Version}' libwireshark-dev | sed 's/-.*//')
+    [[ $ws == "$VERSION".* ]] || die "the $suite chroot has Wireshark $ws, not $VERSION"
+    rm -rf "$CHROOT/portnote/build"
+    echo FAILED >"$RESULTS/$VERSION.build"; echo - >"$RESULTS/$VERSION.package"
+    : >"$RESULTS/$VERSION.ctest"; : >"$RESULTS/$VERSION.phases"
+    with_mounts "$CHROOT" chroot_build_test_package "$ws" || status=$?
+    record "$suite-chroot $ws $(cat "$RESULTS/$VERSION.build") $(ctest_counts "$RESULTS/$VERSION.ctest") \
+           $(cat "$RESULTS/$VERSION.package") $SECONDS chroot=${t_chroot}s $(cat "$RESULTS/$VERSION.phases")"
+    return $status
+}
+
+# Inside with_mounts: configure, build, ctest, package.  Writes
+# $RESULTS/VERSION.{build,ctest,package,phases}.  (Called where "set -e"
+# does not apply: every step is checked.)
+chroot_build_test_package() {
+    local ws=$1 t0=$SECONDS t_build t_tests status=0 deb
+    local cmake_args=(-S /portnote/src -B /portnote/build -DPORTNOTE_WERROR=ON
+                      -DPORTNOTE_SHARED_PCAPS=/portnote/shared/pcaps)
+    say "Wireshark $ws in the ${SUITE[$VERSION]} chroot: build (warnings are errors)"
+    in_chroot "$CHROOT" cmake "${cmake_args[@]}" || return 1
+    in_chroot "$CHROOT" cmake --build /portnote/build -j "$(nproc)" || return 1
+    echo ok >"$RESULTS/$VERSION.build"
+    t_build=$((SECONDS - t0))
+    say "Wireshark $ws in the ${SUITE[$VERSION]} chroot: ctest"
+    in_chroot "$CHROOT" sh -c 'cd /portnote/build && ctest --output-on-failure -j "$1"' - "$(nproc)" 2>&1 \
+        | tee "$RESULTS/$VERSION.ctest" || status=1
+    print_skip_reasons /portnote/build "$RESULTS/$VERSION.ctest" in_chroot "$CHROOT"
+    t_tests=$((SECONDS - t0 - t_build))
+    say "Wireshark $ws in the ${SUITE[$VERSION]} chroot: Debian package"
+    echo FAILED >"$RESULTS/$VERSION.package"
+    in_chroot "$CHROOT" cmake --build /portnote/build --target deb || return 1
+    cp "$CHROOT"/portnote/build/portnote_*.deb "$RESULTS/" || return 1
+    deb=$(ls "$CHROOT"/portnote/build/portnote_*.deb) || return 1
+    package_check "$CHROOT" "${deb#"$CHROOT"}" "$VERSION" || return 1
+    echo ok >"$RESULTS/$VERSION.package"
+    echo "build=${t_build}s tests=${t_tests}s package=$((SECONDS - t0 - t_build - t_tests))s" >"$RESULTS/$VERSION.phases"
+    return $status
+}
+
+# ---- apt refuses a package on the wrong Wireshark ----------------------------------
+
+# refuse_check: for every chroot made in this run, apt must refuse every
+# other version's package (a simulated install, nothing changes).
+refuse_check() {
+    local version deb out failed=0 checked=0
+    for version in "${VERSIONS[@]}"; do
+        [ -f "$CACHE/${SUITE[$version]}/.portnote-ready" ] || continue
+        lock_chroot "${SUITE[$version]}"
+        for deb in "$RESULTS"/portnote_*.deb; do
+            [ -f "$deb" ] || continue
+            [[ $(basename "$deb") == *+ws${version}_* ]] && continue
+            mkdir -p "$CHROOT/portnote/debs"
+            cp "$deb" "$CHROOT/portnote/debs/"
+            if out=$(with_mounts "$CHROOT" in_chroot "$CHROOT" apt-get "${APT_OPTIONS[@]}" install -s "/portnote/debs/$(basename "$deb")" 2>&1); then
+                echo "FAIL: apt would install $(basename "$deb") on ${SUITE[$version]} (Wireshark $version)"
+                failed=1
+            else
+                echo "apt refuses $(basename "$deb") on ${SUITE[$version]}: $(echo "$out" | grep -m1 -oP 'Depends: \K.*')"
+            fi
+            checked=$((checked + 1))
+        done
+    done
+    [ $checked -gt 0 ] || echo "(one version's package only: nothing to cross-check)"
+    return $failed
+}
+
+# ---- Main --------------------------------------------------------------------
+
+case "${1:-}" in
+    --one)   # --one VERSION RESULTS: one version, in its own process
+        VERSION=$2 RESULTS=$3
+        if [ "$(pkg-config --modversion wireshark 2>/dev/null | cut -d. -f1,2)" = "$VERSION" ]; then
+            run_host
+        else
+            run_chroot
+        fi
+        exit ;;
+    --package-in-chroot)   # --package-in-chroot VERSION DEB (as root)
+        VERSION=$2
+        package_in_chroot "$3"
+        exit ;;
+    --refuse-check)   # --refuse-check RESULTS VERSION... (as root)
+        RESULTS=$2
+        shift 2
+        VERSIONS=("$@")
+        refuse_check
+        exit ;;
+esac
+
+VERSIONS=("${ALL_VERSIONS[@]}")
+[ $# = 0 ] || VERSIONS=("$@")
+for version in "${VERSIONS[@]}"; do
+    [ -n "${SUITE[$version]:-}" ] || die "unknown version $version (known: ${ALL_VERSIONS[*]})"
+done
+RESULTS=$(mktemp -d "${TMPDIR:-/tmp}/portnote-versions.XXXXXX")
+chmod 755 "$RESULTS"
+trap 'rm -rf "$RESULTS"' EXIT
+host_version=$(pkg-config --modversion wireshark 2>/dev/null | cut -d. -f1,2 || true)
+
+failed=0
+for version in "${VERSIONS[@]}"; do
+    start=$SECONDS
+    # Each version in a process of its own, so that "set -e" stops at its
+    # first failure and the others still run.
+    if [ "$version" = "$host_version" ]; then
+        bash "$0" --one "$version" "$RESULTS" || failed=1
+    else
+        as_root bash "$0" --one "$version" "$RESULTS" || failed=1
+    fi
+    [ -f "$RESULTS/$version" ] || echo "- - FAILED - - - - $((SECONDS - start))" >"$RESULTS/$version"
+done
+say "apt refuses each package on another release's Wireshark"
+as_root bash "$0" --refuse-check "$RESULTS" "${VERSIONS[@]}" || failed=1
+
+mkdir -p build/packages
+cp "$RESULTS"/portnote_*.deb build/packages/ 2>/dev/null || true
+
+echo
+say "Summary: Wireshark versions (packages in build/packages/)"
+printf '%-8s %-16s %-10s %-7s %7s %7s %8s %-8s %8s  %s\n' \
+    version where wireshark build passed failed skipped package seconds phases
+total_passed=0 total_failed=0 total_skipped=0
+for version in "${VERSIONS[@]}"; do
+    read -r where ws build passed failed_n skipped package seconds phases <"$RESULTS/$version"
+    printf '%-8s %-16s %-10s %-7s %7s %7s %8s %-8s %8s  %s\n' \
+        "$version" "$where" "$ws" "$build" "$passed" "$failed_n" "$skipped" "$package" "$seconds" "$phases"
+    [ "$build" = ok ] && [ "$failed_n" = 0 ] && [ "$package" = ok ] || failed=1
+    [[ $passed =~ ^[0-9]+$ ]] || { passed=0 failed_n=1 skipped=0; }   # did not build or test
+    total_passed=$((total_passed + passed)) total_failed=$((total_failed + failed_n))
+    total_skipped=$((total_skipped + skipped))
+done
+if [ $failed = 0 ]; then
+    echo "All ${#VERSIONS[@]} Wireshark versions passed."
+else
+    echo "Some Wireshark versions FAILED (see above)."
+fi
+echo "Total: $total_passed passed, $total_failed failed, $total_skipped skipped"
+exit $failed
