@@ -5,8 +5,9 @@ OpenSearch.
   findings-bulk.py [--index NAME] FINDINGS.ndjson > bulk.ndjson
       the bulk API's format: per finding an action line
       {"index": {"_index": NAME, "_id": ID}} and the document line.  ID is a
-      hash of the capture, the conversation's filter, transport, server port
-      and service, so loading the same case twice replaces, not duplicates.
+      hash of the capture, the conversation's filter, transport, server port,
+      service and first_seen (a port reused later is another conversation with
+      the same filter), so loading the same case twice replaces, not duplicates.
   findings-bulk.py --mapping
       the index mapping of these documents ("dynamic": "strict": a field the
       mapping does not know is refused, not guessed).
@@ -58,7 +59,7 @@ def document(row):
 
 
 def doc_id(row):
-    key = "\0".join(str(row.get(k)) for k in ("capture", "filter", "transport", "server_port", "service"))
+    key = "\0".join(str(row.get(k)) for k in ("capture", "filter", "transport", "server_port", "service", "first_seen"))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
