@@ -269,6 +269,13 @@ JS = r"""
   readHash();
   box.value = state.filter;
   render();
+  // A link or an edited URL (#sort=...&filter=...) re-sorts without reloading.
+  window.addEventListener("hashchange", function () {
+    state.sort = null; state.desc = false; state.filter = "";
+    readHash();
+    box.value = state.filter;
+    render();
+  });
   document.body.dataset.rendered = "yes";
 })();
 """
