@@ -67,10 +67,7 @@ parse_args() {
 }
 
 default_plugin() {
-    local found=("$ROOT"/build/plugins/*/epan/portnote.so)
-    [ -f "${found[0]}" ] || fail "no build/plugins/*/epan/portnote.so: build first (cmake -S . -B build && cmake --build build)"
-    [ ${#found[@]} = 1 ] || fail "several built plugins (${found[*]}): choose one with --plugin"
-    echo "${found[0]}"
+    pn_built_plugin "$ROOT" || exit 1
 }
 
 # ---- One capture (the job a runner spreads) -------------------------------------

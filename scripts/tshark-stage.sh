@@ -16,6 +16,15 @@ pn_stage() {
     PN_STAGED_PLUGIN="$STAGE/plugins/$2/epan/portnote.so"
 }
 
+# pn_built_plugin ROOT: prints the portnote.so built in ROOT/build; fails,
+# saying why, when there is none or more than one.
+pn_built_plugin() {
+    local found=("$1"/build/plugins/*/epan/portnote.so)
+    [ -f "${found[0]}" ] || { echo "no build/plugins/*/epan/portnote.so: build first (cmake -S . -B build && cmake --build build)" >&2; return 1; }
+    [ ${#found[@]} = 1 ] || { echo "several built plugins (${found[*]}): choose one with --plugin" >&2; return 1; }
+    echo "${found[0]}"
+}
+
 # pn_stage_file FILE: copies FILE into the stage, prints the staged path.
 pn_stage_file() {
     local dest="$STAGE/pcaps/$(basename "$1")"
