@@ -9,6 +9,7 @@
 #include <string.h>
 #include <epan/addr_resolv.h>
 #include <epan/expert.h>
+#include <epan/tap.h>
 
 #include "portnote-glue.h"
 
@@ -200,11 +201,12 @@ static size_t piece_end(const char *text, size_t len)
     return cut;
 }
 
-/** Adds free text as items of the same field, cut where it reads well. */
+/** Adds free text as items of the same field, cut where it reads well
+ * (only when someone can see the field: cutting costs allocations). */
 static void add_long_text(wmem_allocator_t *scope, proto_tree *tree, int hf, tvbuff_t *tvb,
                           gint start, const char *text)
 {
-    size_t len = text ? strlen(text) : 0;
+    size_t len = text && proto_field_is_referenced(tree, hf) ? strlen(text) : 0;
 
     while (len > 0) {
         size_t end = piece_end(text, len);
@@ -274,25 +276,61 @@ static void add_note_fields(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, g
  * changes its verdict.  The text names the port, service and risk but no
  * address, so that the Expert dialog groups it across conversations.
  */
-static void add_expert(packet_info *pinfo, proto_item *ti, const pn_note_t *note)
+static void add_expert(packet_info *pinfo, proto_item *ti, const pn_note_t *note, gboolean with_text)
 {
     pn_risk_t risk = pn_note_risk(note);
+    expert_field *ei;
     const char *threats;
 
     if (risk == PN_RISK_NONE || !portnote_prefs.expert_enabled || (gint)risk < portnote_prefs.expert_min_risk)
         return;
     if (pn_note_is_finding(note)) {
-        if (note->flags & PN_FLAG_DECIDED_HERE)
-            expert_add_info_format(pinfo, ti, note->verdict == PN_VERDICT_MISMATCH
-                                   ? &ei_portnote_mismatch[risk] : &ei_portnote_non_standard[risk],
-                                   "%s", note_line(pinfo->pool, note));
+        if (!(note->flags & PN_FLAG_DECIDED_HERE))
+            return;
+        ei = note->verdict == PN_VERDICT_MISMATCH ? &ei_portnote_mismatch[risk] : &ei_portnote_non_standard[risk];
+        threats = "";
+    } else {
+        if (!(note->flags & (PN_FLAG_FIRST_IN_CONV | PN_FLAG_VERDICT_CHANGED)))
+            return;
+        ei = &ei_portnote_risk[risk];
+        threats = with_text ? threats_text(pinfo->pool, note) : "";
+    }
+    if (!with_text) {
+        expert_add_info(pinfo, ti, ei);     /* still counts: the status bar's severity */
         return;
     }
-    if (!(note->flags & (PN_FLAG_FIRST_IN_CONV | PN_FLAG_VERDICT_CHANGED)))
-        return;
-    threats = threats_text(pinfo->pool, note);
-    expert_add_info_format(pinfo, ti, &ei_portnote_risk[risk], "%s%s%s", note_line(pinfo->pool, note),
+    expert_add_info_format(pinfo, ti, ei, "%s%s%s", note_line(pinfo->pool, note),
                            *threats ? "; threats: " : "", threats);
+}
+
+/** Whether anyone can read an Expert Info's text: a shown tree, an expert
+ * tap (tshark -z expert, Wireshark's dialog), or a filter, column or
+ * colour rule on expert fields.  Building it costs more than the rest of
+ * a packet's notes. */
+static gboolean expert_text_wanted(proto_tree *tree)
+{
+    static int expert_tap = -1;
+    static int proto_expert = -1;
+
+    if (tree && PTREE_DATA(tree)->visible)
+        return TRUE;
+    if (expert_tap < 0)
+        expert_tap = find_tap_id("expert");
+    if (proto_expert < 0)
+        proto_expert = proto_get_id_by_filter_name("_ws.expert");
+    if (expert_tap >= 0 && have_tap_listener(expert_tap))
+        return TRUE;
+    if (!tree)
+        return FALSE;
+    if (proto_expert > 0 && proto_field_is_referenced(tree, proto_expert))
+        return TRUE;
+    for (int r = PN_RISK_LOW; r < PN_RISK_COUNT; r++) {
+        const expert_field *eis[] = { &ei_portnote_risk[r], &ei_portnote_mismatch[r], &ei_portnote_non_standard[r] };
+        for (size_t i = 0; i < G_N_ELEMENTS(eis); i++)
+            if (eis[i]->hf > 0 && proto_field_is_referenced(tree, eis[i]->hf))
+                return TRUE;
+    }
+    return FALSE;
 }
 
 static void add_info_column(packet_info *pinfo, const pn_note_t *note)
@@ -323,51 +361,77 @@ static pn_risk_t highest_risk(const pn_note_t *notes, guint count)
 }
 
 /** The packet's "Port Notes" item and, below it, one item per note. */
-static void add_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                     const pn_note_t *notes, guint count)
+/** The packet item's text: "Port Notes: 23/tcp Telnet (server), highest risk high". */
+static void set_top_text(proto_item *top, wmem_allocator_t *scope, const pn_note_t *notes,
+                         guint count, pn_risk_t highest)
 {
-    pn_risk_t highest = highest_risk(notes, count);
-    proto_item *top = proto_tree_add_item(tree, proto_portnote, tvb, 0, 0, ENC_NA);
-    proto_tree *pt = proto_item_add_subtree(top, ett_portnote);
-    wmem_strbuf_t *text = wmem_strbuf_new(pinfo->pool, "Port Notes: ");
+    wmem_strbuf_t *text = wmem_strbuf_new(scope, "Port Notes: ");
 
     for (guint i = 0; i < count; i++)
-        wmem_strbuf_append_printf(text, "%s%s", i ? "; " : "", note_title(pinfo->pool, &notes[i]));
-    if (highest != PN_RISK_NONE) {
+        wmem_strbuf_append_printf(text, "%s%s", i ? "; " : "", note_title(scope, &notes[i]));
+    if (highest != PN_RISK_NONE)
         wmem_strbuf_append_printf(text, ", highest risk %s", pn_risk_name(highest));
-        proto_item_set_generated(proto_tree_add_uint(pt, hf_portnote_max_risk, tvb, 0, 0, highest));
-    }
     proto_item_set_text(top, "%s", wmem_strbuf_get_str(text));
+}
+
+/** One note's item: its summary as the value when that is wanted, its
+ * one-line text when the tree is shown. */
+static proto_item *add_note_item(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo,
+                                 const pn_note_t *note, gboolean visible)
+{
+    gint start = MAX(note->start, 0);
+    char *summary = proto_field_is_referenced(pt, hf_portnote_summary)
+        ? pn_note_summary(note, portnote_note_service(note)) : NULL;
+    proto_item *ti = proto_tree_add_string(pt, hf_portnote_summary, tvb, start, note->length,
+                                           summary ? summary : "");
+
+    g_free(summary);
+    if (visible)
+        proto_item_set_text(ti, "%s", note_line(pinfo->pool, note));
+    return ti;
+}
+
+static void add_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                     const pn_note_t *notes, guint count, gboolean expert_text)
+{
+    pn_risk_t highest = highest_risk(notes, count);
+    gboolean visible = PTREE_DATA(tree)->visible;
+    proto_item *top = proto_tree_add_item(tree, proto_portnote, tvb, 0, 0, ENC_NA);
+    proto_tree *pt = proto_item_add_subtree(top, ett_portnote);
+
+    if (visible)
+        set_top_text(top, pinfo->pool, notes, count, highest);
+    if (highest != PN_RISK_NONE)
+        proto_item_set_generated(proto_tree_add_uint(pt, hf_portnote_max_risk, tvb, 0, 0, highest));
     for (guint i = 0; i < count; i++) {
-        const pn_note_t *note = &notes[i];
-        gint start = MAX(note->start, 0);
-        char *summary = pn_note_summary(note, portnote_note_service(note));
-        proto_item *ti = proto_tree_add_string_format(pt, hf_portnote_summary, tvb, start, note->length,
-                                                      summary, "%s", note_line(pinfo->pool, note));
-        g_free(summary);
-        add_note_fields(proto_item_add_subtree(ti, ett_portnote_note), tvb, pinfo, start,
-                        note->length, note);
-        add_expert(pinfo, ti, note);
+        proto_item *ti = add_note_item(pt, tvb, pinfo, &notes[i], visible);
+        add_note_fields(proto_item_add_subtree(ti, ett_portnote_note), tvb, pinfo, MAX(notes[i].start, 0),
+                        notes[i].length, &notes[i]);
+        add_expert(pinfo, ti, &notes[i], expert_text);
     }
 }
 
 /**
- * Shows the frame's notes.  Items nobody can see (no visible tree, no
- * filter, column or colour rule on portnote) would be faked away one by
- * one: they are skipped, Expert Info is not.
+ * Shows the frame's notes, paying only for what someone can see: items
+ * nobody can see (no visible tree, no filter, column or colour rule on
+ * portnote) would be faked away one by one, so they are skipped; texts
+ * (labels, summaries, Expert Info messages) are built only for a shown
+ * tree or a consumer of them.  Expert Info itself is always raised.
  */
 void portnote_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                    const pn_note_t *notes, guint count)
 {
+    gboolean expert_text = expert_text_wanted(tree);
+
     for (guint i = 0; i < count; i++)
         if (portnote_prefs.info_column)
             add_info_column(pinfo, &notes[i]);
     if (tree && proto_field_is_referenced(tree, proto_portnote)) {
-        add_tree(tvb, pinfo, tree, notes, count);
+        add_tree(tvb, pinfo, tree, notes, count, expert_text);
         return;
     }
     for (guint i = 0; i < count; i++)
-        add_expert(pinfo, NULL, &notes[i]);
+        add_expert(pinfo, NULL, &notes[i], expert_text);
 }
 
 /* ---- Registration ---------------------------------------------------------- */
