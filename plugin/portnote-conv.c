@@ -47,8 +47,7 @@ struct pn_conv {
     gint8 server_hint;      /* end that answered the TCP handshake; -1 unknown */
     guint8 any_payload;     /* some direction has sent payload already */
     guint8 shown_count;
-    guint32 first_noted_frame;  /* the first frame with notes; 0: none yet */
-    shown_note_t shown[PN_INLINE_SHOWN];
+    shown_note_t shown[PN_INLINE_SHOWN];    /* in the order first shown */
     wmem_array_t *more_shown;   /* beyond PN_INLINE_SHOWN */
 };
 
@@ -276,7 +275,6 @@ gboolean portnote_conv_apply(pn_conv_t *conv, packet_info *pinfo, pn_note_t *not
         if (conv)
             flag_note(conv, n, pinfo->num, first_pass);
     }
-    if (conv && first_pass && !conv->first_noted_frame && count > 0)
-        conv->first_noted_frame = pinfo->num;
-    return conv && conv->first_noted_frame == pinfo->num;
+    /* The first note shown is the one the conversation first showed. */
+    return conv && conv->shown_count > 0 && conv->shown[0].first_frame == pinfo->num;
 }

@@ -253,7 +253,7 @@ static void add_note_fields(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, g
     add_text(pt, hf_portnote_evidence, tvb, start, note->verdict != PN_VERDICT_NONE ? "payload" : "port");
     if (note->observed != PN_PROTO_NONE)
         add_text(pt, hf_portnote_observed, tvb, start, observed_of(note));
-    if (pn_note_is_finding(note))
+    if (pn_note_is_finding(note) && proto_field_is_referenced(pt, hf_portnote_note))
         add_long_text(pinfo->pool, pt, hf_portnote_note, tvb, start, finding_note(pinfo->pool, note));
     if (e) {
         add_long_text(pinfo->pool, pt, hf_portnote_note, tvb, start, e->own.note);
