@@ -103,7 +103,7 @@ static void decide_direction(pn_conv_t *conv, packet_info *pinfo, int end,
     conv->server_end[end] = (guint8)server;
     r->server_port = ports[server];
     r->verdict = (guint8)pn_payload_verdict(portnote_layer_transport(inner), ports[server],
-                                            sig.candidates, &observed);
+                                            &sig, &observed);
     r->observed = (guint8)observed;
 }
 

@@ -312,7 +312,7 @@ pn_payload_sig_t portnote_layer_payload(const pn_layer_t *layer, proto_tree *tre
     gint header = layer->tf->ptype == PT_TCP
         ? (pn_tvb_get_u8(tvb, layer->src->start + 12) >> 4) * 4 : 8;
     gint offset = layer->src->start + header;
-    pn_payload_sig_t none = { 0, PN_SENDER_EITHER, FALSE };
+    pn_payload_sig_t none = { 0, PN_SENDER_EITHER, FALSE, FALSE };
 
     *has_payload = length > 0;
     length = MIN(length, tvb_captured_length_remaining(tvb, offset));

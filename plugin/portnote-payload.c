@@ -65,9 +65,9 @@ static const own_port_t own_ports[] = {
 };
 
 /** The protocols (PN_PROTO_BIT set) whose own port this is. */
-guint32 pn_port_protocols(pn_transport_t transport, guint16 port)
+pn_proto_set_t pn_port_protocols(pn_transport_t transport, guint16 port)
 {
-    guint32 protos = 0;
+    pn_proto_set_t protos = 0;
 
     for (gsize i = 0; i < G_N_ELEMENTS(own_ports); i++)
         if (own_ports[i].port == port && own_ports[i].transport == transport)
@@ -201,7 +201,7 @@ static gboolean is_dns(const guint8 *d, gsize len, gboolean *response)
 /* Greeting codes: "220" for SMTP (RFC 5321 4.2) and FTP (RFC 959 4.2),
  * told apart by the text when it names one; "+OK" for POP3 (RFC 1939 4),
  * "* OK" or "* PREAUTH" for IMAP (RFC 9051 7.1). */
-static guint32 greeting_protocols(const guint8 *d, gsize len)
+static pn_proto_set_t greeting_protocols(const guint8 *d, gsize len)
 {
     gssize line = first_line_length(d, len);
     gboolean smtp, ftp;
@@ -221,9 +221,9 @@ static guint32 greeting_protocols(const guint8 *d, gsize len)
     return PN_PROTO_BIT(PN_PROTO_SMTP) | PN_PROTO_BIT(PN_PROTO_FTP);
 }
 
-static pn_payload_sig_t sig(guint32 candidates, pn_sender_t sender, gboolean greeting)
+static pn_payload_sig_t sig(pn_proto_set_t candidates, pn_sender_t sender, gboolean greeting)
 {
-    pn_payload_sig_t s = { candidates, sender, greeting };
+    pn_payload_sig_t s = { candidates, sender, greeting, FALSE };
     return s;
 }
 
@@ -235,7 +235,7 @@ static pn_payload_sig_t sig(guint32 candidates, pn_sender_t sender, gboolean gre
 pn_payload_sig_t pn_payload_classify(pn_transport_t transport, const guint8 *data, gsize len)
 {
     gboolean response = FALSE;
-    guint32 greeting;
+    pn_proto_set_t greeting;
     int hello;
 
     len = MIN(len, PN_PAYLOAD_PEEK);
@@ -268,8 +268,24 @@ pn_payload_sig_t pn_payload_classify(pn_transport_t transport, const guint8 *dat
     return sig(0, PN_SENDER_EITHER, FALSE);
 }
 
+/**
+ * Whether a payload is too short or too empty to say anything (a lone
+ * keep-alive byte, a few zero bytes seen before a real TLS hello): the
+ * direction stays undecided and a later payload is looked at.
+ */
+gboolean pn_payload_is_noise(const guint8 *data, gsize len)
+{
+    len = MIN(len, PN_PAYLOAD_PEEK);
+    if (!data || len < 2)
+        return TRUE;
+    for (gsize i = 1; i < len; i++)
+        if (data[i] != data[0])
+            return FALSE;
+    return data[0] == 0;
+}
+
 /** The lowest protocol of a set. */
-static pn_proto_t first_proto(guint32 set)
+static pn_proto_t first_proto(pn_proto_set_t set)
 {
     for (int p = 1; p < PN_PROTO_COUNT; p++)
         if (set & PN_PROTO_BIT(p))
@@ -288,16 +304,17 @@ static pn_proto_t first_proto(guint32 set)
  * cleartext protocol (Telnet, HTTP) is a mismatch.
  */
 pn_verdict_t pn_payload_verdict(pn_transport_t transport, guint16 server_port,
-                                guint32 candidates, pn_proto_t *observed)
+                                const pn_payload_sig_t *sig, pn_proto_t *observed)
 {
-    guint32 own = pn_port_protocols(transport, server_port);
+    pn_proto_set_t own = pn_port_protocols(transport, server_port);
+    pn_proto_set_t candidates = sig->candidates;
 
     *observed = PN_PROTO_NONE;
     if (candidates & own) {
         *observed = first_proto(candidates & own);
         return PN_VERDICT_CONFIRMED;
     }
-    if (candidates == 0 || (candidates & (candidates - 1)) != 0)
+    if (candidates == 0 || (candidates & (candidates - 1)) != 0 || sig->weak)
         return PN_VERDICT_NONE;
     if (!own && candidates == PN_PROTO_BIT(PN_PROTO_TLS))
         return PN_VERDICT_NONE;

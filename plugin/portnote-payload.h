@@ -31,7 +31,9 @@ typedef enum {
     PN_PROTO_COUNT
 } pn_proto_t;
 
-#define PN_PROTO_BIT(p) (1u << (p))
+/* A set of protocols: bit p for protocol p. */
+typedef guint64 pn_proto_set_t;
+#define PN_PROTO_BIT(p) ((pn_proto_set_t)1 << (p))
 
 /* Which end of the conversation a signature shows to be speaking. */
 typedef enum {
@@ -42,9 +44,11 @@ typedef enum {
 
 /* What the first payload of one direction looks like. */
 typedef struct {
-    guint32 candidates;     /* PN_PROTO_BIT set; two bits when ambiguous (a bare "220 " greeting) */
+    pn_proto_set_t candidates;  /* PN_PROTO_BIT set; two bits when ambiguous (a bare "220 " greeting) */
     pn_sender_t sender;
     gboolean greeting;      /* only meaningful as the conversation's very first payload */
+    gboolean weak;          /* a format too generic to accuse: it confirms the
+                             * protocol's own port and never raises a finding */
 } pn_payload_sig_t;
 
 /* The payload check's verdict for the server port of a conversation. */
@@ -56,17 +60,19 @@ typedef enum {
 } pn_verdict_t;
 
 /** Bytes of a payload the signatures look at; more is never read. */
-#define PN_PAYLOAD_PEEK 512
+#define PN_PAYLOAD_PEEK 2048
+
+gboolean pn_payload_is_noise(const guint8 *data, gsize len);
 
 pn_payload_sig_t pn_payload_classify(pn_transport_t transport, const guint8 *data, gsize len);
 
-guint32 pn_port_protocols(pn_transport_t transport, guint16 port);
+pn_proto_set_t pn_port_protocols(pn_transport_t transport, guint16 port);
 
 int pn_payload_server_end(const pn_payload_sig_t *s, pn_transport_t transport, int sender,
                           const guint16 ports[2], const gboolean ephemeral[2], int server_hint);
 
 pn_verdict_t pn_payload_verdict(pn_transport_t transport, guint16 server_port,
-                                guint32 candidates, pn_proto_t *observed);
+                                const pn_payload_sig_t *sig, pn_proto_t *observed);
 
 const char *pn_proto_name(pn_proto_t proto);
 const char *pn_verdict_name(pn_verdict_t verdict);

@@ -122,7 +122,7 @@ static char *threats_text(wmem_allocator_t *scope, const pn_note_t *note)
 /** "ssh", "http or tls": the protocols whose own port this is. */
 static const char *own_protocols_text(wmem_allocator_t *scope, const pn_note_t *note)
 {
-    guint32 own = pn_port_protocols((pn_transport_t)note->transport, note->port);
+    pn_proto_set_t own = pn_port_protocols((pn_transport_t)note->transport, note->port);
     wmem_strbuf_t *text = wmem_strbuf_new(scope, "");
 
     for (int p = 1; p < PN_PROTO_COUNT; p++)

@@ -26,10 +26,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const gboolean eph[2] = { FALSE, TRUE };
         pn_proto_t seen;
 
-        if (sig.candidates >= PN_PROTO_BIT(PN_PROTO_COUNT) || (sig.candidates & 1))
+        if ((PN_PROTO_COUNT < 64 && sig.candidates >= PN_PROTO_BIT(PN_PROTO_COUNT)) || (sig.candidates & 1))
             __builtin_trap();
         for (gsize i = 0; i < G_N_ELEMENTS(ports); i++) {
-            pn_verdict_t v = pn_payload_verdict((pn_transport_t)t, ports[i], sig.candidates, &seen);
+            pn_verdict_t v = pn_payload_verdict((pn_transport_t)t, ports[i], &sig, &seen);
             if ((v == PN_VERDICT_NONE) != (seen == PN_PROTO_NONE) || !(sig.candidates & PN_PROTO_BIT(seen) || !seen))
                 __builtin_trap();
         }

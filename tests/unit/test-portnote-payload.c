@@ -19,7 +19,7 @@ static pn_payload_sig_t classify_text(pn_transport_t t, const char *text)
 
 typedef struct {
     const char *text;
-    guint32 candidates;
+    pn_proto_set_t candidates;
     pn_sender_t sender;
 } text_case_t;
 
@@ -123,7 +123,7 @@ static GByteArray *dns_query(guint16 flags, guint16 qdcount, guint16 klass)
     return m;
 }
 
-static guint32 udp_candidates(GByteArray *m, pn_sender_t *sender)
+static pn_proto_set_t udp_candidates(GByteArray *m, pn_sender_t *sender)
 {
     pn_payload_sig_t s = pn_payload_classify(PN_TRANSPORT_UDP, m->data, m->len);
 
@@ -195,9 +195,9 @@ static void test_server_end(void)
 {
     const guint16 ports[2] = { 50000, 22 };
     const gboolean eph[2] = { TRUE, FALSE };
-    pn_payload_sig_t ssh = { BIT(PN_PROTO_SSH), PN_SENDER_EITHER, FALSE };
-    pn_payload_sig_t req = { BIT(PN_PROTO_HTTP), PN_SENDER_CLIENT, FALSE };
-    pn_payload_sig_t answer = { BIT(PN_PROTO_HTTP), PN_SENDER_SERVER, FALSE };
+    pn_payload_sig_t ssh = { BIT(PN_PROTO_SSH), PN_SENDER_EITHER, FALSE, FALSE };
+    pn_payload_sig_t req = { BIT(PN_PROTO_HTTP), PN_SENDER_CLIENT, FALSE, FALSE };
+    pn_payload_sig_t answer = { BIT(PN_PROTO_HTTP), PN_SENDER_SERVER, FALSE, FALSE };
     const guint16 odd[2] = { 31337, 40000 };
     const gboolean both[2] = { FALSE, FALSE };
 
@@ -208,35 +208,44 @@ static void test_server_end(void)
     g_assert_cmpint(pn_payload_server_end(&ssh, PN_TRANSPORT_TCP, 1, odd, both, -1), ==, 0);
 }
 
+/** The verdict for a strong signature of the given protocols. */
+static pn_verdict_t verdict_of(pn_transport_t transport, guint16 port, pn_proto_set_t candidates,
+                               pn_proto_t *seen)
+{
+    pn_payload_sig_t sig = { candidates, PN_SENDER_EITHER, FALSE, FALSE };
+
+    return pn_payload_verdict(transport, port, &sig, seen);
+}
+
 static void test_verdicts(void)
 {
     pn_proto_t seen;
-    const guint32 ssh = BIT(PN_PROTO_SSH), http = BIT(PN_PROTO_HTTP), tls = BIT(PN_PROTO_TLS);
+    const pn_proto_set_t ssh = BIT(PN_PROTO_SSH), http = BIT(PN_PROTO_HTTP), tls = BIT(PN_PROTO_TLS);
 
-    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 22, ssh, &seen), ==, PN_VERDICT_CONFIRMED);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 22, ssh, &seen), ==, PN_VERDICT_CONFIRMED);
     g_assert_cmpint(seen, ==, PN_PROTO_SSH);
-    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 22, http, &seen), ==, PN_VERDICT_MISMATCH);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 22, http, &seen), ==, PN_VERDICT_MISMATCH);
     g_assert_cmpint(seen, ==, PN_PROTO_HTTP);
-    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 80, ssh, &seen), ==, PN_VERDICT_MISMATCH);
-    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 23, tls, &seen), ==, PN_VERDICT_MISMATCH);
-    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 31337, ssh, &seen), ==, PN_VERDICT_NON_STANDARD);
-    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 31337, http, &seen), ==, PN_VERDICT_NON_STANDARD);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 80, ssh, &seen), ==, PN_VERDICT_MISMATCH);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 23, tls, &seen), ==, PN_VERDICT_MISMATCH);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 31337, ssh, &seen), ==, PN_VERDICT_NON_STANDARD);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 31337, http, &seen), ==, PN_VERDICT_NON_STANDARD);
     /* TLS is a wrapper: only a port that promises another protocol objects to it */
-    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 5228, tls, &seen), ==, PN_VERDICT_NONE);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 5228, tls, &seen), ==, PN_VERDICT_NONE);
     g_assert_cmpint(seen, ==, PN_PROTO_NONE);
-    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 80, tls, &seen), ==, PN_VERDICT_MISMATCH);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 80, tls, &seen), ==, PN_VERDICT_MISMATCH);
     /* an ambiguous 220 confirms 21 and 25 and decides nothing elsewhere */
-    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 21, BIT(PN_PROTO_SMTP) | BIT(PN_PROTO_FTP), &seen),
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 21, BIT(PN_PROTO_SMTP) | BIT(PN_PROTO_FTP), &seen),
                     ==, PN_VERDICT_CONFIRMED);
     g_assert_cmpint(seen, ==, PN_PROTO_FTP);
-    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 25, BIT(PN_PROTO_SMTP) | BIT(PN_PROTO_FTP), &seen),
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 25, BIT(PN_PROTO_SMTP) | BIT(PN_PROTO_FTP), &seen),
                     ==, PN_VERDICT_CONFIRMED);
     g_assert_cmpint(seen, ==, PN_PROTO_SMTP);
-    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 2121, BIT(PN_PROTO_SMTP) | BIT(PN_PROTO_FTP), &seen),
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 2121, BIT(PN_PROTO_SMTP) | BIT(PN_PROTO_FTP), &seen),
                     ==, PN_VERDICT_NONE);
-    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 22, 0, &seen), ==, PN_VERDICT_NONE);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 22, 0, &seen), ==, PN_VERDICT_NONE);
     /* NetBIOS names use the DNS format: DNS on 137/udp is no surprise */
-    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_UDP, 137, BIT(PN_PROTO_DNS), &seen), ==, PN_VERDICT_CONFIRMED);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 137, BIT(PN_PROTO_DNS), &seen), ==, PN_VERDICT_CONFIRMED);
     g_assert_cmpstr(pn_proto_name(PN_PROTO_TLS), ==, "tls");
     g_assert_cmpstr(pn_verdict_name(PN_VERDICT_MISMATCH), ==, "protocol-mismatch");
 }
