@@ -3,12 +3,12 @@
 # (scripts/tshark-stage.sh), with an empty plugin folder for the no-plugin
 # baseline, and runs tshark under callgrind or /usr/bin/time.
 
-# bench_stage: builds build/mkbench, stages build/plugins/*/epan/portnote.so as
+# bench_stage: builds build/mkbench and build/mkrealistic, stages build/plugins/*/epan/portnote.so as
 # $STAGE (removed on exit); $STAGE/no-plugins is an empty plugin folder.
 bench_stage() {
     local plugin ws_version
     # the capture generator is not part of the default build
-    cmake --build build --target mkbench >/dev/null
+    cmake --build build --target mkbench mkrealistic >/dev/null
     plugin=$(ls build/plugins/*/epan/portnote.so)
     ws_version=$(basename "$(dirname "$(dirname "$plugin")")")
     . scripts/tshark-stage.sh

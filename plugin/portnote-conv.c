@@ -6,6 +6,10 @@
  *   - which notes the conversation has shown, and in which frame first,
  *     so that Expert Info is raised once per conversation and note (and
  *     once more when the payload changes the verdict), not per packet.
+ * A direction is decided by its first payload that a signature knows,
+ * looking at no more than PN_PAYLOAD_TRIES payloads: noise (a few zero
+ * bytes before a TLS hello) and the middle of a conversation whose start
+ * is not in the capture do not settle it for good.
  * Every pass applies the conversation's verdict to the frame's notes: the
  * first pass knows what was seen so far; later passes (the GUI, tshark
  * -2) know the whole conversation, so a confirmed HTTP conversation is
@@ -35,6 +39,9 @@ typedef struct {
     guint8 verdict;
 } shown_note_t;
 
+/* Payloads per direction the payload check looks at before it gives up. */
+#define PN_PAYLOAD_TRIES 4
+
 /* Most conversations show one or two ports; tunnels and odd cases more. */
 #define PN_INLINE_SHOWN 2
 
@@ -46,6 +53,7 @@ struct pn_conv {
     guint8 server_end[2];   /* per direction: the end its verdict calls the server */
     gint8 server_hint;      /* end that answered the TCP handshake; -1 unknown */
     guint8 any_payload;     /* some direction has sent payload already */
+    guint8 tries[2];        /* per direction: payloads looked at */
     guint8 shown_count;
     shown_note_t shown[PN_INLINE_SHOWN];    /* in the order first shown */
     wmem_array_t *more_shown;   /* beyond PN_INLINE_SHOWN */
@@ -78,7 +86,8 @@ static int packet_end(const packet_info *pinfo, const pn_conv_t *conv)
 
 /* ---- The payload check (first pass) ------------------------------------- */
 
-/** Decides a direction from its first payload. */
+/** Decides a direction from a payload a signature knows (or from the
+ * last one it looks at). */
 static void decide_direction(pn_conv_t *conv, packet_info *pinfo, int end,
                              const pn_layer_t *inner, pn_payload_sig_t sig)
 {
@@ -88,11 +97,6 @@ static void decide_direction(pn_conv_t *conv, packet_info *pinfo, int end,
     pn_proto_t observed;
     int server;
 
-    /* A greeting after the other side has spoken is an answer (Redis's
-     * "+OK" to AUTH), not a server announcing itself. */
-    if (sig.greeting && conv->any_payload)
-        sig.candidates = 0;
-    conv->any_payload = TRUE;
     ports[end] = (guint16)pinfo->srcport;
     ports[!end] = (guint16)pinfo->destport;
     ephemeral[0] = value_is_in_range(portnote_prefs.ephemeral, ports[0]);
@@ -107,12 +111,30 @@ static void decide_direction(pn_conv_t *conv, packet_info *pinfo, int end,
     r->observed = (guint8)observed;
 }
 
+/** Looks at one payload of an undecided direction: a signature it matches
+ * decides the direction, and so does the last payload looked at. */
+static void look_at_payload(pn_conv_t *conv, packet_info *pinfo, int end,
+                            const pn_layer_t *inner, const pn_payload_t *payload)
+{
+    pn_payload_sig_t sig = pn_payload_classify(portnote_layer_transport(inner), payload->data,
+                                               payload->length);
+    gboolean noise = pn_payload_is_noise(payload->data, payload->length);
+
+    /* A greeting after the other side has spoken is an answer (Redis's
+     * "+OK" to AUTH), not a server announcing itself. */
+    if (sig.greeting && conv->any_payload)
+        sig.candidates = 0;
+    if (!noise)
+        conv->any_payload = TRUE;
+    if (sig.candidates || ++conv->tries[end] >= PN_PAYLOAD_TRIES)
+        decide_direction(conv, pinfo, end, inner, sig);
+}
+
 /** Looks at this packet's payload if its direction is still undecided. */
 static void check_payload(pn_conv_t *conv, packet_info *pinfo, proto_tree *tree, const pn_layer_t *inner)
 {
     pn_hint_t hint;
-    pn_payload_sig_t sig;
-    gboolean has_payload;
+    pn_payload_t payload;
     int end;
 
     if (conv->dir[0].frame && conv->dir[1].frame)
@@ -120,11 +142,8 @@ static void check_payload(pn_conv_t *conv, packet_info *pinfo, proto_tree *tree,
     end = packet_end(pinfo, conv);
     if (conv->server_hint < 0 && (hint = portnote_layer_handshake(inner)) != PN_HINT_NONE)
         conv->server_hint = (gint8)(hint == PN_HINT_SRC_IS_SERVER ? end : !end);
-    if (conv->dir[end].frame)
-        return;
-    sig = portnote_layer_payload(inner, tree, &has_payload);
-    if (has_payload)
-        decide_direction(conv, pinfo, end, inner, sig);
+    if (!conv->dir[end].frame && portnote_layer_payload(inner, tree, &payload))
+        look_at_payload(conv, pinfo, end, inner, &payload);
 }
 
 /**

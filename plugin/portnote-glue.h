@@ -66,6 +66,12 @@ typedef struct {
 /* The innermost TCP or UDP layer: the one the payload check looks at. */
 typedef struct pn_layer pn_layer_t;
 
+/* The first bytes (at most PN_PAYLOAD_PEEK) of a layer's payload. */
+typedef struct {
+    const guint8 *data;
+    gsize length;
+} pn_payload_t;
+
 /* portnote-load.c */
 const pn_db_t *portnote_notes(void);
 void portnote_notes_refresh(void);
@@ -85,7 +91,7 @@ pn_note_t *portnote_add_note(pn_note_buffer_t *notes, const pn_entry_t *entry, g
 pn_transport_t portnote_layer_transport(const pn_layer_t *layer);
 void portnote_layer_place(const pn_layer_t *layer, tvbuff_t *frame_tvb, gboolean src, pn_note_t *note);
 pn_hint_t portnote_layer_handshake(const pn_layer_t *layer);
-pn_payload_sig_t portnote_layer_payload(const pn_layer_t *layer, proto_tree *tree, gboolean *has_payload);
+gboolean portnote_layer_payload(const pn_layer_t *layer, proto_tree *tree, pn_payload_t *payload);
 
 /* portnote-conv.c */
 typedef struct pn_conv pn_conv_t;

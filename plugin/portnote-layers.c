@@ -301,23 +301,27 @@ static gint layer_payload_length(proto_tree *tree, const pn_layer_t *layer)
 }
 
 /**
- * Classifies the first bytes (at most PN_PAYLOAD_PEEK) of the layer's
- * payload; *has_payload tells a packet without payload from one whose
- * payload matched nothing.
+ * The first bytes (at most PN_PAYLOAD_PEEK) of the layer's payload, as
+ * far as they were captured; FALSE when the packet carries no payload.
+ * A payload cut short by the snapshot length has length 0.
  */
-pn_payload_sig_t portnote_layer_payload(const pn_layer_t *layer, proto_tree *tree, gboolean *has_payload)
+gboolean portnote_layer_payload(const pn_layer_t *layer, proto_tree *tree, pn_payload_t *payload)
 {
     tvbuff_t *tvb = layer->src->ds_tvb;
     gint length = layer_payload_length(tree, layer);
     gint header = layer->tf->ptype == PT_TCP
         ? (pn_tvb_get_u8(tvb, layer->src->start + 12) >> 4) * 4 : 8;
     gint offset = layer->src->start + header;
-    pn_payload_sig_t none = { 0, PN_SENDER_EITHER, FALSE, FALSE };
 
-    *has_payload = length > 0;
+    payload->data = NULL;
+    payload->length = 0;
+    if (length <= 0)
+        return FALSE;
     length = MIN(length, tvb_captured_length_remaining(tvb, offset));
     length = MIN(length, PN_PAYLOAD_PEEK);
-    if (header < layer->tf->min_header || length <= 0)
-        return none;
-    return pn_payload_classify(layer->tf->transport, tvb_get_ptr(tvb, offset, length), (gsize)length);
+    if (header >= layer->tf->min_header && length > 0) {
+        payload->data = tvb_get_ptr(tvb, offset, length);
+        payload->length = (gsize)length;
+    }
+    return TRUE;
 }
