@@ -3,7 +3,9 @@
  * of them that can be checked mechanically), and, with --coverage, how much
  * of the ports analysts meet most the notes document.
  *
- *   test-portnote-data                 the rubric checks (GLib test harness)
+ *   test-portnote-data                 the rubric checks, and a row for every
+ *                                      port the payload check counts as a
+ *                                      protocol's own (GLib test harness)
  *   test-portnote-data --coverage [F]  coverage against nmap-services F
  *                                      (default /usr/share/nmap/nmap-services);
  *                                      exit 77 when F is absent
@@ -17,6 +19,7 @@
 
 #include "portnote-db.h"
 #include "portnote-embedded.h"
+#include "portnote-payload.h"
 
 #define SKIP_EXIT 77
 #define COVERAGE_MIN_PERCENT 95.0
@@ -277,6 +280,70 @@ static void test_rubric_catches_wrong_rows(void)
     }
 }
 
+/* ---- A row for every port a payload protocol counts as its own ----------- */
+
+/** A port counts as documented when a row of its own says what it is (the
+ *  legacy ephemeral client range does not). */
+static gboolean documented(const pn_db_t *db, pn_transport_t t, guint16 port)
+{
+    const pn_entry_t *e = pn_db_lookup(db, t, port);
+
+    return e && !pn_is_client_range(e);
+}
+
+/* Appends each port/transport that the payload check calls some protocol's
+ * own (a genuine flow there is "confirmed") but that db does not document;
+ * a confirmed flow on it would have no note to mark.  Returns the count. */
+static guint undocumented_own_ports(const pn_db_t *db, GString *missing)
+{
+    static const pn_transport_t transports[] = { PN_TRANSPORT_TCP, PN_TRANSPORT_UDP, PN_TRANSPORT_SCTP };
+    guint count = 0;
+
+    for (gsize t = 0; t < G_N_ELEMENTS(transports); t++)
+        for (guint port = 0; port <= G_MAXUINT16; port++) {
+            /* != 0: the mask is guint32 today and may widen */
+            if (pn_port_protocols(transports[t], (guint16)port) != 0
+                && !documented(db, transports[t], (guint16)port)) {
+                g_string_append_printf(missing, " %u/%s", port, pn_transport_name(transports[t]));
+                count++;
+            }
+        }
+    return count;
+}
+
+static void test_own_ports_documented(void)
+{
+    pn_db_t *db = embedded_db();
+    GString *missing = g_string_new(NULL);
+    guint count = undocumented_own_ports(db, missing);
+
+    if (count)
+        g_test_message("own ports of a payload protocol without a row:%s", missing->str);
+    g_assert_cmpuint(count, ==, 0);
+    g_string_free(missing, TRUE);
+    pn_db_free(db);
+}
+
+/* The check itself: a database holding only the legacy client range and a
+ * row for 22/tcp misses 23/tcp (Telnet) and 53/udp (DNS), not 22/tcp. */
+static void test_own_ports_check_catches_gaps(void)
+{
+    static const char text[] =
+        "\"1024-5000\",\"tcp\",\"client\",\"Ephemeral\",\"\",\"\",\"\",\"d\",\"\",\"s\"\n"
+        "\"22\",\"tcp\",\"server\",\"SSH\",\"\",\"\",\"\",\"d\",\"\",\"s\"\n";
+    pn_db_t *db = pn_db_new();
+    GString *missing = g_string_new(NULL);
+
+    g_assert_cmpuint(pn_db_load_text(db, "planted", text, strlen(text), NULL), ==, 2);
+    g_assert_cmpuint(undocumented_own_ports(db, missing), >=, 2);
+    g_string_append_c(missing, ' ');
+    g_assert_nonnull(strstr(missing->str, " 23/tcp "));
+    g_assert_nonnull(strstr(missing->str, " 53/udp "));
+    g_assert_null(strstr(missing->str, " 22/tcp "));
+    g_string_free(missing, TRUE);
+    pn_db_free(db);
+}
+
 /* ---- Coverage of the ports analysts meet most -------------------------- */
 
 typedef struct {
@@ -333,15 +400,6 @@ static GArray *read_nmap_services(const char *path, GError **err)
     g_free(text);
     g_array_sort(out, by_frequency);
     return out;
-}
-
-/** A port counts as documented when a row of its own says what it is (the
- *  legacy ephemeral client range does not). */
-static gboolean documented(const pn_db_t *db, pn_transport_t t, guint16 port)
-{
-    const pn_entry_t *e = pn_db_lookup(db, t, port);
-
-    return e && !pn_is_client_range(e);
 }
 
 /* Prints the share of the `top` most frequent ports of transport t that the
@@ -414,5 +472,7 @@ int main(int argc, char **argv)
     g_test_add_func("/rubric/factor-parsing", test_factor_parsing);
     g_test_add_func("/rubric/embedded-follows-rubric", test_embedded_follows_rubric);
     g_test_add_func("/rubric/catches-wrong-rows", test_rubric_catches_wrong_rows);
+    g_test_add_func("/own-ports/documented", test_own_ports_documented);
+    g_test_add_func("/own-ports/check-catches-gaps", test_own_ports_check_catches_gaps);
     return g_test_run();
 }
