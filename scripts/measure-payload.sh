@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# measure-payload.sh: how well portnote's payload check does on real
+# captures, per protocol, against Wireshark's own dissection (issue 13).
+#
+#   bash scripts/measure-payload.sh [--plugin SO] [--out FILE] [--labels CSV]
+#                                   [--protocols LIST] [CAPTURE...]
+#
+# Defaults: the freshly built build/plugins/*/epan/portnote.so; the report
+# in docs/payload-measure.md (--out - prints it); the labels in
+# tests/data/payload-labels.csv; the protocols the plugin recognises read
+# from the plugin itself (--protocols ssh,http,... to say otherwise); the
+# captures pcaps/*.pcap* plus every capture in ../shared/pcaps/ and
+# ../shared/pcaps/protocols/ (skipped, saying so, when absent).
+#
+# Per protocol: the flows (TCP/UDP streams) carrying it on its own port and
+# how many portnote confirmed; the flows carrying it on a port not its own
+# and how many portnote found (a protocol-mismatch or non-standard-port
+# finding naming it); the wrong findings (a confirmation or a finding naming
+# a protocol the flow is not).  Then every missed flow and every wrong
+# finding, the flows not counted and why, the labels applied.
+#
+# Ground truth: each capture is read twice with tshark -2: once with
+# portnote disabled (-T fields: streams, ports, payload lengths,
+# frame.protocols), once with it (-T json of the portnote layer: each
+# note's evidence, verdict and observed protocol); frame numbers join the
+# two.  A flow's protocol is the first Wireshark decoded in a frame with
+# payload, mapped to portnote's names; a row of the labels file (capture
+# file name, transport, stream, protocol, reason) overrides it, for flows
+# Wireshark cannot decode because the port is not the protocol's.  Details
+# in scripts/measure-payload.py.
+#
+# A measurement, not a test: exits non-zero only on errors (no plugin, a
+# tshark failure, an unreadable capture), never on the figures.
+set -euo pipefail
+shopt -s inherit_errexit
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SHARED_DIR="$ROOT/../shared/pcaps"
+PY="$ROOT/scripts/measure-payload.py"
+# The truth pass's fields: keep in step with TRUTH_FIELDS in measure-payload.py.
+TRUTH_FIELDS=(frame.number frame.protocols tcp.stream udp.stream tcp.srcport tcp.dstport
+              udp.srcport udp.dstport tcp.len udp.length tcp.flags.syn)
+
+fail() { echo "measure-payload: $*" >&2; exit 1; }
+say() { echo "measure-payload: $*" >&2; }
+
+usage() {
+    sed -n '2,13s/^# \{0,1\}//p' "$0"
+    exit "${1:-0}"
+}
+
+# ---- Arguments and defaults ------------------------------------------------
+
+PLUGIN=""
+OUT="$ROOT/docs/payload-measure.md"
+LABELS="$ROOT/tests/data/payload-labels.csv"
+PROTOCOLS=""
+CAPTURES=()
+# The command line as the report shows it (arguments quoted for the shell).
+COMMAND="scripts/measure-payload.sh"
+for arg in "$@"; do COMMAND+=" $(printf '%q' "$arg")"; done
+
+parse_args() {
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --plugin) [ $# -ge 2 ] || usage 2; PLUGIN=$2; shift 2 ;;
+            --plugin=*) PLUGIN=${1#--plugin=}; shift ;;
+            --out) [ $# -ge 2 ] || usage 2; OUT=$2; shift 2 ;;
+            --out=*) OUT=${1#--out=}; shift ;;
+            --labels) [ $# -ge 2 ] || usage 2; LABELS=$2; shift 2 ;;
+            --labels=*) LABELS=${1#--labels=}; shift ;;
+            --protocols) [ $# -ge 2 ] || usage 2; PROTOCOLS=$2; shift 2 ;;
+            --protocols=*) PROTOCOLS=${1#--protocols=}; shift ;;
+            -h|--help) usage 0 ;;
+            --) shift; CAPTURES+=("$@"); break ;;
+            -*) echo "unknown option: $1" >&2; usage 2 ;;
+            *) CAPTURES+=("$1"); shift ;;
+        esac
+    done
+}
+
+# Sample captures, then the shared real captures (top level, then protocols/).
+default_captures() {
+    local dir
+    shopt -s nullglob
+    CAPTURES=("$ROOT"/pcaps/*.pcap "$ROOT"/pcaps/*.pcapng "$ROOT"/pcaps/*.pcap.gz "$ROOT"/pcaps/*.pcapng.gz)
+    if [ -d "$SHARED_DIR" ]; then
+        for dir in "$SHARED_DIR" "$SHARED_DIR/protocols"; do
+            CAPTURES+=("$dir"/*.pcap "$dir"/*.pcapng "$dir"/*.pcap.gz "$dir"/*.pcapng.gz)
+        done
+    else
+        say "note: no shared captures ($SHARED_DIR is absent): measuring the sample captures only"
+    fi
+    shopt -u nullglob
+}
+
+# The name a capture gets in the report: its path relative to the repository.
+capture_label() {
+    python3 -I -S -c 'import os, sys; print(os.path.relpath(os.path.abspath(sys.argv[1]), sys.argv[2]))' "$1" "$ROOT"
+}
+
+# ---- tshark ------------------------------------------------------------------
+
+# shellcheck source=scripts/tshark-stage.sh
+. "$ROOT/scripts/tshark-stage.sh"
+
+TSHARK_VERSION=""
+
+# Stages the plugin for the tshark that will load it and checks it loads.
+stage_plugin() {
+    TSHARK_VERSION=$(tshark --version 2>/dev/null | sed -n '1s/^TShark[^0-9]*\([0-9][0-9.]*\).*/\1/p')
+    local version=${TSHARK_VERSION%.*}
+    [ -n "$version" ] || fail "cannot tell tshark's version (is tshark installed?)"
+    pn_stage "$1" "$version"
+    run_tshark "$STAGE/plugins.txt" -G plugins
+    grep -qF "$PN_STAGED_PLUGIN" "$STAGE/plugins.txt" \
+        || fail "tshark did not load the staged plugin $PN_STAGED_PLUGIN (built for another Wireshark?)"
+}
+
+# run_tshark OUT ARGS...: tshark with stdout in OUT; fails on a non-zero exit
+# or any output on stderr.
+run_tshark() {
+    local out=$1 rc=0
+    shift
+    pn_tshark "$@" >"$out" || rc=$?
+    if [ "$rc" != 0 ] || [ -s "$STAGE/stderr" ]; then
+        cat "$STAGE/stderr" >&2
+        fail "tshark $* failed (exit $rc, stderr above)"
+    fi
+}
+
+# measure_capture N PATH: the two passes of one capture, as a manifest line.
+measure_capture() {
+    local n=$1 path=$2 label staged field args=()
+    [ -r "$path" ] || fail "cannot read $path"
+    label=$(capture_label "$path")
+    say "measuring $label"
+    staged=$(pn_stage_file "$path")
+    for field in "${TRUTH_FIELDS[@]}"; do args+=(-e "$field"); done
+    run_tshark "$STAGE/truth.$n.tsv" -r "$staged" -2 --disable-protocol portnote \
+        -T fields -E occurrence=l -E separator=/t "${args[@]}"
+    run_tshark "$STAGE/notes.$n.json" -r "$staged" -2 -T json -J "frame portnote"
+    rm -f "$staged"
+    printf '%s\t%s\t%s\n' "$label" "$STAGE/truth.$n.tsv" "$STAGE/notes.$n.json" >>"$STAGE/manifest.tsv"
+}
+
+main() {
+    parse_args "$@"
+    command -v python3 >/dev/null || fail "python3 is needed"
+    if [ -z "$PLUGIN" ]; then
+        PLUGIN=$(pn_built_plugin "$ROOT") || exit 1
+    fi
+    [ -f "$PLUGIN" ] || fail "no plugin at $PLUGIN"
+    if [ ${#CAPTURES[@]} = 0 ]; then
+        default_captures
+    fi
+    [ ${#CAPTURES[@]} -gt 0 ] || fail "no captures to measure"
+    stage_plugin "$PLUGIN"
+    : >"$STAGE/manifest.tsv"
+    local n=0 capture revision=""
+    for capture in "${CAPTURES[@]}"; do
+        n=$((n + 1))
+        measure_capture "$n" "$capture"
+    done
+    revision=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || true)
+    local out=$OUT
+    [ "$out" = - ] || out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
+    python3 -I -S "$PY" --plugin "$PLUGIN" --plugin-label "$(capture_label "$PLUGIN")" \
+        --revision "$revision" --tshark-version "$TSHARK_VERSION" \
+        --labels "$LABELS" --protocols "$PROTOCOLS" --command "$COMMAND" \
+        --out "$out" "$STAGE/manifest.tsv"
+    [ "$out" = - ] || say "wrote $(capture_label "$out")"
+}
+
+main "$@"
