@@ -117,61 +117,41 @@ static void register_preferences(void)
 
 /* ---- The dissector ------------------------------------------------------ */
 
-/* A frame's notes as kept from the first pass, with its conversation. */
-typedef struct {
-    pn_conv_t *conv;
-    guint count;
-    pn_note_t notes[];
-} kept_notes_t;
-
 /**
- * First pass: finds the frame's notes, updates its conversation, and keeps
- * both as per-frame data.  Wireshark primes the port fields asked for only
- * on the first pass; later passes (packet list, colouring, details, tshark
- * -2) may not even have them, so they reuse what was kept.  Only frames
- * with notes keep anything, sized to their notes.
+ * Finds the frame's notes afresh on every pass (the ports come from the
+ * transport dissectors' proto data, with or without a tree), updates the
+ * conversation on the first pass, applies its verdict as known on this
+ * pass, and shows the notes to whoever looks: the tree, Expert Info, the
+ * Info column, the taps.
  */
-static const kept_notes_t *find_frame_notes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
-{
-    pn_note_buffer_t found;
-    const pn_layer_t *inner;
-    pn_conv_t *conv;
-    kept_notes_t *kept;
-
-    found.count = 0;
-    inner = portnote_find_notes(&found, tvb, pinfo, tree);
-    if (found.count == 0 && !inner)
-        return NULL;
-    conv = portnote_conv_update(pinfo, tree, inner);
-    portnote_conv_add_findings(conv, pinfo, tvb, inner, &found);
-    if (found.count == 0)
-        return NULL;
-    kept = wmem_alloc(wmem_file_scope(), sizeof *kept + found.count * sizeof(pn_note_t));
-    kept->conv = conv;
-    kept->count = found.count;
-    memcpy(kept->notes, found.notes, found.count * sizeof(pn_note_t));
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_portnote, 0, kept);
-    return kept;
-}
-
 static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    const kept_notes_t *kept = p_get_proto_data(wmem_file_scope(), pinfo, proto_portnote, 0);
+    pn_note_buffer_t found;
+    pn_header_t inner_header;
+    const pn_layer_t *inner;
     pn_tap_notes_t *shown;
     pn_note_t *notes;
+    pn_conv_t *conv;
 
-    if (!kept && portnote_notes() && portnote_fields_primed(tree))
-        kept = find_frame_notes(tvb, pinfo, tree);
-    if (!kept)
+    if (!portnote_notes())
         return 0;
-    /* The verdict is the conversation's as known on this pass. */
-    notes = wmem_memdup(pinfo->pool, kept->notes, kept->count * sizeof(pn_note_t));
+    found.count = 0;
+    inner = portnote_find_notes(&found, pinfo, tree, &inner_header);
+    if (found.count == 0 && !inner)
+        return 0;
+    conv = portnote_conv_update(pinfo, inner, &inner_header);
+    portnote_conv_add_findings(conv, pinfo, inner, &found);
+    if (found.count == 0)
+        return 0;
+    notes = wmem_memdup(pinfo->pool, found.notes, found.count * sizeof(pn_note_t));
+    if (tree)
+        portnote_place_notes(pinfo, tree, tvb, notes, found.count);
     shown = wmem_new(pinfo->pool, pn_tap_notes_t);     /* taps run after the dissection */
-    shown->conversation_starts = portnote_conv_apply(kept->conv, pinfo, notes, kept->count);
-    shown->count = kept->count;
+    shown->conversation_starts = portnote_conv_apply(conv, pinfo, notes, found.count);
+    shown->count = found.count;
     shown->notes = notes;
-    shown->conversation = kept->conv;
-    portnote_show(tvb, pinfo, tree, notes, kept->count);
+    shown->conversation = conv;
+    portnote_show(tvb, pinfo, tree, notes, found.count);
     tap_queue_packet(portnote_tap, pinfo, shown);
     return (int)tvb_captured_length(tvb);
 }
@@ -193,5 +173,5 @@ void proto_register_portnote(void)
 
 void proto_reg_handoff_portnote(void)
 {
-    portnote_want_fields(portnote_handle);
+    portnote_layers_init();
 }

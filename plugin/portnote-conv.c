@@ -130,32 +130,47 @@ static void look_at_payload(pn_conv_t *conv, packet_info *pinfo, int end,
         decide_direction(conv, pinfo, end, inner, sig);
 }
 
-/** Looks at this packet's payload if its direction is still undecided. */
-static void check_payload(pn_conv_t *conv, packet_info *pinfo, proto_tree *tree, const pn_layer_t *inner)
+/** Notes the server the TCP handshake names (the SYN's receiver). */
+static void take_handshake_hint(pn_conv_t *conv, int end, pn_hint_t hint)
 {
-    pn_hint_t hint;
+    if (conv->server_hint < 0 && hint != PN_HINT_NONE)
+        conv->server_hint = (gint8)(hint == PN_HINT_SRC_IS_SERVER ? end : !end);
+}
+
+/** Looks at this packet's payload if its direction is still undecided
+ * (header: where the layer's header is; tvb NULL when not found). */
+static void check_payload(pn_conv_t *conv, packet_info *pinfo, const pn_layer_t *inner,
+                          const pn_header_t *header)
+{
     pn_payload_t payload;
     int end;
 
-    if (conv->dir[0].frame && conv->dir[1].frame)
+    if ((conv->dir[0].frame && conv->dir[1].frame) || !header->tvb)
         return;
     end = packet_end(pinfo, conv);
-    if (conv->server_hint < 0 && (hint = portnote_layer_handshake(inner)) != PN_HINT_NONE)
-        conv->server_hint = (gint8)(hint == PN_HINT_SRC_IS_SERVER ? end : !end);
-    if (!conv->dir[end].frame && portnote_layer_payload(inner, tree, &payload))
+    take_handshake_hint(conv, end, portnote_layer_handshake(inner, header));
+    if (!conv->dir[end].frame && portnote_layer_payload(inner, header, &payload))
         look_at_payload(conv, pinfo, end, inner, &payload);
 }
 
 /**
- * The packet's conversation, updated on the first pass with this packet's
- * payload (inner: the innermost TCP/UDP layer, or NULL).
+ * The packet's conversation: on the first pass created with its first
+ * packet and updated with this packet's payload (inner: the innermost
+ * TCP/UDP layer, or NULL; header: where its header is); later passes
+ * only look it up (NULL when it has no state).
  */
-pn_conv_t *portnote_conv_update(packet_info *pinfo, proto_tree *tree, const pn_layer_t *inner)
+pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_layer_t *inner, const pn_header_t *header)
 {
-    pn_conv_t *conv = conv_state(pinfo);
+    conversation_t *conversation;
+    pn_conv_t *conv;
 
-    if (inner && portnote_prefs.payload_check && !PINFO_FD_VISITED(pinfo))
-        check_payload(conv, pinfo, tree, inner);
+    if (PINFO_FD_VISITED(pinfo)) {
+        conversation = find_conversation_pinfo(pinfo, 0);
+        return conversation ? conversation_get_proto_data(conversation, proto_portnote) : NULL;
+    }
+    conv = conv_state(pinfo);
+    if (inner && portnote_prefs.payload_check)
+        check_payload(conv, pinfo, inner, header);
     return conv;
 }
 
@@ -197,27 +212,23 @@ static gboolean is_judged_port(const pn_note_t *n, const direction_result_t *r, 
 }
 
 /**
- * First pass: a finding on a port with no note in this frame (no row, or
- * only a client range) gets a note of its own, from the deciding frame on.
+ * A finding on a port with no note in this frame (no row, or only a
+ * client range) gets a note of its own, from the deciding frame on.
  */
-void portnote_conv_add_findings(pn_conv_t *conv, packet_info *pinfo, tvbuff_t *frame_tvb,
-                                const pn_layer_t *inner, pn_note_buffer_t *notes)
+void portnote_conv_add_findings(pn_conv_t *conv, packet_info *pinfo, const pn_layer_t *inner,
+                                pn_note_buffer_t *notes)
 {
     int end = 0;
-    const direction_result_t *r = deciding_direction(conv, &end);
+    const direction_result_t *r = conv ? deciding_direction(conv, &end) : NULL;
     gboolean server_is_src;
-    pn_note_t *n;
 
-    if (!r || r->verdict == PN_VERDICT_CONFIRMED || !inner)
+    if (!conv || !r || r->verdict == PN_VERDICT_CONFIRMED || !inner || r->frame > pinfo->num)
         return;
     server_is_src = conv->server_end[end] == packet_end(pinfo, conv);
     for (guint i = 0; i < notes->count; i++)
         if (is_judged_port(&notes->notes[i], r, server_is_src))
             return;
-    n = portnote_add_note(notes, NULL, r->server_port, portnote_layer_transport(inner),
-                          PN_ROLE_SERVER, server_is_src);
-    if (n)
-        portnote_layer_place(inner, frame_tvb, server_is_src, n);
+    portnote_layer_add_note(notes, inner, NULL, PN_ROLE_SERVER, server_is_src);
 }
 
 static guint32 note_key(const pn_note_t *n)

@@ -33,8 +33,7 @@ enum {
     PN_FLAG_DECIDED_HERE = 1 << 2       /* the verdict was reached in this frame */
 };
 
-/* One annotated port (24 bytes: one is kept per annotated port of every
- * annotated frame, for as long as the capture is open). */
+/* One annotated port of a frame (24 bytes), found afresh on every pass. */
 typedef struct {
     const pn_entry_t *entry;    /* the port's row; NULL for IANA and undocumented notes */
     gint32 start;               /* the port's bytes in the frame; -1 when elsewhere */
@@ -48,6 +47,7 @@ typedef struct {
     guint8 observed;            /* pn_proto_t the payload looks like, or none */
     guint8 flags;               /* PN_FLAG_* */
     guint8 both_sides;          /* both ends of the layer use this port (53 to 53) */
+    guint8 layer;               /* which of the packet's transport layers it is on */
 } pn_note_t;
 
 /* How many NULL-terminated lists pn_note_categories() and pn_note_threats() give. */

@@ -1,8 +1,18 @@
 /* portnote-layers.c
  * Reading the ports of every TCP, UDP and SCTP layer of a packet (so
- * tunnels such as VXLAN or GRE show their inner ports too), from the
- * fields Wireshark's own dissectors put in the tree, and turning the
- * documented ones into notes.
+ * tunnels such as VXLAN or GRE show their inner ports too) and turning
+ * the documented ones into notes.
+ *
+ * The ports come from what those dissectors leave for Decode As in the
+ * packet's proto data (keyed by their port fields and the layer number),
+ * so no protocol tree is needed and none is forced on tshark.  When there
+ * is a tree anyway, each layer's protocol item (always real at the top
+ * level) gives the header's place in the frame: the ports' bytes, the TCP
+ * flags and the payload for the payload check.  Without a tree, the
+ * conversation layer's header is found after the innermost IP header,
+ * which holds the packet's network addresses: Wireshark passes neither
+ * offsets nor payloads to post-dissectors that want no fields, and wanting
+ * fields makes tshark build a tree for every packet.
  *
  * Ports quoted inside an ICMP or ICMPv6 error are skipped: they describe
  * the packet that failed, not this one, and `-Y portnote.risk` must only
@@ -13,121 +23,82 @@
 #include <string.h>
 #include <epan/addr_resolv.h>
 #include <epan/proto.h>
+#include <epan/proto_data.h>
 
 #include "portnote-glue.h"
 
-/* The lower-layer fields read for one transport. */
+/* What is known of one transport protocol. */
 typedef struct {
+    const char *name;
     const char *src_name;
     const char *dst_name;
     pn_transport_t transport;
-    gint min_header;        /* a header cut shorter than this gets no notes */
+    gint min_header;        /* a header cut shorter than this gets no payload check */
     port_type ptype;
-    const char *len_name;   /* the field the payload length comes from */
-    gint len_offset;        /* its furthest offset from the source port (tcp.len sits
-                             * at the header's start in 4.0, at byte 12 before) */
-    int hf_src;
+    int proto;
+    int hf_src;             /* the proto data keys of its ports */
     int hf_dst;
-    int hf_len;
-} transport_fields_t;
+} transport_info_t;
 
 /* Indexed by pn_transport_t. */
-static transport_fields_t transport_fields[PN_TRANSPORT_COUNT] = {
-    [PN_TRANSPORT_TCP]  = { "tcp.srcport",  "tcp.dstport",  PN_TRANSPORT_TCP,  20, PT_TCP,  "tcp.len",    12, -1, -1, -1 },
-    [PN_TRANSPORT_UDP]  = { "udp.srcport",  "udp.dstport",  PN_TRANSPORT_UDP,   8, PT_UDP,  "udp.length",  4, -1, -1, -1 },
-    [PN_TRANSPORT_SCTP] = { "sctp.srcport", "sctp.dstport", PN_TRANSPORT_SCTP, 12, PT_SCTP, NULL,          0, -1, -1, -1 },
+static transport_info_t transports[PN_TRANSPORT_COUNT] = {
+    [PN_TRANSPORT_TCP]  = { "tcp",  "tcp.srcport",  "tcp.dstport",  PN_TRANSPORT_TCP,  20, PT_TCP,  -1, -1, -1 },
+    [PN_TRANSPORT_UDP]  = { "udp",  "udp.srcport",  "udp.dstport",  PN_TRANSPORT_UDP,   8, PT_UDP,  -1, -1, -1 },
+    [PN_TRANSPORT_SCTP] = { "sctp", "sctp.srcport", "sctp.dstport", PN_TRANSPORT_SCTP, 12, PT_SCTP, -1, -1, -1 },
 };
 
 static int proto_icmp = -1;
 static int proto_icmpv6 = -1;
+static int proto_ip = -1;
+static int proto_ipv6 = -1;
 
 struct pn_layer {
-    const transport_fields_t *tf;
-    const field_info *src;
-    const field_info *dst;
+    const transport_info_t *ti;
+    guint16 ports[2];       /* source, destination */
+    guint8 ordinal;         /* among the packet's transport layers (not quoted ones) */
 };
 
-/** Asks for the port and length fields of every transport (and ICMP, to skip quotes). */
-void portnote_want_fields(dissector_handle_t handle)
+/** Looks up the protocols and port fields read here (after registration). */
+void portnote_layers_init(void)
 {
-    GArray *wanted = g_array_new(FALSE, FALSE, sizeof(int));
-
-    for (size_t i = 0; i < G_N_ELEMENTS(transport_fields); i++) {
-        transport_fields_t *tf = &transport_fields[i];
-        tf->hf_src = proto_registrar_get_id_byname(tf->src_name);
-        tf->hf_dst = proto_registrar_get_id_byname(tf->dst_name);
-        tf->hf_len = tf->len_name ? proto_registrar_get_id_byname(tf->len_name) : -1;
-        if (tf->hf_src > 0 && tf->hf_dst > 0) {
-            g_array_append_val(wanted, tf->hf_src);
-            g_array_append_val(wanted, tf->hf_dst);
-        }
-        if (tf->hf_len > 0)
-            g_array_append_val(wanted, tf->hf_len);
+    for (size_t i = 0; i < G_N_ELEMENTS(transports); i++) {
+        transport_info_t *ti = &transports[i];
+        ti->proto = proto_get_id_by_filter_name(ti->name);
+        ti->hf_src = proto_registrar_get_id_byname(ti->src_name);
+        ti->hf_dst = proto_registrar_get_id_byname(ti->dst_name);
     }
     proto_icmp = proto_get_id_by_filter_name("icmp");
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
-    if (proto_icmp > 0)
-        g_array_append_val(wanted, proto_icmp);
-    if (proto_icmpv6 > 0)
-        g_array_append_val(wanted, proto_icmpv6);
-    set_postdissector_wanted_hfids(handle, wanted);
+    proto_ip = proto_get_id_by_filter_name("ip");
+    proto_ipv6 = proto_get_id_by_filter_name("ipv6");
 }
 
-/** Whether the tree holds the fields asked for (Wireshark primes them on the first pass). */
-gboolean portnote_fields_primed(proto_tree *tree)
+/** The transport a protocol id stands for, or NULL. */
+static const transport_info_t *transport_of_proto(int proto)
 {
-    return tree && proto_field_is_referenced(tree, transport_fields[0].hf_src);
-}
-
-/** Finds the destination port field of the layer whose source port is src. */
-static const field_info *matching_dst(const GPtrArray *dsts, guint hint,
-                                      const field_info *src)
-{
-    for (guint k = 0; k < dsts->len; k++) {
-        const field_info *dst = dsts->pdata[(hint + k) % dsts->len];
-        if (dst->ds_tvb == src->ds_tvb && dst->start == src->start + 2)
-            return dst;
-    }
+    for (size_t i = 0; i < G_N_ELEMENTS(transports); i++)
+        if (transports[i].proto == proto && proto > 0)
+            return &transports[i];
     return NULL;
 }
 
-/** Whether fi lies inside an ICMP or ICMPv6 item (a quoted packet). */
-static gboolean inside_icmp(proto_tree *tree, const field_info *fi)
+/** The ports a layer's dissector read (none when it stopped before them:
+ * both are stored together, and no real traffic goes from port 0 to 0). */
+static gboolean layer_ports(packet_info *pinfo, const transport_info_t *ti, guint8 layer_num,
+                            guint16 ports[2])
 {
-    const int protos[] = { proto_icmp, proto_icmpv6 };
-
-    for (size_t p = 0; p < G_N_ELEMENTS(protos); p++) {
-        const GPtrArray *icmps = protos[p] > 0 ? proto_get_finfo_ptr_array(tree, protos[p]) : NULL;
-        for (guint i = 0; icmps && i < icmps->len; i++) {
-            const field_info *c = icmps->pdata[i];
-            if (c->ds_tvb == fi->ds_tvb && fi->start >= c->start
-                && fi->start < c->start + c->length)
-                return TRUE;
-        }
-    }
-    return FALSE;
+    ports[0] = (guint16)GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, ti->hf_src, layer_num));
+    ports[1] = (guint16)GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, ti->hf_dst, layer_num));
+    return ports[0] || ports[1];
 }
 
-/** The TCP handshake flags (byte 13 of the header) say who the client is. */
-static pn_hint_t tcp_handshake_hint(const field_info *src)
-{
-    guint8 flags;
-
-    if (!tvb_bytes_exist(src->ds_tvb, src->start + 13, 1))
-        return PN_HINT_NONE;
-    flags = pn_tvb_get_u8(src->ds_tvb, src->start + 13);
-    if (!(flags & 0x02))
-        return PN_HINT_NONE;
-    return (flags & 0x10) ? PN_HINT_SRC_IS_SERVER : PN_HINT_SRC_IS_CLIENT;
-}
-
-static pn_endpoint_t endpoint_of(const field_info *fi, pn_transport_t transport)
+static pn_endpoint_t endpoint_of(guint16 port, pn_transport_t transport)
 {
     pn_endpoint_t end;
 
-    end.port = (guint16)PN_FINFO_UINT(fi);
-    end.ephemeral = value_is_in_range(portnote_prefs.ephemeral, end.port);
-    end.entry = pn_db_lookup(portnote_notes(), transport, end.port);
+    end.port = port;
+    end.ephemeral = value_is_in_range(portnote_prefs.ephemeral, port);
+    end.entry = pn_db_lookup(portnote_notes(), transport, port);
     return end;
 }
 
@@ -151,16 +122,16 @@ pn_note_t *portnote_add_note(pn_note_buffer_t *notes, const pn_entry_t *entry, g
     return note;
 }
 
-/** Points the note at its port's bytes (later passes only have the frame's bytes). */
-static void place_note(pn_note_t *note, tvbuff_t *frame_tvb, const field_info *at)
+/** Adds a note for one side of a layer, tied to the layer for placing. */
+pn_note_t *portnote_layer_add_note(pn_note_buffer_t *notes, const pn_layer_t *layer,
+                                   const pn_entry_t *entry, pn_role_t role, gboolean is_src)
 {
-    note->start = at->ds_tvb == frame_tvb ? at->start : -1;
-    note->length = at->ds_tvb == frame_tvb ? (guint8)at->length : 0;
-}
+    pn_note_t *note = portnote_add_note(notes, entry, layer->ports[is_src ? 0 : 1],
+                                        layer->ti->transport, role, is_src);
 
-void portnote_layer_place(const pn_layer_t *layer, tvbuff_t *frame_tvb, gboolean src, pn_note_t *note)
-{
-    place_note(note, frame_tvb, src ? layer->src : layer->dst);
+    if (note)
+        note->layer = layer->ordinal;
+    return note;
 }
 
 /**
@@ -178,8 +149,8 @@ static const pn_entry_t *shown_entry(const pn_entry_t *entry, pn_role_t role, gb
 }
 
 /** Adds the note of one side of a layer, if it has one to show. */
-static void add_side_note(pn_note_buffer_t *notes, tvbuff_t *frame_tvb, const transport_fields_t *tf,
-                          const field_info *at, const pn_endpoint_t *end, pn_role_t role, gboolean is_src)
+static void add_side_note(pn_note_buffer_t *notes, const pn_layer_t *layer,
+                          const pn_endpoint_t *end, pn_role_t role, gboolean is_src)
 {
     gboolean hide;
     const pn_entry_t *entry = shown_entry(end->entry, role, &hide);
@@ -188,26 +159,23 @@ static void add_side_note(pn_note_buffer_t *notes, tvbuff_t *frame_tvb, const tr
     if (hide)
         return;
     if (!entry) {
-        if (!portnote_prefs.iana_names || role != PN_ROLE_SERVER || !try_serv_name_lookup(tf->ptype, end->port))
+        if (!portnote_prefs.iana_names || role != PN_ROLE_SERVER
+            || !try_serv_name_lookup(layer->ti->ptype, end->port))
             return;
     } else if (!pn_should_annotate(entry, role, portnote_prefs.client_side_ports)) {
         return;
     }
-    note = portnote_add_note(notes, entry, end->port, tf->transport, role, is_src);
-    if (!note)
-        return;
-    if (!entry)
+    note = portnote_layer_add_note(notes, layer, entry, role, is_src);
+    if (note && !entry)
         note->kind = PN_NOTE_IANA;
-    place_note(note, frame_tvb, at);
 }
 
-/** Finds the documented ports of one transport layer. */
-static void find_layer_notes(pn_note_buffer_t *notes, tvbuff_t *frame_tvb,
-                             const transport_fields_t *tf,
-                             const field_info *src, const field_info *dst)
+/** Finds the documented ports of one transport layer; the TCP handshake
+ * flags, when the tree shows them, say who the client is. */
+static void find_layer_notes(pn_note_buffer_t *notes, const pn_layer_t *layer, pn_hint_t hint)
 {
-    pn_endpoint_t ends[2] = { endpoint_of(src, tf->transport), endpoint_of(dst, tf->transport) };
-    pn_hint_t hint = tf->transport == PN_TRANSPORT_TCP ? tcp_handshake_hint(src) : PN_HINT_NONE;
+    pn_endpoint_t ends[2] = { endpoint_of(layer->ports[0], layer->ti->transport),
+                              endpoint_of(layer->ports[1], layer->ti->transport) };
     pn_role_t roles[2];
 
     if (!ends[0].entry && !ends[1].entry && !portnote_prefs.iana_names)
@@ -216,111 +184,320 @@ static void find_layer_notes(pn_note_buffer_t *notes, tvbuff_t *frame_tvb,
     /* 53 to 53: one port, one note, which stands for both ends. */
     if (ends[1].port == ends[0].port) {
         guint before = notes->count;
-        add_side_note(notes, frame_tvb, tf, src, &ends[0], roles[0], TRUE);
+        add_side_note(notes, layer, &ends[0], roles[0], TRUE);
         if (notes->count > before)
             notes->notes[before].both_sides = TRUE;
         return;
     }
-    add_side_note(notes, frame_tvb, tf, src, &ends[0], roles[0], TRUE);
-    add_side_note(notes, frame_tvb, tf, dst, &ends[1], roles[1], FALSE);
+    add_side_note(notes, layer, &ends[0], roles[0], TRUE);
+    add_side_note(notes, layer, &ends[1], roles[1], FALSE);
 }
 
 /** Whether this layer's ports are the ones Wireshark keyed the conversation on. */
-static gboolean is_conversation_layer(const packet_info *pinfo, const transport_fields_t *tf,
-                                      const field_info *src, const field_info *dst)
+static gboolean is_conversation_layer(const packet_info *pinfo, const pn_layer_t *layer)
 {
-    return pinfo->ptype == tf->ptype && (tf->ptype == PT_TCP || tf->ptype == PT_UDP)
-        && PN_FINFO_UINT(src) == pinfo->srcport && PN_FINFO_UINT(dst) == pinfo->destport;
+    return pinfo->ptype == layer->ti->ptype && (layer->ti->ptype == PT_TCP || layer->ti->ptype == PT_UDP)
+        && layer->ports[0] == pinfo->srcport && layer->ports[1] == pinfo->destport;
 }
 
-/** Finds the notes of every layer of one transport in the packet. */
-static void find_transport_notes(pn_note_buffer_t *notes, tvbuff_t *frame_tvb, packet_info *pinfo,
-                                 proto_tree *tree, const transport_fields_t *tf, pn_layer_t *inner)
-{
-    const GPtrArray *srcs, *dsts;
+/* ---- Headers in the tree ---------------------------------------------------- */
 
-    if (tf->hf_src <= 0 || tf->hf_dst <= 0)
-        return;
-    srcs = proto_get_finfo_ptr_array(tree, tf->hf_src);
-    dsts = proto_get_finfo_ptr_array(tree, tf->hf_dst);
-    if (!srcs || !dsts)
-        return;
-    for (guint i = 0; i < srcs->len; i++) {
-        const field_info *src = srcs->pdata[i];
-        const field_info *dst = matching_dst(dsts, i, src);
-        if (!dst || !tvb_bytes_exist(src->ds_tvb, src->start, tf->min_header)
-            || inside_icmp(tree, src))
-            continue;
-        find_layer_notes(notes, frame_tvb, tf, src, dst);
-        if (is_conversation_layer(pinfo, tf, src, dst)) {
-            inner->tf = tf;
-            inner->src = src;
-            inner->dst = dst;
-        }
+/** Reads a big-endian 16-bit value that is known to be there. */
+static guint get16(tvbuff_t *tvb, gint offset)
+{
+    return (guint)pn_tvb_get_u8(tvb, offset) << 8 | pn_tvb_get_u8(tvb, offset + 1);
+}
+
+/** Where the IP packet an item before the transport header ends, or -1. */
+static gint ip_end(const field_info *ip, const field_info *transport)
+{
+    guint length;
+
+    if (!ip || ip->ds_tvb != transport->ds_tvb)
+        return -1;
+    if (ip->hfinfo->id == proto_ip && tvb_bytes_exist(ip->ds_tvb, ip->start, 4)) {
+        length = get16(ip->ds_tvb, ip->start + 2);
+        return length ? ip->start + (gint)length : -1;     /* 0: TSO, length unknown */
     }
-}
-
-/**
- * Finds the notes of every transport layer of the packet (first pass:
- * the fields asked for are in the tree).  Returns the innermost TCP or
- * UDP layer, the one the payload check looks at, or NULL.
- */
-const pn_layer_t *portnote_find_notes(pn_note_buffer_t *notes, tvbuff_t *frame_tvb,
-                                      packet_info *pinfo, proto_tree *tree)
-{
-    pn_layer_t inner = { NULL, NULL, NULL };
-
-    for (size_t i = 0; i < G_N_ELEMENTS(transport_fields); i++)
-        find_transport_notes(notes, frame_tvb, pinfo, tree, &transport_fields[i], &inner);
-    return inner.tf ? wmem_memdup(pinfo->pool, &inner, sizeof inner) : NULL;
-}
-
-pn_transport_t portnote_layer_transport(const pn_layer_t *layer)
-{
-    return layer->tf->transport;
-}
-
-pn_hint_t portnote_layer_handshake(const pn_layer_t *layer)
-{
-    return layer->tf->ptype == PT_TCP ? tcp_handshake_hint(layer->src) : PN_HINT_NONE;
-}
-
-/** The layer's payload length, from tcp.len or udp.length; -1 if unknown. */
-static gint layer_payload_length(proto_tree *tree, const pn_layer_t *layer)
-{
-    const GPtrArray *lens = proto_get_finfo_ptr_array(tree, layer->tf->hf_len);
-
-    for (guint i = 0; lens && i < lens->len; i++) {
-        const field_info *len = lens->pdata[i];
-        if (len->ds_tvb == layer->src->ds_tvb && len->start >= layer->src->start
-            && len->start <= layer->src->start + layer->tf->len_offset)
-            return layer->tf->ptype == PT_TCP ? (gint)PN_FINFO_UINT(len)
-                                              : (gint)PN_FINFO_UINT(len) - 8;
+    if (ip->hfinfo->id == proto_ipv6 && tvb_bytes_exist(ip->ds_tvb, ip->start, 6)) {
+        length = get16(ip->ds_tvb, ip->start + 4);
+        return length ? ip->start + 40 + (gint)length : -1;  /* 0: jumbogram */
     }
     return -1;
 }
 
 /**
- * The first bytes (at most PN_PAYLOAD_PEEK) of the layer's payload, as
- * far as they were captured; FALSE when the packet carries no payload.
- * A payload cut short by the snapshot length has length 0.
+ * Finds the layer's header among the tree's top-level protocol items:
+ * the next item of its protocol, from *from on, whose port bytes are the
+ * layer's.  Quoted headers sit inside the ICMP item, not at the top.
  */
-gboolean portnote_layer_payload(const pn_layer_t *layer, proto_tree *tree, pn_payload_t *payload)
+static gboolean find_header(const pn_layer_t *layer, proto_node **from, pn_header_t *h)
 {
-    tvbuff_t *tvb = layer->src->ds_tvb;
-    gint length = layer_payload_length(tree, layer);
-    gint header = layer->tf->ptype == PT_TCP
-        ? (pn_tvb_get_u8(tvb, layer->src->start + 12) >> 4) * 4 : 8;
-    gint offset = layer->src->start + header;
+    const field_info *before = NULL;
+
+    for (proto_node *node = *from; node; node = node->next) {
+        const field_info *fi = PNODE_FINFO(node);
+        if (!fi || !fi->hfinfo)
+            continue;
+        if (fi->hfinfo->id == layer->ti->proto && tvb_bytes_exist(fi->ds_tvb, fi->start, 4)
+            && get16(fi->ds_tvb, fi->start) == layer->ports[0]
+            && get16(fi->ds_tvb, fi->start + 2) == layer->ports[1]) {
+            h->tvb = fi->ds_tvb;
+            h->start = fi->start;
+            h->end = ip_end(before, fi);
+            if (h->end < 0)
+                h->end = (gint)tvb_reported_length(fi->ds_tvb);
+            *from = node->next;
+            return TRUE;
+        }
+        if (fi->hfinfo->id == proto_ip || fi->hfinfo->id == proto_ipv6)
+            before = fi;
+    }
+    return FALSE;
+}
+
+/** The TCP handshake flags (byte 13 of the header) say who the client is. */
+static pn_hint_t tcp_handshake_hint(const pn_header_t *h)
+{
+    guint8 flags;
+
+    if (!tvb_bytes_exist(h->tvb, h->start + 13, 1))
+        return PN_HINT_NONE;
+    flags = pn_tvb_get_u8(h->tvb, h->start + 13);
+    if (!(flags & 0x02))
+        return PN_HINT_NONE;
+    return (flags & 0x10) ? PN_HINT_SRC_IS_SERVER : PN_HINT_SRC_IS_CLIENT;
+}
+
+/* ---- Headers without a tree ------------------------------------------------- */
+
+/** The next place from `from` on where needle is in hay, or -1. */
+static gssize find_bytes(const guint8 *hay, gsize hay_len, const guint8 *needle, gsize len, gsize from)
+{
+    for (gsize i = from; i + len <= hay_len; i++)
+        if (hay[i] == needle[0] && memcmp(hay + i, needle, len) == 0)
+            return (gssize)i;
+    return -1;
+}
+
+/** Whether the layer's ports are at offset in the data. */
+static gboolean ports_at(const guint8 *d, gsize len, gsize offset, const pn_layer_t *layer)
+{
+    return offset + (gsize)layer->ti->min_header <= len
+        && (guint)(d[offset] << 8 | d[offset + 1]) == layer->ports[0]
+        && (guint)(d[offset + 2] << 8 | d[offset + 3]) == layer->ports[1];
+}
+
+/** The transport header after the IP header at ip (found by its
+ * addresses), and where the IP packet ends; FALSE if it is not there. */
+static gboolean header_after_ip(const guint8 *d, gsize len, gsize ip, gboolean v6,
+                                const pn_layer_t *layer, gsize *start, gsize *end)
+{
+    guint total;
+
+    if (!v6) {
+        /* not a later fragment: the transport header is in this one */
+        if (ip + 20 > len || d[ip] >> 4 != 4 || (d[ip + 6] & 0x1f) != 0 || d[ip + 7] != 0)
+            return FALSE;
+        *start = ip + (d[ip] & 0x0f) * 4u;
+        total = (guint)(d[ip + 2] << 8 | d[ip + 3]);
+        *end = total ? ip + total : len;
+        return ports_at(d, len, *start, layer);
+    }
+    if (ip + 40 > len || d[ip] >> 4 != 6)
+        return FALSE;
+    total = (guint)(d[ip + 4] << 8 | d[ip + 5]);
+    *end = total ? ip + 40 + total : len;
+    /* extension headers come in multiples of 8 bytes */
+    for (*start = ip + 40; *start < ip + 40 + 256; *start += 8)
+        if (ports_at(d, len, *start, layer))
+            return TRUE;
+    return FALSE;
+}
+
+/**
+ * Without a tree, finds the conversation layer's header in the packet's
+ * data: after the innermost IP header, which carries the packet's network
+ * addresses side by side (the last such header whose transport ports are
+ * the layer's), or at the start of a reassembled IP payload.
+ */
+static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_header_t *h)
+{
+    const address *src = &pinfo->net_src, *dst = &pinfo->net_dst;
+    gboolean v6 = src->type == AT_IPv6;
+    guint8 needle[32];
+    gsize alen = v6 ? 16 : 4;
+
+    if ((src->type != AT_IPv4 && !v6) || dst->type != src->type || !src->data || !dst->data)
+        return FALSE;
+    memcpy(needle, src->data, alen);
+    memcpy(needle + alen, dst->data, alen);
+    h->tvb = NULL;
+    for (GSList *s = pinfo->data_src; s; s = s->next) {
+        tvbuff_t *tvb = get_data_source_tvb((const struct data_source *)s->data);
+        gsize len = tvb_captured_length(tvb), start, end;
+        const guint8 *d = len ? tvb_get_ptr(tvb, 0, (gint)len) : NULL;
+        gsize back = v6 ? 8 : 12;
+
+        if (!d)
+            continue;
+        if (s != pinfo->data_src && ports_at(d, len, 0, layer)) {
+            h->tvb = tvb;                       /* a reassembled IP payload */
+            h->start = 0;
+            h->end = (gint)tvb_reported_length(tvb);
+            continue;
+        }
+        for (gssize at = find_bytes(d, len, needle, 2 * alen, back); at >= 0;
+             at = find_bytes(d, len, needle, 2 * alen, (gsize)at + 1)) {
+            if (header_after_ip(d, len, (gsize)at - back, v6, layer, &start, &end)) {
+                h->tvb = tvb;
+                h->start = (gint)start;
+                h->end = (gint)end;
+            }
+        }
+    }
+    return h->tvb != NULL;
+}
+
+/* ---- The packet's layers ---------------------------------------------------- */
+
+/* Transport layers a packet may have before the rest are ignored. */
+#define PN_MAX_LAYERS 16
+
+/* A transport layer of the packet, with its header where the tree shows it. */
+typedef struct {
+    pn_layer_t layer;
+    pn_header_t header;
+} found_layer_t;
+
+/**
+ * Collects the packet's transport layers in order (not quoted ones), with
+ * their headers when the tree shows them; returns how many.
+ */
+static guint collect_layers(packet_info *pinfo, proto_tree *tree, found_layer_t *found)
+{
+    proto_node *from = tree ? tree->first_child : NULL;
+    guint8 layer_num = 0, ordinal = 0;
+    gboolean quoted = FALSE;
+
+    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f && ordinal < PN_MAX_LAYERS;
+         f = wmem_list_frame_next(f)) {
+        int proto = GPOINTER_TO_INT(wmem_list_frame_data(f));
+        const transport_info_t *ti;
+        found_layer_t *l = &found[ordinal];
+
+        layer_num++;
+        if (proto == proto_icmp || proto == proto_icmpv6)
+            quoted = TRUE;
+        if ((ti = transport_of_proto(proto)) == NULL)
+            continue;
+        l->layer.ti = ti;
+        if (quoted || !layer_ports(pinfo, ti, layer_num, l->layer.ports))
+            continue;
+        l->layer.ordinal = ordinal++;
+        if (!from || !find_header(&l->layer, &from, &l->header))
+            l->header.tvb = NULL;
+        if (!l->header.tvb && is_conversation_layer(pinfo, &l->layer))
+            locate_header(pinfo, &l->layer, &l->header);
+    }
+    return ordinal;
+}
+
+/**
+ * Finds the notes of every transport layer of the packet (TCP layers
+ * first, then UDP, then SCTP, each from the outside in) and returns the
+ * innermost TCP or UDP layer (the one the payload check looks at), or
+ * NULL.  *inner_header tells where the tree shows that layer's header
+ * (tvb NULL when it does not).
+ */
+const pn_layer_t *portnote_find_notes(pn_note_buffer_t *notes, packet_info *pinfo, proto_tree *tree,
+                                      pn_header_t *inner_header)
+{
+    found_layer_t found[PN_MAX_LAYERS];
+    guint count = collect_layers(pinfo, tree, found);
+    const found_layer_t *inner = NULL;
+
+    inner_header->tvb = NULL;
+    for (size_t t = 0; t < G_N_ELEMENTS(transports); t++) {
+        for (guint i = 0; i < count; i++) {
+            const found_layer_t *l = &found[i];
+            if (l->layer.ti != &transports[t])
+                continue;
+            find_layer_notes(notes, &l->layer, l->header.tvb && l->layer.ti->ptype == PT_TCP
+                                               ? tcp_handshake_hint(&l->header) : PN_HINT_NONE);
+            if (is_conversation_layer(pinfo, &l->layer))
+                inner = l;
+        }
+    }
+    if (!inner)
+        return NULL;
+    *inner_header = inner->header;
+    return wmem_memdup(pinfo->pool, &inner->layer, sizeof inner->layer);
+}
+
+/**
+ * Points each note at its port's bytes in the frame (for the details
+ * pane's highlighting), from the layers' items in the tree.
+ */
+void portnote_place_notes(packet_info *pinfo, proto_tree *tree, tvbuff_t *frame_tvb,
+                          pn_note_t *notes, guint count)
+{
+    found_layer_t found[PN_MAX_LAYERS];
+    guint layers = collect_layers(pinfo, tree, found);
+
+    for (guint i = 0; i < count; i++) {
+        const pn_header_t *h = notes[i].layer < layers ? &found[notes[i].layer].header : NULL;
+        if (!h || h->tvb != frame_tvb)
+            continue;
+        notes[i].start = notes[i].is_src ? h->start : h->start + 2;
+        notes[i].length = 2;
+    }
+}
+
+pn_transport_t portnote_layer_transport(const pn_layer_t *layer)
+{
+    return layer->ti->transport;
+}
+
+/** The layer's ports: 0 source, 1 destination. */
+guint16 portnote_layer_port(const pn_layer_t *layer, int which)
+{
+    return layer->ports[which];
+}
+
+pn_hint_t portnote_layer_handshake(const pn_layer_t *layer, const pn_header_t *h)
+{
+    return h->tvb && layer->ti->ptype == PT_TCP ? tcp_handshake_hint(h) : PN_HINT_NONE;
+}
+
+/**
+ * The first bytes (at most PN_PAYLOAD_PEEK) of the payload of the header
+ * in the tree, as far as they were captured; FALSE when the packet
+ * carries no payload.  A payload cut short by the snapshot length has
+ * length 0.
+ */
+gboolean portnote_layer_payload(const pn_layer_t *layer, const pn_header_t *h, pn_payload_t *payload)
+{
+    gint header, offset, length;
 
     payload->data = NULL;
     payload->length = 0;
+    if (!tvb_bytes_exist(h->tvb, h->start, layer->ti->min_header))
+        return FALSE;
+    if (layer->ti->ptype == PT_TCP) {
+        header = (pn_tvb_get_u8(h->tvb, h->start + 12) >> 4) * 4;
+        length = h->end - h->start - header;
+    } else {
+        header = 8;
+        length = (gint)get16(h->tvb, h->start + 4) - 8;
+    }
     if (length <= 0)
         return FALSE;
-    length = MIN(length, tvb_captured_length_remaining(tvb, offset));
+    offset = h->start + header;
+    length = MIN(length, tvb_captured_length_remaining(h->tvb, offset));
     length = MIN(length, PN_PAYLOAD_PEEK);
-    if (header >= layer->tf->min_header && length > 0) {
-        payload->data = tvb_get_ptr(tvb, offset, length);
+    if (header >= layer->ti->min_header && length > 0) {
+        payload->data = tvb_get_ptr(h->tvb, offset, length);
         payload->length = (gsize)length;
     }
     return TRUE;
