@@ -90,7 +90,7 @@ static inline gssize pn_ber_length(const guint8 *d, gsize len, gsize *pos)
         return d[p];
     }
     n = d[p] & 0x7f;
-    if (n == 0 || n > 3 || p + 1 + n > len)
+    if (n == 0 || n > 4 || p + 1 + n > len)
         return -1;
     for (gsize i = 1; i <= n; i++)
         value = value << 8 | d[p + i];
