@@ -139,7 +139,10 @@ static pn_payload_sig_t tpkt_signature(const guint8 *d, gsize len)
     gsize tpkt = len >= 4 ? pn_get16(d + 2) : 0;
     gboolean request;
 
-    if (len < 11 || d[1] != 0x00 || tpkt < 11 || tpkt > len || (tpkt < len && (d[tpkt] != 0x03 || tpkt + 1 >= len || d[tpkt + 1] != 0)))
+    if (len < 11 || d[1] != 0x00 || tpkt < 11 || tpkt > len)
+        return pn_sig_none();
+    /* over TCP another TPKT may follow in the same segment */
+    if (tpkt < len && (d[tpkt] != 0x03 || tpkt + 1 >= len || d[tpkt + 1] != 0))
         return pn_sig_none();
     if (is_s7_data(d, tpkt))
         return pn_sig_of(PN_PROTO_S7COMM, PN_SENDER_EITHER);

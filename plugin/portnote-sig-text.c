@@ -279,8 +279,10 @@ static gboolean is_imap_client(const guint8 *d, gsize len)
         return FALSE;
     while (t < 16 && t < (gsize)line && (g_ascii_isalnum(d[t]) || d[t] == '.'))
         t++;
+    if (t == 0 || t == 16 || t >= (gsize)line || d[t] != ' ')
+        return FALSE;
     /* "AUTH LOGIN <initial response>" is SMTP's or POP3's, not a tag */
-    if (t == 0 || t == 16 || t >= (gsize)line || d[t] != ' ' || (t == 4 && g_ascii_strncasecmp((const char *)d, "AUTH", 4) == 0))
+    if (t == 4 && g_ascii_strncasecmp((const char *)d, "AUTH", 4) == 0)
         return FALSE;
     for (c = t + 1; c < (gsize)line && g_ascii_isalpha(d[c]); c++)
         ;
