@@ -1,271 +1,110 @@
 /* portnote-payload.c
- * Payload signatures of a few well-known protocols and the ports that
- * are theirs.  Each signature is deliberately strict (a whole HTTP
- * request line, a TLS record header followed by a Hello, a DNS header
- * with a well-formed question...): a payload that matches nothing leaves
- * the port's word standing, so a weak signature would only add false
- * alarms.  The idea is old: Bro's backdoor.bro looked for "SSH-1." or
- * "SSH-2." at the start of a connection on any port.
+ * The ports that are each protocol's own, the verdict of a payload
+ * against its server port, and the entry point to the signatures
+ * (portnote-sig-text.c, portnote-sig-stream.c, portnote-sig-datagram.c).
+ * Each signature is deliberately strict (a whole request line, a length
+ * field equal to the payload, a magic cookie, a protocol version): a
+ * payload that matches nothing leaves the port's word standing, so a loose
+ * signature would only add false alarms.  The idea is old: Bro's
+ * backdoor.bro looked for "SSH-1." or "SSH-2." at the start of a
+ * connection on any port; nDPI does it for hundreds of protocols.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include <string.h>
+#include <stdlib.h>
 
-#include "portnote-payload.h"
+#include "portnote-sig.h"
 
 static const char *const proto_names[PN_PROTO_COUNT] = {
-    "", "ssh", "http", "tls", "smtp", "ftp", "pop3", "imap", "telnet", "dns"
+    "", "ssh", "http", "tls", "smtp", "ftp", "pop3", "imap", "telnet", "dns",
+    "rdp", "s7comm", "smb", "mysql", "postgresql", "redis", "mongodb", "mqtt", "rtsp", "irc",
+    "socks", "vnc", "modbus", "ldap", "kerberos", "bittorrent", "gnutella", "zabbix", "sip", "ntp",
+    "snmp", "syslog", "dhcp", "quic", "stun", "dtls", "ike", "radius", "slp",
 };
 
 /* ---- Each protocol's own ports -------------------------------------------- */
 
 typedef struct {
-    pn_proto_t proto;
     pn_transport_t transport;
-    guint16 port;
-} own_port_t;
+    guint16 low, high;          /* a range of ports, inclusive */
+    pn_proto_set_t protocols;
+} own_ports_t;
+
+#define B(p) PN_PROTO_BIT(PN_PROTO_##p)
+#define ONE(t, port, set) { PN_TRANSPORT_##t, port, port, set }
+#define RANGE(t, low, high, set) { PN_TRANSPORT_##t, low, high, set }
 
 /* IANA assignments, plus the ports where the notes database documents a
  * service that speaks the protocol (WinRM, Docker, Elasticsearch, TR-069
- * and others are HTTP; SSDP is HTTP over UDP; NetBIOS names use the DNS
- * message format).  A port may belong to two protocols. */
-static const own_port_t own_ports[] = {
-    { PN_PROTO_SSH, PN_TRANSPORT_TCP, 22 },     { PN_PROTO_SSH, PN_TRANSPORT_SCTP, 22 },
-    { PN_PROTO_TELNET, PN_TRANSPORT_TCP, 23 },  { PN_PROTO_TELNET, PN_TRANSPORT_TCP, 2323 },
-    { PN_PROTO_SMTP, PN_TRANSPORT_TCP, 25 },    { PN_PROTO_SMTP, PN_TRANSPORT_TCP, 587 },
-    { PN_PROTO_FTP, PN_TRANSPORT_TCP, 21 },
-    { PN_PROTO_POP3, PN_TRANSPORT_TCP, 110 },   { PN_PROTO_IMAP, PN_TRANSPORT_TCP, 143 },
-    { PN_PROTO_DNS, PN_TRANSPORT_UDP, 53 },     { PN_PROTO_DNS, PN_TRANSPORT_TCP, 53 },
-    { PN_PROTO_DNS, PN_TRANSPORT_UDP, 137 },    { PN_PROTO_DNS, PN_TRANSPORT_UDP, 5353 },
-    { PN_PROTO_DNS, PN_TRANSPORT_UDP, 5355 },   { PN_PROTO_DNS, PN_TRANSPORT_TCP, 5355 },
-    { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 80 },    { PN_PROTO_HTTP, PN_TRANSPORT_SCTP, 80 },
-    { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 81 },    { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 591 },
-    { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 631 },   { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 2375 },
-    { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 2379 },  { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 3128 },
-    { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 5984 },  { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 5985 },
-    { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 7547 },  { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 8000 },
-    { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 8008 },  { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 8080 },
-    { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 8081 },  { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 8088 },
-    { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 8888 },  { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 9200 },
-    { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 10000 }, { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 15672 },
-    { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 37215 }, { PN_PROTO_HTTP, PN_TRANSPORT_TCP, 47001 },
-    { PN_PROTO_HTTP, PN_TRANSPORT_UDP, 1900 },
-    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 443 },    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 465 },
-    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 563 },    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 636 },
-    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 853 },    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 989 },
-    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 990 },    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 992 },
-    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 993 },    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 994 },
-    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 995 },    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 2376 },
-    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 2379 },   { PN_PROTO_TLS, PN_TRANSPORT_TCP, 3269 },
-    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 4843 },   { PN_PROTO_TLS, PN_TRANSPORT_TCP, 5061 },
-    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 5223 },   { PN_PROTO_TLS, PN_TRANSPORT_TCP, 5986 },
-    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 6443 },   { PN_PROTO_TLS, PN_TRANSPORT_TCP, 8443 },
-    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 8883 },   { PN_PROTO_TLS, PN_TRANSPORT_TCP, 9200 },
-    { PN_PROTO_TLS, PN_TRANSPORT_TCP, 10000 },  { PN_PROTO_TLS, PN_TRANSPORT_TCP, 10250 },
+ * and others are HTTP; SSDP is HTTP over UDP; NetBIOS names and LLMNR use
+ * the DNS message format).  Sorted by transport, then port, without
+ * overlaps: pn_port_protocols searches it by halves. */
+static const own_ports_t own_ports[] = {
+    ONE(TCP, 21, B(FTP)),           ONE(TCP, 22, B(SSH)),           ONE(TCP, 23, B(TELNET)),
+    ONE(TCP, 25, B(SMTP)),          ONE(TCP, 53, B(DNS)),           ONE(TCP, 80, B(HTTP)),
+    ONE(TCP, 81, B(HTTP)),          ONE(TCP, 88, B(KERBEROS)),      ONE(TCP, 102, B(S7COMM)),
+    ONE(TCP, 110, B(POP3)),         ONE(TCP, 139, B(SMB)),          ONE(TCP, 143, B(IMAP)),
+    ONE(TCP, 194, B(IRC)),          ONE(TCP, 389, B(LDAP)),         ONE(TCP, 427, B(SLP)),
+    ONE(TCP, 443, B(TLS)),          ONE(TCP, 445, B(SMB)),          ONE(TCP, 465, B(TLS)),
+    ONE(TCP, 502, B(MODBUS)),       ONE(TCP, 554, B(RTSP)),         ONE(TCP, 563, B(TLS)),
+    ONE(TCP, 587, B(SMTP)),         ONE(TCP, 591, B(HTTP)),         ONE(TCP, 631, B(HTTP)),
+    ONE(TCP, 636, B(TLS)),          ONE(TCP, 853, B(TLS)),          RANGE(TCP, 989, 990, B(TLS)),
+    RANGE(TCP, 992, 995, B(TLS)),   ONE(TCP, 1080, B(SOCKS)),       ONE(TCP, 1883, B(MQTT)),
+    ONE(TCP, 2323, B(TELNET)),      ONE(TCP, 2375, B(HTTP)),        ONE(TCP, 2376, B(TLS)),
+    ONE(TCP, 2379, B(HTTP) | B(TLS)), ONE(TCP, 3128, B(HTTP)),      ONE(TCP, 3268, B(LDAP)),
+    ONE(TCP, 3269, B(TLS)),         ONE(TCP, 3306, B(MYSQL)),       ONE(TCP, 3389, B(RDP)),
+    ONE(TCP, 3478, B(STUN)),        ONE(TCP, 4843, B(TLS)),         ONE(TCP, 5060, B(SIP)),
+    ONE(TCP, 5061, B(TLS)),         ONE(TCP, 5223, B(TLS)),         ONE(TCP, 5349, B(TLS)),
+    ONE(TCP, 5355, B(DNS)),         ONE(TCP, 5432, B(POSTGRESQL)),  RANGE(TCP, 5900, 5903, B(VNC)),
+    ONE(TCP, 5984, B(HTTP)),        ONE(TCP, 5985, B(HTTP)),        ONE(TCP, 5986, B(TLS)),
+    RANGE(TCP, 6346, 6347, B(GNUTELLA)), ONE(TCP, 6379, B(REDIS)),  ONE(TCP, 6443, B(TLS)),
+    RANGE(TCP, 6665, 6669, B(IRC)), ONE(TCP, 6697, B(TLS)),         RANGE(TCP, 6881, 6889, B(BITTORRENT)),
+    ONE(TCP, 7547, B(HTTP)),        ONE(TCP, 8000, B(HTTP)),        ONE(TCP, 8008, B(HTTP)),
+    RANGE(TCP, 8080, 8081, B(HTTP)), ONE(TCP, 8088, B(HTTP)),       ONE(TCP, 8443, B(TLS)),
+    ONE(TCP, 8554, B(RTSP)),        ONE(TCP, 8883, B(TLS)),         ONE(TCP, 8888, B(HTTP)),
+    ONE(TCP, 9200, B(HTTP) | B(TLS)), ONE(TCP, 10000, B(HTTP) | B(TLS)), RANGE(TCP, 10050, 10051, B(ZABBIX)),
+    ONE(TCP, 10250, B(TLS)),        ONE(TCP, 15672, B(HTTP)),       ONE(TCP, 27017, B(MONGODB)),
+    ONE(TCP, 37215, B(HTTP)),       ONE(TCP, 47001, B(HTTP)),
+    ONE(UDP, 53, B(DNS)),           RANGE(UDP, 67, 68, B(DHCP)),    ONE(UDP, 88, B(KERBEROS)),
+    ONE(UDP, 123, B(NTP)),          ONE(UDP, 137, B(DNS)),          RANGE(UDP, 161, 162, B(SNMP)),
+    ONE(UDP, 389, B(LDAP)),         ONE(UDP, 427, B(SLP)),          ONE(UDP, 443, B(QUIC)),
+    ONE(UDP, 500, B(IKE)),          ONE(UDP, 514, B(SYSLOG)),       ONE(UDP, 853, B(DTLS)),
+    RANGE(UDP, 1645, 1646, B(RADIUS)), RANGE(UDP, 1812, 1813, B(RADIUS)), ONE(UDP, 1900, B(HTTP)),
+    ONE(UDP, 3478, B(STUN)),        ONE(UDP, 4500, B(IKE)),         ONE(UDP, 5060, B(SIP)),
+    ONE(UDP, 5353, B(DNS)),         ONE(UDP, 5355, B(DNS)),         ONE(UDP, 5684, B(DTLS)),
+    ONE(SCTP, 22, B(SSH)),          ONE(SCTP, 80, B(HTTP)),
 };
+
+/** Orders a (transport, port) key against a table row: 0 inside its range. */
+static int compare_port(const void *key, const void *row)
+{
+    const own_ports_t *k = key, *r = row;
+
+    if (k->transport != r->transport)
+        return k->transport < r->transport ? -1 : 1;
+    return k->low < r->low ? -1 : k->low > r->high ? 1 : 0;
+}
 
 /** The protocols (PN_PROTO_BIT set) whose own port this is. */
 pn_proto_set_t pn_port_protocols(pn_transport_t transport, guint16 port)
 {
-    pn_proto_set_t protos = 0;
+    own_ports_t key = { transport, port, port, 0 };
+    const own_ports_t *row = bsearch(&key, own_ports, G_N_ELEMENTS(own_ports), sizeof own_ports[0], compare_port);
 
-    for (gsize i = 0; i < G_N_ELEMENTS(own_ports); i++)
-        if (own_ports[i].port == port && own_ports[i].transport == transport)
-            protos |= PN_PROTO_BIT(own_ports[i].proto);
-    return protos;
-}
-
-/* ---- Signatures ------------------------------------------------------------ */
-
-static gboolean starts_with(const guint8 *data, gsize len, const char *prefix)
-{
-    gsize n = strlen(prefix);
-
-    return len >= n && memcmp(data, prefix, n) == 0;
-}
-
-/** Length of the first line (up to CR or LF), or -1 if it does not end here. */
-static gssize first_line_length(const guint8 *data, gsize len)
-{
-    for (gsize i = 0; i < len; i++)
-        if (data[i] == '\r' || data[i] == '\n')
-            return (gssize)i;
-    return -1;
-}
-
-/** Whether the text (not NUL-terminated) contains word, ignoring case. */
-static gboolean contains_word(const guint8 *text, gsize len, const char *word)
-{
-    gsize n = strlen(word);
-
-    for (gsize i = 0; i + n <= len; i++)
-        if (g_ascii_strncasecmp((const char *)text + i, word, n) == 0)
-            return TRUE;
-    return FALSE;
-}
-
-/* "SSH-2.0-OpenSSH_9.2": both ends start with a banner (RFC 4253 4.2). */
-static gboolean is_ssh(const guint8 *d, gsize len)
-{
-    return starts_with(d, len, "SSH-1.") || starts_with(d, len, "SSH-2.");
-}
-
-/* A complete request line: METHOD SP target SP HTTP/x (RFC 9112 3). */
-static gboolean is_http_request(const guint8 *d, gsize len)
-{
-    static const char *const methods[] = {
-        "GET ", "HEAD ", "POST ", "PUT ", "DELETE ", "CONNECT ", "OPTIONS ", "TRACE ",
-        "PATCH ", "PROPFIND ", "M-SEARCH ", "NOTIFY ", "SUBSCRIBE ",
-    };
-    gssize line = first_line_length(d, len);
-    gsize m = 0;
-
-    for (gsize i = 0; i < G_N_ELEMENTS(methods) && !m; i++)
-        if (starts_with(d, len, methods[i]))
-            m = strlen(methods[i]);
-    if (!m || line < (gssize)m + 10 || d[m] == ' ')
-        return FALSE;
-    return memcmp(d + line - 9, " HTTP/1.", 8) == 0
-        || memcmp(d + line - 7, " HTTP/2", 7) == 0
-        || memcmp(d + line - 9, " HTTP/2.0", 9) == 0;
-}
-
-/* A status line: HTTP/x SP 3DIGIT (RFC 9112 4). */
-static gboolean is_http_response(const guint8 *d, gsize len)
-{
-    gsize v = starts_with(d, len, "HTTP/1.0 ") || starts_with(d, len, "HTTP/1.1 ") ? 9
-            : starts_with(d, len, "HTTP/2 ") ? 7 : 0;
-
-    return v && len >= v + 4 && g_ascii_isdigit(d[v]) && g_ascii_isdigit(d[v + 1])
-        && g_ascii_isdigit(d[v + 2]) && (d[v + 3] == ' ' || d[v + 3] == '\r');
-}
-
-/* A TLS handshake record holding a ClientHello (1) or ServerHello (2)
- * (RFC 8446 5.1, 4): type 22, version 3.x, a plausible length. */
-static int tls_hello_type(const guint8 *d, gsize len)
-{
-    guint record_len;
-
-    if (len < 6 || d[0] != 0x16 || d[1] != 0x03 || d[2] > 0x04)
-        return 0;
-    record_len = (guint)d[3] << 8 | d[4];
-    if (record_len < 4 || record_len > 16384 + 2048)
-        return 0;
-    return d[5] == 1 || d[5] == 2 ? d[5] : 0;
-}
-
-/* Telnet option negotiation: IAC WILL/WONT/DO/DONT option (RFC 854, 855),
- * with an option number that is actually assigned. */
-static gboolean is_telnet(const guint8 *d, gsize len)
-{
-    return len >= 3 && d[0] == 0xff && d[1] >= 0xfb && d[1] <= 0xfe
-        && (d[2] <= 49 || d[2] == 0xff);
-}
-
-/** Reads a big-endian 16-bit value. */
-static guint get16(const guint8 *d)
-{
-    return (guint)d[0] << 8 | d[1];
-}
-
-/* A DNS message (RFC 1035 4.1) with one well-formed question: a known
- * opcode, Z clear, one question, an uncompressed name and a known class. */
-static gboolean is_dns(const guint8 *d, gsize len, gboolean *response)
-{
-    guint flags, opcode, klass;
-    gsize p = 12, name_len = 0;
-
-    if (len < 17)
-        return FALSE;
-    flags = get16(d + 2);
-    opcode = (flags >> 11) & 0xf;
-    if ((opcode != 0 && opcode != 2 && opcode != 4 && opcode != 5) || (flags & 0x40))
-        return FALSE;
-    if (get16(d + 4) != 1 || get16(d + 6) > 256 || get16(d + 8) > 256 || get16(d + 10) > 256)
-        return FALSE;
-    while (p < len && d[p] != 0) {
-        if (d[p] > 63)
-            return FALSE;   /* a pointer or a reserved label type in the first name */
-        name_len += d[p] + 1u;
-        p += d[p] + 1u;
-    }
-    if (p + 5 > len || name_len > 255)
-        return FALSE;
-    klass = get16(d + p + 3) & 0x7fff;  /* top bit: mDNS unicast-response */
-    if (get16(d + p + 1) == 0 || (klass != 1 && klass != 3 && klass != 4 && klass != 254 && klass != 255))
-        return FALSE;
-    *response = (flags & 0x8000) != 0;
-    return TRUE;
-}
-
-/* Greeting codes: "220" for SMTP (RFC 5321 4.2) and FTP (RFC 959 4.2),
- * told apart by the text when it names one; "+OK" for POP3 (RFC 1939 4),
- * "* OK" or "* PREAUTH" for IMAP (RFC 9051 7.1). */
-static pn_proto_set_t greeting_protocols(const guint8 *d, gsize len)
-{
-    gssize line = first_line_length(d, len);
-    gboolean smtp, ftp;
-
-    if (line < 0)
-        return 0;
-    if (starts_with(d, len, "+OK") && (line == 3 || d[3] == ' '))
-        return PN_PROTO_BIT(PN_PROTO_POP3);
-    if (starts_with(d, len, "* OK") || starts_with(d, len, "* PREAUTH"))
-        return PN_PROTO_BIT(PN_PROTO_IMAP);
-    if (!starts_with(d, len, "220") || line < 4 || (d[3] != ' ' && d[3] != '-'))
-        return 0;
-    smtp = contains_word(d, (gsize)line, "SMTP");
-    ftp = contains_word(d, (gsize)line, "FTP");
-    if (smtp != ftp)
-        return PN_PROTO_BIT(smtp ? PN_PROTO_SMTP : PN_PROTO_FTP);
-    return PN_PROTO_BIT(PN_PROTO_SMTP) | PN_PROTO_BIT(PN_PROTO_FTP);
-}
-
-static pn_payload_sig_t sig(pn_proto_set_t candidates, pn_sender_t sender, gboolean greeting)
-{
-    pn_payload_sig_t s = { candidates, sender, greeting, FALSE };
-    return s;
+    return row ? row->protocols : 0;
 }
 
 /**
  * What the first payload of one direction looks like.  Only the first
- * PN_PAYLOAD_PEEK bytes are read.  DNS over TCP carries a two-byte length
- * first (RFC 1035 4.2.2).
+ * PN_PAYLOAD_PEEK bytes are read; each transport dispatches on the first
+ * byte, so most payloads are ruled out in a few comparisons.
  */
 pn_payload_sig_t pn_payload_classify(pn_transport_t transport, const guint8 *data, gsize len)
 {
-    gboolean response = FALSE;
-    pn_proto_set_t greeting;
-    int hello;
-
     len = MIN(len, PN_PAYLOAD_PEEK);
     if (!data || len == 0)
-        return sig(0, PN_SENDER_EITHER, FALSE);
-    if (transport == PN_TRANSPORT_UDP)
-        return is_dns(data, len, &response) ? sig(PN_PROTO_BIT(PN_PROTO_DNS),
-                                                  response ? PN_SENDER_SERVER : PN_SENDER_CLIENT, FALSE)
-             : is_http_request(data, len) ? sig(PN_PROTO_BIT(PN_PROTO_HTTP), PN_SENDER_CLIENT, FALSE)
-             : is_http_response(data, len) ? sig(PN_PROTO_BIT(PN_PROTO_HTTP), PN_SENDER_SERVER, FALSE)
-             : sig(0, PN_SENDER_EITHER, FALSE);
-    /* The first byte rules out most signatures at once. */
-    if (g_ascii_isupper(data[0])) {
-        if (is_ssh(data, len))
-            return sig(PN_PROTO_BIT(PN_PROTO_SSH), PN_SENDER_EITHER, FALSE);
-        if (is_http_request(data, len))
-            return sig(PN_PROTO_BIT(PN_PROTO_HTTP), PN_SENDER_CLIENT, FALSE);
-        if (is_http_response(data, len))
-            return sig(PN_PROTO_BIT(PN_PROTO_HTTP), PN_SENDER_SERVER, FALSE);
-    } else if (data[0] == 0x16 && (hello = tls_hello_type(data, len)) != 0) {
-        return sig(PN_PROTO_BIT(PN_PROTO_TLS), hello == 1 ? PN_SENDER_CLIENT : PN_SENDER_SERVER, FALSE);
-    } else if (data[0] == 0xff && is_telnet(data, len)) {
-        return sig(PN_PROTO_BIT(PN_PROTO_TELNET), PN_SENDER_EITHER, FALSE);
-    } else if ((data[0] == '2' || data[0] == '+' || data[0] == '*')
-               && (greeting = greeting_protocols(data, len)) != 0) {
-        return sig(greeting, PN_SENDER_SERVER, TRUE);
-    }
-    if (len > 2 && get16(data) == len - 2 && is_dns(data + 2, len - 2, &response))
-        return sig(PN_PROTO_BIT(PN_PROTO_DNS), response ? PN_SENDER_SERVER : PN_SENDER_CLIENT, FALSE);
-    return sig(0, PN_SENDER_EITHER, FALSE);
+        return pn_sig_none();
+    return transport == PN_TRANSPORT_UDP ? pn_sig_datagram(data, len) : pn_sig_stream(data, len);
 }
 
 /**
@@ -293,15 +132,23 @@ static pn_proto_t first_proto(pn_proto_set_t set)
     return PN_PROTO_NONE;
 }
 
+/* Encryption any application may run inside, on any port. */
+static const pn_proto_set_t wrappers = B(TLS) | B(QUIC) | B(DTLS);
+/* Protocols whose own port also serves them inside TLS from the first
+ * byte (MongoDB and Redis TLS, PostgreSQL 17 direct TLS, Zabbix's
+ * encryption): TLS there is no contradiction. */
+static const pn_proto_set_t tls_native = B(MONGODB) | B(REDIS) | B(POSTGRESQL) | B(ZABBIX);
+
 /**
  * Compares what the payload looks like with the server port: its own
  * protocol confirms the port; a single other protocol contradicts a port
  * that has one (mismatch) or runs where it does not belong (non-standard
  * port).  An ambiguous payload (a bare "220" elsewhere than 21 or 25)
- * decides nothing, and neither does TLS on a port without a protocol of
- * its own: TLS is a wrapper any application may use on any port (push
- * services, VPNs, agents), whereas TLS where the port promises a
- * cleartext protocol (Telnet, HTTP) is a mismatch.
+ * decides nothing, and neither does a weak signature elsewhere than on
+ * its own port, nor a wrapper (TLS, QUIC, DTLS) on a port that promises
+ * no cleartext protocol: any application may use one on any port (push
+ * services, VPNs, agents; DTLS VPNs on QUIC's 443/udp), whereas TLS where
+ * the port promises a cleartext protocol (Telnet, HTTP) is a mismatch.
  */
 pn_verdict_t pn_payload_verdict(pn_transport_t transport, guint16 server_port,
                                 const pn_payload_sig_t *sig, pn_proto_t *observed)
@@ -316,7 +163,7 @@ pn_verdict_t pn_payload_verdict(pn_transport_t transport, guint16 server_port,
     }
     if (candidates == 0 || (candidates & (candidates - 1)) != 0 || sig->weak)
         return PN_VERDICT_NONE;
-    if (!own && candidates == PN_PROTO_BIT(PN_PROTO_TLS))
+    if ((candidates & wrappers) && !(own & ~(wrappers | tls_native)))
         return PN_VERDICT_NONE;
     *observed = first_proto(candidates);
     return own ? PN_VERDICT_MISMATCH : PN_VERDICT_NON_STANDARD;

@@ -1,9 +1,20 @@
 /* portnote-payload.h
- * Is the traffic what the port says?  Recognises a handful of well-known
- * protocols from the first payload bytes of one direction of a
- * conversation, knows which ports are each protocol's own, and compares
- * the two.  Plain C + GLib, no epan: packet-portnote.c keeps the
- * per-conversation state and shows the result.
+ * Is the traffic what the port says?  Recognises the protocols analysts
+ * meet (38, from SSH to SLP) from the first payload bytes of one
+ * direction of a conversation, knows which ports are each protocol's
+ * own, and compares the two.  Plain C + GLib, no epan: packet-portnote.c
+ * keeps the per-conversation state and shows the result.
+ *
+ * Signatures are strict (a false mismatch is worse than a missed one);
+ * a few formats are too generic to accuse a port and are only weak (they
+ * confirm the protocol's own port, never raise a finding):
+ *   ntp      48 bytes with a few plausible bit fields;
+ *   syslog   "<PRI>" and any text;
+ *   modbus   a 7-byte MBAP header with a zero and a length;
+ *   mqtt     a bare 4-byte CONNACK (a CONNECT is strong);
+ *   tls      records met mid-stream, without a hello: STARTTLS upgrades
+ *            and proxy tunnels put them on other protocols' ports.
+ * TLS, QUIC and DTLS are wrappers: see pn_payload_verdict.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -28,6 +39,35 @@ typedef enum {
     PN_PROTO_IMAP,
     PN_PROTO_TELNET,
     PN_PROTO_DNS,
+    PN_PROTO_RDP,
+    PN_PROTO_S7COMM,        /* ISO-TSAP (RFC 1006) connections: S7, MMS... */
+    PN_PROTO_SMB,           /* also the NetBIOS session request that opens it */
+    PN_PROTO_MYSQL,
+    PN_PROTO_POSTGRESQL,
+    PN_PROTO_REDIS,
+    PN_PROTO_MONGODB,
+    PN_PROTO_MQTT,
+    PN_PROTO_RTSP,
+    PN_PROTO_IRC,
+    PN_PROTO_SOCKS,
+    PN_PROTO_VNC,
+    PN_PROTO_MODBUS,
+    PN_PROTO_LDAP,
+    PN_PROTO_KERBEROS,
+    PN_PROTO_BITTORRENT,
+    PN_PROTO_GNUTELLA,
+    PN_PROTO_ZABBIX,
+    PN_PROTO_SIP,
+    PN_PROTO_NTP,
+    PN_PROTO_SNMP,
+    PN_PROTO_SYSLOG,
+    PN_PROTO_DHCP,
+    PN_PROTO_QUIC,
+    PN_PROTO_STUN,
+    PN_PROTO_DTLS,
+    PN_PROTO_IKE,
+    PN_PROTO_RADIUS,
+    PN_PROTO_SLP,
     PN_PROTO_COUNT
 } pn_proto_t;
 

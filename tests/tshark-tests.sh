@@ -805,7 +805,7 @@ PAYLOAD_EXPECTED="
 50117 payload http non-standard-port
 50118 payload dns non-standard-port
 50119 port - -
-50120 port - -
+50120 payload redis -
 50121 port - -
 50122 payload ssh protocol-mismatch
 "

@@ -19,7 +19,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     guint8 *copy = g_memdup2(data, size);
-    static const guint16 ports[] = { 22, 23, 25, 53, 80, 443, 1900, 31337 };
+    /* ports with no protocol, one, two (2379), wrappers' and weak signatures' own */
+    static const guint16 ports[] = { 21, 22, 23, 25, 53, 67, 80, 88, 102, 110, 123, 139, 143, 161, 389, 427,
+                                     443, 445, 500, 502, 514, 554, 853, 1080, 1812, 1883, 1900, 2379, 3306,
+                                     3389, 3478, 4500, 5060, 5432, 5900, 6379, 6667, 6881, 10050, 27017, 31337 };
 
     for (int t = PN_TRANSPORT_TCP; t <= PN_TRANSPORT_UDP; t++) {
         pn_payload_sig_t sig = pn_payload_classify((pn_transport_t)t, copy, size);
@@ -34,6 +37,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 __builtin_trap();
         }
         if (pn_payload_server_end(&sig, (pn_transport_t)t, 0, ports, eph, -1) > 1)
+            __builtin_trap();
+        /* a weak signature never raises a finding */
+        for (gsize i = 0; sig.weak && i < G_N_ELEMENTS(ports); i++)
+            if (pn_payload_verdict((pn_transport_t)t, ports[i], &sig, &seen) > PN_VERDICT_CONFIRMED)
+                __builtin_trap();
+        /* nothing past the peek is read: the same verdict on a truncated copy */
+        if (size > PN_PAYLOAD_PEEK && pn_payload_classify((pn_transport_t)t, copy, PN_PAYLOAD_PEEK).candidates
+                                          != sig.candidates)
             __builtin_trap();
     }
     g_free(copy);

@@ -1,0 +1,507 @@
+/* portnote-sig-stream.c
+ * Signatures of binary protocols over TCP (and SCTP): TLS, Telnet, the
+ * TPKT family (RDP, S7comm), SMB, databases, brokers, proxies, directory
+ * and authentication services.  Most are told by their first byte; the
+ * few whose first byte is a length or an identifier (MySQL, MongoDB,
+ * Modbus, DNS over TCP) are tried last, each behind a cheap byte test.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "portnote-sig.h"
+
+/* ---- TLS ------------------------------------------------------------------- */
+
+/* A TLS handshake record holding a ClientHello (1) or ServerHello (2)
+ * (RFC 8446 5.1, 4): type 22, version 3.x, a plausible length. */
+static int tls_hello_type(const guint8 *d, gsize len)
+{
+    guint record_len;
+
+    if (len < 6 || d[0] != 0x16 || d[1] != 0x03 || d[2] > 0x04)
+        return 0;
+    record_len = pn_get16(d + 3);
+    if (record_len < 4 || record_len > 16384 + 2048)
+        return 0;
+    return d[5] == 1 || d[5] == 2 ? d[5] : 0;
+}
+
+/* A TLS 1.0-1.3 record header (RFC 8446 5.1, RFC 5246 6.2.1): content
+ * type 20-23, version 3.1-3.4, a non-empty length within 2^14 + 2048. */
+static gboolean tls_record_header(const guint8 *d, guint *length)
+{
+    if (d[0] < 20 || d[0] > 23 || d[1] != 0x03 || d[2] < 0x01 || d[2] > 0x04)
+        return FALSE;
+    *length = pn_get16(d + 3);
+    return *length > 0 && *length <= 16384 + 2048;
+}
+
+/* TLS records met mid-stream (the handshake not captured): a record that
+ * runs past the payload, ends with it, or is followed by another header. */
+static gboolean is_tls_records(const guint8 *d, gsize len)
+{
+    guint first, second;
+
+    if (len < 6 || !tls_record_header(d, &first))
+        return FALSE;
+    if (5 + (gsize)first >= len)
+        return TRUE;
+    return len >= 5 + (gsize)first + 5 && tls_record_header(d + 5 + first, &second)
+        && d[5 + first + 2] == d[2];
+}
+
+/**
+ * TLS: a hello tells the sender, other records do not.  Records without a
+ * hello are weak: a capture that starts after STARTTLS (SMTP, IMAP, LDAP,
+ * RDP, MySQL...) or inside a proxy's CONNECT tunnel shows them on ports
+ * whose protocol is not TLS, and that proves nothing against the port.
+ */
+static pn_payload_sig_t tls_signature(const guint8 *d, gsize len)
+{
+    int hello = tls_hello_type(d, len);
+
+    if (hello)
+        return pn_sig_of(PN_PROTO_TLS, hello == 1 ? PN_SENDER_CLIENT : PN_SENDER_SERVER);
+    return is_tls_records(d, len) ? pn_sig_weak(PN_PROTO_TLS, PN_SENDER_EITHER) : pn_sig_none();
+}
+
+/* ---- Telnet -------------------------------------------------------------- */
+
+/** Whether a Telnet option number is assigned (IANA telnet-options). */
+static gboolean telnet_option(guint8 option)
+{
+    return option <= 49 || option == 0xff;
+}
+
+/* Telnet option negotiation: IAC WILL/WONT/DO/DONT option (RFC 854, 855),
+ * or a whole sub-negotiation IAC SB option ... IAC SE (RFC 855). */
+static gboolean is_telnet(const guint8 *d, gsize len)
+{
+    if (len < 3 || d[0] != 0xff || !telnet_option(d[2]))
+        return FALSE;
+    if (d[1] >= 0xfb && d[1] <= 0xfe)
+        return TRUE;
+    if (d[1] != 0xfa)
+        return FALSE;
+    for (gsize i = 3; i + 1 < len; i++) {
+        if (d[i] != 0xff)
+            continue;
+        if (d[i + 1] == 0xf0)
+            return TRUE;
+        if (d[i + 1] != 0xff)
+            return FALSE;   /* IAC inside a sub-negotiation is doubled */
+        i++;
+    }
+    return FALSE;
+}
+
+/* ---- TPKT: RDP and ISO-TSAP (S7comm) --------------------------------------- */
+
+/** Whether the ISO 8073 parameters of a COTP CR/CC name both TSAPs (0xC1, 0xC2). */
+static gboolean cotp_has_tsaps(const guint8 *d, gsize from, gsize end)
+{
+    gboolean calling = FALSE, called = FALSE;
+    gsize p = from;
+
+    while (p + 2 <= end) {
+        if (d[p + 1] == 0 || p + 2 + d[p + 1] > end)
+            return FALSE;
+        calling |= d[p] == 0xc1;
+        called |= d[p] == 0xc2;
+        p += 2 + d[p + 1];
+    }
+    return p == end && calling && called;
+}
+
+/* RDP after the X.224 header (MS-RDPBCGR 2.2.1.1, 2.2.1.2): a cookie or
+ * routing token, or an RDP_NEG_REQ (1) / RDP_NEG_RSP (2) / RDP_NEG_FAILURE
+ * (3) structure of length 8. */
+static gboolean rdp_after_x224(const guint8 *d, gsize len, gboolean request)
+{
+    if (request && (pn_starts_with(d, len, "Cookie: mstshash=") || pn_starts_with(d, len, "Cookie: msts=")))
+        return TRUE;
+    return len == 8 && d[2] == 0x08 && d[3] == 0x00 && (request ? d[0] == 0x01 : d[0] == 0x02 || d[0] == 0x03);
+}
+
+/* S7comm data in a COTP DT TPDU (02 F0 80): protocol id 0x32, a ROSCTR
+ * of job, ack, ack-data or userdata, reserved bytes zero. */
+static gboolean is_s7_data(const guint8 *d, gsize len)
+{
+    return len >= 17 && d[4] == 0x02 && d[5] == 0xf0 && d[6] == 0x80 && d[7] == 0x32
+        && (d[8] == 1 || d[8] == 2 || d[8] == 3 || d[8] == 7) && d[9] == 0 && d[10] == 0;
+}
+
+/* TPKT (RFC 1006 6) carrying an X.224 / ISO 8073 Connection Request
+ * (0xE0) or Confirm (0xD0): RDP when the RDP structures follow the fixed
+ * part, ISO-TSAP (named s7comm: S7 PLCs are what meets analysts on 102)
+ * when the parameters name two TSAPs. */
+static pn_payload_sig_t tpkt_signature(const guint8 *d, gsize len)
+{
+    gsize tpkt = len >= 4 ? pn_get16(d + 2) : 0;
+    gboolean request;
+
+    if (len < 11 || d[1] != 0x00 || tpkt < 11 || tpkt > len)
+        return pn_sig_none();
+    /* over TCP another TPKT may follow in the same segment */
+    if (tpkt < len && (d[tpkt] != 0x03 || tpkt + 1 >= len || d[tpkt + 1] != 0))
+        return pn_sig_none();
+    if (is_s7_data(d, tpkt))
+        return pn_sig_of(PN_PROTO_S7COMM, PN_SENDER_EITHER);
+    request = d[5] == 0xe0;
+    if ((d[5] != 0xe0 && d[5] != 0xd0) || (gsize)d[4] + 5 != tpkt || (request && pn_get16(d + 6) != 0))
+        return pn_sig_none();
+    if (rdp_after_x224(d + 11, tpkt - 11, request))
+        return pn_sig_of(PN_PROTO_RDP, request ? PN_SENDER_CLIENT : PN_SENDER_SERVER);
+    if (cotp_has_tsaps(d, 11, tpkt))
+        return pn_sig_of(PN_PROTO_S7COMM, request ? PN_SENDER_CLIENT : PN_SENDER_SERVER);
+    return pn_sig_none();
+}
+
+/* ---- SMB and the NetBIOS session service ----------------------------------- */
+
+/* An SMB message behind a NetBIOS session message header or the direct-TCP
+ * length (RFC 1002 4.3.1, MS-SMB2 2.1): 0x00, a length, then \xffSMB
+ * (SMB1), \xfeSMB (SMB2/3) or \xfdSMB (SMB3 transform).  The reply flag
+ * tells the sender (MS-CIFS 2.2.3.1, MS-SMB2 2.2.1). */
+static pn_payload_sig_t smb_signature(const guint8 *d, gsize len)
+{
+    gboolean reply;
+
+    if (len < 8 || pn_get24(d + 1) < 32 || (d[4] != 0xff && d[4] != 0xfe && d[4] != 0xfd)
+        || memcmp(d + 5, "SMB", 3) != 0)
+        return pn_sig_none();
+    if (d[4] == 0xff && len >= 14)
+        reply = (d[13] & 0x80) != 0;
+    else if (d[4] == 0xfe && len >= 24)
+        reply = (d[20] & 0x01) != 0;
+    else
+        return pn_sig_of(PN_PROTO_SMB, PN_SENDER_EITHER);
+    return pn_sig_of(PN_PROTO_SMB, reply ? PN_SENDER_SERVER : PN_SENDER_CLIENT);
+}
+
+/** Whether d holds a first-level encoded NetBIOS name (RFC 1001 14.1): 32 letters A-P. */
+static gboolean netbios_name(const guint8 *d)
+{
+    if (d[0] != 0x20 || d[33] != 0)
+        return FALSE;
+    for (int i = 1; i <= 32; i++)
+        if (d[i] < 'A' || d[i] > 'P')
+            return FALSE;
+    return TRUE;
+}
+
+/* A NetBIOS session request (RFC 1002 4.3.2): the called and calling
+ * names.  Port 139 carries it only to open an SMB session, so it counts
+ * as SMB. */
+static gboolean is_netbios_session_request(const guint8 *d, gsize len)
+{
+    return len == 72 && d[1] == 0 && pn_get16(d + 2) == 68 && netbios_name(d + 4) && netbios_name(d + 38);
+}
+
+/* ---- Databases and brokers --------------------------------------------------- */
+
+/** Whether a NUL-terminated printable string starts at d[p] before end; *p goes past it. */
+static gboolean printable_string(const guint8 *d, gsize end, gsize *p, gboolean allow_empty)
+{
+    gsize start = *p;
+
+    while (*p < end && d[*p] >= 0x20 && d[*p] != 0x7f)
+        (*p)++;
+    if (*p >= end || d[*p] != 0 || (!allow_empty && *p == start))
+        return FALSE;
+    (*p)++;
+    return TRUE;
+}
+
+/* PostgreSQL (Frontend/Backend Protocol, "Message Formats"): an SSLRequest
+ * (80877103), GSSENCRequest (80877104) or CancelRequest (80877102), or a
+ * StartupMessage: length, protocol 3.0, NUL-terminated name/value pairs
+ * including "user", a final NUL. */
+static gboolean is_postgresql(const guint8 *d, gsize len)
+{
+    gsize p = 8;
+    gboolean user = FALSE;
+
+    if (len < 8 || pn_get32(d) != len)
+        return FALSE;
+    if (len == 8 && pn_get16(d + 4) == 0x04d2 && (pn_get16(d + 6) == 0x162f || pn_get16(d + 6) == 0x1630))
+        return TRUE;
+    if (len == 16 && pn_get32(d + 4) == 80877102)
+        return TRUE;
+    if (pn_get32(d + 4) != 0x00030000)
+        return FALSE;
+    while (p < len && d[p] != 0) {
+        user |= len - p > 5 && memcmp(d + p, "user", 5) == 0;
+        if (!printable_string(d, len, &p, FALSE) || !printable_string(d, len, &p, TRUE))
+            return FALSE;
+    }
+    return user && p == len - 1;
+}
+
+/* MySQL's server greeting (Protocol::HandshakeV10): 3-byte length of the
+ * rest, sequence 0, protocol 10, a printable version string starting
+ * with a digit, connection id, 8 bytes of scramble and a zero filler. */
+static gboolean is_mysql_greeting(const guint8 *d, gsize len)
+{
+    gsize p = 5;
+
+    if (len < 20 || d[3] != 0 || d[4] != 0x0a || (gsize)(d[0] | d[1] << 8 | d[2] << 16) != len - 4
+        || !g_ascii_isdigit(d[5]))
+        return FALSE;
+    if (!printable_string(d, MIN(len, 5 + 64), &p, FALSE))
+        return FALSE;
+    return p + 13 <= len && d[p + 12] == 0;
+}
+
+/* MongoDB wire protocol (Standard Message Header): messageLength equal to
+ * the payload, then requestID, responseTo (0 in a request), opCode:
+ * OP_MSG 2013 with only defined flag bits and a section kind 0-2,
+ * OP_QUERY 2004 with a "db.collection" name, OP_REPLY 1 to a request. */
+static gboolean is_mongodb(const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    guint32 response_to, op;
+    gsize p = 20;
+
+    if (len < 21 || pn_get32le(d) != len)
+        return FALSE;
+    response_to = pn_get32le(d + 8);
+    op = pn_get32le(d + 12);
+    *sender = response_to ? PN_SENDER_SERVER : PN_SENDER_CLIENT;
+    if (op == 2013)
+        return (pn_get32le(d + 16) & ~0x10003u) == 0 && d[20] <= 2;
+    if (op == 2004)
+        return response_to == 0 && printable_string(d, len, &p, FALSE) && memchr(d + 20, '.', p - 20);
+    return op == 1 && response_to != 0 && len >= 36 && pn_get32le(d + 16) <= 0xf;
+}
+
+/* MQTT CONNECT (MQTT 3.1.1 3.1, MQTT 5.0 3.1): type 1, a remaining length
+ * matching the payload, protocol name "MQTT" level 4 or 5 (or "MQIsdp"
+ * level 3, MQTT 3.1), reserved connect flag clear. */
+static gboolean is_mqtt_connect(const guint8 *d, gsize len)
+{
+    gsize p = 1, remaining = 0;
+    guint shift = 0;
+
+    do {
+        if (p >= len || p > 4)
+            return FALSE;
+        remaining |= (gsize)(d[p] & 0x7f) << shift;
+        shift += 7;
+    } while (d[p++] & 0x80);
+    if (remaining != len - p || len < p + 10)
+        return FALSE;
+    if (memcmp(d + p, "\x00\x04MQTT", 6) == 0)
+        return (d[p + 6] == 4 || d[p + 6] == 5) && !(d[p + 7] & 0x01);
+    return len >= p + 12 && memcmp(d + p, "\x00\x06MQIsdp", 8) == 0 && d[p + 8] == 3 && !(d[p + 9] & 0x01);
+}
+
+/* MQTT 3.1/3.1.1 CONNACK (3.2): 20 02, session-present 0/1, return code 0-5.
+ * Four bytes prove little: weak. */
+static gboolean is_mqtt_connack(const guint8 *d, gsize len)
+{
+    return len == 4 && d[1] == 0x02 && d[2] <= 1 && d[3] <= 5;
+}
+
+/* ---- Proxies ------------------------------------------------------------------ */
+
+/* SOCKS5 greeting (RFC 1928 3): version 5, n methods, exactly n method
+ * numbers, each assigned (0-9) or private (0x80-0xFE). */
+static gboolean is_socks5_greeting(const guint8 *d, gsize len)
+{
+    if (len < 3 || d[1] == 0 || len != 2 + (gsize)d[1])
+        return FALSE;
+    for (gsize i = 2; i < len; i++)
+        if (d[i] > 0x09 && (d[i] < 0x80 || d[i] == 0xff))
+            return FALSE;
+    return TRUE;
+}
+
+/* SOCKS4 request ("SOCKS: A protocol for TCP proxies across firewalls"),
+ * and its 4A extension: CONNECT or BIND, a port, an address, a printable
+ * user id with NUL, then a host name with NUL when the address is 0.0.0.x. */
+static gboolean is_socks4_request(const guint8 *d, gsize len)
+{
+    gsize p = 8;
+    gboolean socks4a;
+
+    if (len < 9 || (d[1] != 1 && d[1] != 2) || pn_get16(d + 2) == 0)
+        return FALSE;
+    socks4a = d[4] == 0 && d[5] == 0 && d[6] == 0 && d[7] != 0;
+    if (!printable_string(d, len, &p, TRUE))
+        return FALSE;
+    if (socks4a && !printable_string(d, len, &p, FALSE))
+        return FALSE;
+    return p == len;
+}
+
+/* ---- Directory, authentication ------------------------------------------------ */
+
+/** The sender of an LDAP protocolOp (RFC 4511 4.2-4.14) whose contents start at d; EITHER if unknown. */
+static gboolean ldap_operation(guint8 tag, const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    gboolean request = tag == 0x60 || tag == 0x63 || tag == 0x77 || tag == 0x42;
+
+    *sender = request ? PN_SENDER_CLIENT : PN_SENDER_SERVER;
+    switch (tag) {
+    case 0x60: return len >= 3 && d[0] == 0x02 && d[1] == 0x01 && (d[2] == 3 || d[2] == 2); /* bind */
+    case 0x63: case 0x64: return len >= 2 && d[0] == 0x04;          /* search, result entry */
+    case 0x77: return len >= 2 && d[0] == 0x80;                      /* extended request */
+    case 0x42: return len == 0;                                      /* unbind */
+    case 0x61: case 0x65: case 0x78:                                 /* bind, done, extended */
+        return len >= 3 && d[0] == 0x0a && d[1] == 0x01;
+    default: return FALSE;
+    }
+}
+
+/**
+ * An LDAPMessage (RFC 4511 4.1.1): SEQUENCE of a positive messageID and a
+ * protocolOp a session opens with (bind, search, extended, unbind) or
+ * answers with; the SEQUENCE fills the payload, or over a stream is
+ * followed by another.
+ */
+gboolean pn_sig_ldap(const guint8 *d, gsize len, gboolean stream, pn_sender_t *sender)
+{
+    gsize p = 1, total, id_len, op_start;
+    gssize l = pn_ber_length(d, len, &p), op_len;
+
+    if (len < 7 || d[0] != 0x30 || l < 5)
+        return FALSE;
+    total = p + (gsize)l;
+    if (total > len || (total < len && (!stream || d[total] != 0x30)))
+        return FALSE;
+    if (d[p] != 0x02 || (id_len = d[p + 1]) == 0 || id_len > 4 || d[p + 2] & 0x80 || p + 2 + id_len >= total)
+        return FALSE;
+    p += 2 + id_len;
+    op_start = p + 1;
+    if ((op_len = pn_ber_length(d, total, &op_start)) < 0 || op_start + (gsize)op_len > total)
+        return FALSE;
+    return ldap_operation(d[p], d + op_start, (gsize)op_len, sender);
+}
+
+/** Whether d[*p] starts "[tag] INTEGER value" in one byte each (a context tag, constructed). */
+static gboolean ber_small_int(const guint8 *d, gsize len, gsize *p, guint8 tag, guint8 value)
+{
+    if (*p + 5 > len || d[*p] != tag || d[*p + 1] != 3 || d[*p + 2] != 0x02 || d[*p + 3] != 1
+        || d[*p + 4] != value)
+        return FALSE;
+    *p += 5;
+    return TRUE;
+}
+
+/**
+ * A Kerberos message (RFC 4120 5.4.1, 5.4.2, 5.9.1): AS-REQ, TGS-REQ,
+ * AS-REP, TGS-REP or KRB-ERROR, its application tag filling the payload,
+ * then a SEQUENCE opening with pvno 5 and the msg-type the tag names.
+ */
+gboolean pn_sig_kerberos(const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    gsize p = 1;
+    gssize l;
+    gboolean request;
+    guint8 type = d[0] & 0x1f;
+
+    if (len < 16 || ((d[0] < 0x6a || d[0] > 0x6d) && d[0] != 0x7e))
+        return FALSE;
+    if ((l = pn_ber_length(d, len, &p)) < 0 || p + (gsize)l != len || d[p++] != 0x30)
+        return FALSE;
+    if ((l = pn_ber_length(d, len, &p)) < 0 || p + (gsize)l != len)
+        return FALSE;
+    request = d[0] == 0x6a || d[0] == 0x6c;
+    *sender = request ? PN_SENDER_CLIENT : PN_SENDER_SERVER;
+    return request ? ber_small_int(d, len, &p, 0xa1, 5) && ber_small_int(d, len, &p, 0xa2, type)
+                   : ber_small_int(d, len, &p, 0xa0, 5) && ber_small_int(d, len, &p, 0xa1, type);
+}
+
+/* Kerberos over TCP (RFC 4120 7.2.2): a 4-byte length, top bit clear. */
+static gboolean is_kerberos_tcp(const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    return len >= 20 && pn_get32(d) == len - 4 && pn_sig_kerberos(d + 4, len - 4, sender);
+}
+
+/* ---- Industrial ------------------------------------------------------------- */
+
+/* Modbus/TCP (MODBUS Messaging on TCP/IP Implementation Guide 3.1.3):
+ * MBAP header with protocol 0 and a length matching the payload, then a
+ * public function code (or its exception).  Seven header bytes fit too
+ * many binary formats to accuse a port: weak. */
+static gboolean is_modbus(const guint8 *d, gsize len)
+{
+    static const guint8 public_codes[] = { 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 15, 16, 17, 20, 21, 22, 23, 24, 43 };
+    guint8 code;
+
+    if (len < 8 || len > 260 || d[2] != 0 || d[3] != 0 || pn_get16(d + 4) != len - 6)
+        return FALSE;
+    code = d[7] & 0x7f;
+    if ((d[7] & 0x80) && (len != 9 || d[8] == 0 || d[8] > 11))
+        return FALSE;
+    return memchr(public_codes, code, sizeof public_codes) != NULL;
+}
+
+/* ---- Dispatch ------------------------------------------------------------------ */
+
+/** Signatures whose first byte is fixed, by that byte. */
+static pn_payload_sig_t by_first_byte(const guint8 *d, gsize len)
+{
+    pn_sender_t sender;
+
+    switch (d[0]) {
+    case 0x14: case 0x15: case 0x16: case 0x17: return tls_signature(d, len);
+    case 0xff: return is_telnet(d, len) ? pn_sig_of(PN_PROTO_TELNET, PN_SENDER_EITHER) : pn_sig_none();
+    case 0x03: return tpkt_signature(d, len);
+    case 0x00: case 0x01:
+        if (pn_sig_stun(d, len, &sender))
+            return pn_sig_of(PN_PROTO_STUN, sender);
+        if (d[0] == 0x01)
+            return pn_sig_slp(d, len, &sender) ? pn_sig_of(PN_PROTO_SLP, sender) : pn_sig_none();
+        if (is_postgresql(d, len))
+            return pn_sig_of(PN_PROTO_POSTGRESQL, PN_SENDER_CLIENT);
+        return smb_signature(d, len);
+    case 0x81: return is_netbios_session_request(d, len) ? pn_sig_of(PN_PROTO_SMB, PN_SENDER_CLIENT) : pn_sig_none();
+    case 0x04: return is_socks4_request(d, len) ? pn_sig_of(PN_PROTO_SOCKS, PN_SENDER_CLIENT) : pn_sig_none();
+    case 0x05: return is_socks5_greeting(d, len) ? pn_sig_of(PN_PROTO_SOCKS, PN_SENDER_CLIENT) : pn_sig_none();
+    case 0x10: return is_mqtt_connect(d, len) ? pn_sig_of(PN_PROTO_MQTT, PN_SENDER_CLIENT) : pn_sig_none();
+    case 0x20: return is_mqtt_connack(d, len) ? pn_sig_weak(PN_PROTO_MQTT, PN_SENDER_SERVER) : pn_sig_none();
+    case 0x13:
+        return pn_starts_with(d, len, "\x13" "BitTorrent protocol") ? pn_sig_of(PN_PROTO_BITTORRENT, PN_SENDER_EITHER)
+                                                                   : pn_sig_none();
+    case 0x30: return pn_sig_ldap(d, len, TRUE, &sender) ? pn_sig_of(PN_PROTO_LDAP, sender) : pn_sig_none();
+    case 0x02: return pn_sig_slp(d, len, &sender) ? pn_sig_of(PN_PROTO_SLP, sender) : pn_sig_none();
+    default: return pn_sig_none();
+    }
+}
+
+/** Signatures that open with a length or an identifier, each behind a cheap test. */
+static pn_payload_sig_t by_header_fields(const guint8 *d, gsize len)
+{
+    gboolean response;
+    pn_sender_t sender;
+
+    if (len < 8)
+        return pn_sig_none();
+    if (d[4] == 0x0a && d[3] == 0 && is_mysql_greeting(d, len)) {
+        pn_payload_sig_t s = pn_sig_of(PN_PROTO_MYSQL, PN_SENDER_SERVER);
+        s.greeting = TRUE;
+        return s;
+    }
+    if (d[3] == 0 && is_mongodb(d, len, &sender))
+        return pn_sig_of(PN_PROTO_MONGODB, sender);
+    if (d[0] == 0 && is_kerberos_tcp(d, len, &sender))
+        return pn_sig_of(PN_PROTO_KERBEROS, sender);
+    /* DNS over TCP carries a two-byte length first (RFC 1035 4.2.2). */
+    if (pn_get16(d) == len - 2 && pn_sig_dns(d + 2, len - 2, &response))
+        return pn_sig_of(PN_PROTO_DNS, response ? PN_SENDER_SERVER : PN_SENDER_CLIENT);
+    if (d[2] == 0 && d[3] == 0 && is_modbus(d, len))
+        return pn_sig_weak(PN_PROTO_MODBUS, PN_SENDER_EITHER);
+    return pn_sig_none();
+}
+
+/** What the first payload of a stream (TCP, SCTP) looks like. */
+pn_payload_sig_t pn_sig_stream(const guint8 *d, gsize len)
+{
+    pn_payload_sig_t s = by_first_byte(d, len);
+
+    if (s.candidates)
+        return s;
+    if (d[0] >= 0x20 && d[0] < 0x7f && (s = pn_sig_text(PN_TRANSPORT_TCP, d, len)).candidates)
+        return s;
+    return by_header_fields(d, len);
+}

@@ -1,0 +1,441 @@
+/* portnote-sig-text.c
+ * Signatures of line-oriented text protocols: request and status lines
+ * (HTTP, RTSP, SIP), banners and greetings (SSH, SMTP, FTP, POP3, IMAP,
+ * IRC, VNC, Gnutella) and the commands a client opens with.  A line must
+ * end within the peek (CRLF where the RFC demands it): a truncated line
+ * proves nothing.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "portnote-sig.h"
+
+/** Whether the text (not NUL-terminated) contains word, ignoring case. */
+static gboolean contains_word(const guint8 *text, gsize len, const char *word)
+{
+    gsize n = strlen(word);
+
+    for (gsize i = 0; i + n <= len; i++)
+        if (g_ascii_strncasecmp((const char *)text + i, word, n) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/** Whether the n bytes at d are exactly word. */
+static gboolean token_is(const guint8 *d, gsize n, const char *word)
+{
+    return strlen(word) == n && memcmp(d, word, n) == 0;
+}
+
+/** Whether the n bytes at d are one of the words of a NULL-ended list. */
+static gboolean token_in(const guint8 *d, gsize n, const char *const *words)
+{
+    for (; *words; words++)
+        if (token_is(d, n, *words))
+            return TRUE;
+    return FALSE;
+}
+
+/** Whether the n bytes at d are all visible ASCII (no space, no control). */
+static gboolean all_visible(const guint8 *d, gsize n)
+{
+    for (gsize i = 0; i < n; i++)
+        if (d[i] <= ' ' || d[i] >= 0x7f)
+            return FALSE;
+    return TRUE;
+}
+
+/* ---- Request and status lines ---------------------------------------------- */
+
+/* Methods of RFC 9110 9, WebDAV (RFC 4918), SSDP/GENA (UPnP 1.1) and PATCH. */
+static const char *const http_methods[] = {
+    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
+    "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "REPORT",
+    "M-SEARCH", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE", NULL
+};
+/* RFC 2326 10 and RFC 7826 13. */
+static const char *const rtsp_methods[] = {
+    "OPTIONS", "DESCRIBE", "SETUP", "PLAY", "PAUSE", "TEARDOWN", "ANNOUNCE", "RECORD",
+    "GET_PARAMETER", "SET_PARAMETER", "REDIRECT", "PLAY_NOTIFY", NULL
+};
+/* RFC 3261 7.1 and the extensions registered with IANA (PRACK, SUBSCRIBE...). */
+static const char *const sip_methods[] = {
+    "INVITE", "ACK", "BYE", "CANCEL", "REGISTER", "OPTIONS", "PRACK", "SUBSCRIBE",
+    "NOTIFY", "PUBLISH", "INFO", "REFER", "MESSAGE", "UPDATE", NULL
+};
+
+/** The protocol a request line's version token names, if its method is one of it. */
+static pn_proto_t request_protocol(const guint8 *method, gsize mlen, const guint8 *target, gsize tlen,
+                                   const guint8 *version, gsize vlen)
+{
+    if ((token_is(version, vlen, "HTTP/1.1") || token_is(version, vlen, "HTTP/1.0")
+         || token_is(version, vlen, "HTTP/2") || token_is(version, vlen, "HTTP/2.0"))
+        && token_in(method, mlen, http_methods))
+        return PN_PROTO_HTTP;
+    if ((token_is(version, vlen, "RTSP/1.0") || token_is(version, vlen, "RTSP/2.0"))
+        && token_in(method, mlen, rtsp_methods)
+        && (token_is(target, tlen, "*") || (tlen > 7 && g_ascii_strncasecmp((const char *)target, "rtsp", 4) == 0)))
+        return PN_PROTO_RTSP;
+    if (token_is(version, vlen, "SIP/2.0") && token_in(method, mlen, sip_methods)
+        && tlen > 4 && (g_ascii_strncasecmp((const char *)target, "sip:", 4) == 0
+                        || g_ascii_strncasecmp((const char *)target, "sips:", 5) == 0))
+        return PN_PROTO_SIP;
+    return PN_PROTO_NONE;
+}
+
+/* METHOD SP target SP VERSION, a whole line: HTTP (RFC 9112 3), RTSP
+ * (RFC 2326 6.1), SIP (RFC 3261 7.1); the version token decides. */
+static pn_proto_t request_line(const guint8 *d, gsize len)
+{
+    gssize line = pn_line_length(d, len);
+    gsize m = 0, t;
+
+    if (line < 14)
+        return PN_PROTO_NONE;
+    while (m < 14 && (g_ascii_isupper(d[m]) || d[m] == '-' || d[m] == '_'))
+        m++;
+    if (m < 3 || d[m] != ' ')
+        return PN_PROTO_NONE;
+    for (t = m + 1; t < (gsize)line && d[t] > ' ' && d[t] < 0x7f; t++)
+        ;
+    if (t == m + 1 || t >= (gsize)line || d[t] != ' ')
+        return PN_PROTO_NONE;
+    return request_protocol(d, m, d + m + 1, t - m - 1, d + t + 1, (gsize)line - t - 1);
+}
+
+/* VERSION SP 3DIGIT: HTTP (RFC 9112 4), RTSP (RFC 2326 7.1), SIP (RFC 3261 7.2). */
+static pn_proto_t status_line(const guint8 *d, gsize len)
+{
+    pn_proto_t proto = PN_PROTO_NONE;
+    gsize v = 0;
+
+    if (pn_starts_with(d, len, "HTTP/1.0 ") || pn_starts_with(d, len, "HTTP/1.1 "))
+        proto = PN_PROTO_HTTP, v = 9;
+    else if (pn_starts_with(d, len, "HTTP/2 "))
+        proto = PN_PROTO_HTTP, v = 7;
+    else if (pn_starts_with(d, len, "RTSP/1.0 ") || pn_starts_with(d, len, "RTSP/2.0 "))
+        proto = PN_PROTO_RTSP, v = 9;
+    else if (pn_starts_with(d, len, "SIP/2.0 "))
+        proto = PN_PROTO_SIP, v = 8;
+    if (!v || len < v + 4 || !g_ascii_isdigit(d[v]) || !g_ascii_isdigit(d[v + 1])
+        || !g_ascii_isdigit(d[v + 2]) || (d[v + 3] != ' ' && d[v + 3] != '\r'))
+        return PN_PROTO_NONE;
+    return proto;
+}
+
+/* ---- Banners and greetings ---------------------------------------------------- */
+
+/* "SSH-2.0-OpenSSH_9.2": both ends start with a banner (RFC 4253 4.2). */
+static gboolean is_ssh(const guint8 *d, gsize len)
+{
+    return pn_starts_with(d, len, "SSH-1.") || pn_starts_with(d, len, "SSH-2.");
+}
+
+/* Greeting codes: "220" for SMTP (RFC 5321 4.2) and FTP (RFC 959 4.2),
+ * told apart by the text when it names one; "+OK" for POP3 (RFC 1939 4),
+ * "* OK" or "* PREAUTH" for IMAP (RFC 9051 7.1). */
+static pn_proto_set_t greeting_protocols(const guint8 *d, gsize len)
+{
+    gssize line = pn_line_length(d, len);
+    gboolean smtp, ftp;
+
+    if (line < 0)
+        return 0;
+    if (pn_starts_with(d, len, "+OK") && (line == 3 || d[3] == ' '))
+        return PN_PROTO_BIT(PN_PROTO_POP3);
+    if (pn_starts_with(d, len, "* OK") || pn_starts_with(d, len, "* PREAUTH"))
+        return PN_PROTO_BIT(PN_PROTO_IMAP);
+    if (!pn_starts_with(d, len, "220") || line < 4 || (d[3] != ' ' && d[3] != '-'))
+        return 0;
+    smtp = contains_word(d, (gsize)line, "SMTP");
+    ftp = contains_word(d, (gsize)line, "FTP");
+    if (smtp != ftp)
+        return PN_PROTO_BIT(smtp ? PN_PROTO_SMTP : PN_PROTO_FTP);
+    return PN_PROTO_BIT(PN_PROTO_SMTP) | PN_PROTO_BIT(PN_PROTO_FTP);
+}
+
+/* "RFB 003.008\n", exactly: the version both ends send first (RFC 6143 7.1.1). */
+static gboolean is_rfb(const guint8 *d, gsize len)
+{
+    return len == 12 && memcmp(d, "RFB ", 4) == 0 && g_ascii_isdigit(d[4]) && g_ascii_isdigit(d[5])
+        && g_ascii_isdigit(d[6]) && d[7] == '.' && g_ascii_isdigit(d[8]) && g_ascii_isdigit(d[9])
+        && g_ascii_isdigit(d[10]) && d[11] == '\n';
+}
+
+/* Gnutella 0.6 handshake (Gnutella Protocol Specification 0.6, 2.2):
+ * "GNUTELLA CONNECT/0.6" from the client, "GNUTELLA/0.6 200 OK" back. */
+static pn_sender_t gnutella_sender(const guint8 *d, gsize len, gboolean *found)
+{
+    *found = TRUE;
+    if (pn_starts_with(d, len, "GNUTELLA CONNECT/0.") && len > 20 && g_ascii_isdigit(d[19]))
+        return PN_SENDER_CLIENT;
+    if (pn_starts_with(d, len, "GNUTELLA/0.6 ") && len >= 16 && g_ascii_isdigit(d[13])
+        && g_ascii_isdigit(d[14]) && g_ascii_isdigit(d[15]))
+        return PN_SENDER_SERVER;
+    *found = FALSE;
+    return PN_SENDER_EITHER;
+}
+
+/* ---- Commands a client opens with -------------------------------------------- */
+
+/**
+ * If the payload's first line is "VERB" or "VERB SP argument", ending in
+ * CRLF, the argument's length (0 without one) and its spaces; else -1.
+ * The verb is matched ignoring case (RFC 5321 2.4, RFC 959 5.3).
+ */
+static gssize command_argument(const guint8 *d, gsize len, const char *verb, guint *spaces)
+{
+    gsize n = strlen(verb);
+    gssize line = pn_line_length(d, len);
+
+    if (line < (gssize)n || (gsize)line + 1 >= len || d[line] != '\r' || d[line + 1] != '\n'
+        || g_ascii_strncasecmp((const char *)d, verb, n) != 0)
+        return -1;
+    if (line == (gssize)n)
+        return 0;
+    if (d[n] != ' ' || line == (gssize)n + 1 || d[n + 1] == ' ')
+        return -1;
+    *spaces = 0;
+    for (gsize i = n + 1; i < (gsize)line; i++) {
+        if (d[i] < ' ' || d[i] == 0x7f)
+            return -1;
+        *spaces += d[i] == ' ';
+    }
+    return line - (gssize)n - 1;
+}
+
+/** Whether the first line is exactly "VERB" or "VERB SP word" (no further space). */
+static gboolean command_with(const guint8 *d, gsize len, const char *verb, gboolean argument)
+{
+    guint spaces = 0;
+    gssize arg = command_argument(d, len, verb, &spaces);
+
+    return argument ? arg > 0 && spaces == 0 : arg == 0;
+}
+
+/** The payload after its first CRLF-ended line (NULL if none). */
+static const guint8 *next_line(const guint8 *d, gsize len, gsize *rest)
+{
+    gssize line = pn_line_length(d, len);
+
+    if (line < 0 || (gsize)line + 2 > len || d[line + 1] != '\n')
+        return NULL;
+    *rest = len - (gsize)line - 2;
+    return d + line + 2;
+}
+
+/* IRC registration (RFC 2812 3.1, IRCv3 capability negotiation): "NICK n",
+ * "USER u m * :real name", "CAP LS [302]", or "PASS p" followed by one of
+ * those (PASS alone is also FTP's and POP3's). */
+static gboolean is_irc_client(const guint8 *d, gsize len)
+{
+    guint spaces = 0;
+    gssize arg;
+    const guint8 *next;
+    gsize rest;
+
+    if (command_with(d, len, "NICK", TRUE) || command_argument(d, len, "CAP LS", &spaces) >= 0)
+        return TRUE;
+    arg = command_argument(d, len, "USER", &spaces);
+    if (arg > 0 && spaces >= 3)
+        return memchr(d, ':', (gsize)arg + 5) != NULL;
+    if (!command_with(d, len, "PASS", TRUE) || !(next = next_line(d, len, &rest)))
+        return FALSE;
+    return command_with(next, rest, "NICK", TRUE) || pn_starts_with(next, rest, "USER ")
+        || pn_starts_with(next, rest, "CAP LS");
+}
+
+/* IRC server messages (RFC 2812 2.3.1): ":prefix NOTICE|NNN ..." or the
+ * older unprefixed "NOTICE AUTH :*** ...", a whole CRLF line. */
+static gboolean is_irc_server(const guint8 *d, gsize len)
+{
+    gssize line = pn_line_length(d, len);
+    gsize p = 1;
+
+    if (line < 8 || (gsize)line + 1 >= len || d[line + 1] != '\n')
+        return FALSE;
+    if (pn_starts_with(d, len, "NOTICE AUTH :"))
+        return TRUE;
+    if (d[0] != ':')
+        return FALSE;
+    while (p < (gsize)line && d[p] > ' ' && d[p] < 0x7f)
+        p++;
+    if (p == 1 || p > 64 || p + 5 > (gsize)line || d[p] != ' ')
+        return FALSE;
+    p++;
+    if (g_ascii_isdigit(d[p]) && g_ascii_isdigit(d[p + 1]) && g_ascii_isdigit(d[p + 2]) && d[p + 3] == ' ')
+        return TRUE;
+    return pn_starts_with(d + p, (gsize)line - p, "NOTICE ");
+}
+
+/* An IMAP command (RFC 9051 6): tag SP command, where the tag is a short
+ * atom and the command one a client opens with. */
+static gboolean is_imap_client(const guint8 *d, gsize len)
+{
+    static const char *const first_commands[] = { "CAPABILITY", "STARTTLS", "LOGIN", "AUTHENTICATE", "ID", NULL };
+    gsize t = 0, c;
+    gssize line = pn_line_length(d, len);
+
+    if (line < 4 || (gsize)line + 1 >= len || d[line + 1] != '\n')
+        return FALSE;
+    while (t < 16 && t < (gsize)line && (g_ascii_isalnum(d[t]) || d[t] == '.'))
+        t++;
+    if (t == 0 || t == 16 || t >= (gsize)line || d[t] != ' ')
+        return FALSE;
+    /* "AUTH LOGIN <initial response>" is SMTP's or POP3's, not a tag */
+    if (t == 4 && g_ascii_strncasecmp((const char *)d, "AUTH", 4) == 0)
+        return FALSE;
+    for (c = t + 1; c < (gsize)line && g_ascii_isalpha(d[c]); c++)
+        ;
+    for (const char *const *w = first_commands; *w; w++)
+        if (c - t - 1 == strlen(*w) && g_ascii_strncasecmp((const char *)d + t + 1, *w, c - t - 1) == 0)
+            return c == (gsize)line ? strcmp(*w, "CAPABILITY") == 0 || strcmp(*w, "STARTTLS") == 0
+                                    : d[c] == ' ';
+    return FALSE;
+}
+
+/* "APOP name digest" with an MD5 digest in hex (RFC 1939 7). */
+static gboolean is_apop(const guint8 *d, gsize len)
+{
+    guint spaces = 0;
+    gssize arg = command_argument(d, len, "APOP", &spaces);
+
+    if (arg < 34 || spaces != 1)
+        return FALSE;
+    for (gsize i = 5 + (gsize)arg - 32; i < 5 + (gsize)arg; i++)
+        if (!g_ascii_isxdigit(d[i]))
+            return FALSE;
+    return d[5 + arg - 33] == ' ';
+}
+
+/** Which protocols a client's opening command belongs to (0: none). */
+static pn_proto_set_t client_command(const guint8 *d, gsize len)
+{
+    guint spaces = 0;
+
+    /* SMTP (RFC 5321 4.1.1.1): EHLO/HELO with a domain or address literal. */
+    if (command_with(d, len, "EHLO", TRUE) || command_with(d, len, "HELO", TRUE))
+        return PN_PROTO_BIT(PN_PROTO_SMTP);
+    /* USER name: FTP (RFC 959 4.1.1) and POP3 (RFC 1939 7) alike. */
+    if (command_with(d, len, "USER", TRUE))
+        return PN_PROTO_BIT(PN_PROTO_FTP) | PN_PROTO_BIT(PN_PROTO_POP3);
+    /* FTP: FEAT (RFC 2389 3), AUTH TLS/SSL (RFC 4217 4). */
+    if (command_with(d, len, "FEAT", FALSE) || command_argument(d, len, "AUTH TLS", &spaces) == 0
+        || command_argument(d, len, "AUTH SSL", &spaces) == 0)
+        return PN_PROTO_BIT(PN_PROTO_FTP);
+    /* POP3: CAPA (RFC 2449 5), STLS (RFC 2595 4), APOP. */
+    if (command_with(d, len, "CAPA", FALSE) || command_with(d, len, "STLS", FALSE) || is_apop(d, len))
+        return PN_PROTO_BIT(PN_PROTO_POP3);
+    if (is_irc_client(d, len))
+        return PN_PROTO_BIT(PN_PROTO_IRC);
+    return 0;
+}
+
+/* A RESP array of bulk strings, the form every client sends (Redis
+ * protocol specification, "Sending commands"): "*N\r\n$L\r\n" then a
+ * command name of L letters. */
+static gboolean is_redis_client(const guint8 *d, gsize len)
+{
+    gsize p = 1, count = 0, name = 0;
+
+    while (p < len && p < 8 && g_ascii_isdigit(d[p]))
+        count = count * 10 + (d[p++] - '0');
+    if (p == 1 || count == 0 || count > 1048576 || p + 4 > len || memcmp(d + p, "\r\n$", 3) != 0)
+        return FALSE;
+    p += 3;
+    if (!g_ascii_isdigit(d[p]))
+        return FALSE;
+    name = d[p++] - '0';
+    if (p < len && g_ascii_isdigit(d[p]))
+        name = name * 10 + (d[p++] - '0');
+    if (name == 0 || name > 32 || p + 2 + name + 2 > len || memcmp(d + p, "\r\n", 2) != 0)
+        return FALSE;
+    p += 2;
+    for (gsize i = 0; i < name; i++)
+        if (!g_ascii_isalpha(d[p + i]) && d[p + i] != '_')
+            return FALSE;
+    return memcmp(d + p + name, "\r\n", 2) == 0;
+}
+
+/* Zabbix protocol header (Zabbix manual, "Header and data length"):
+ * "ZBXD", flags with bit 0 set (0x02 compressed, 0x04 large), lengths. */
+static gboolean is_zabbix(const guint8 *d, gsize len)
+{
+    return len >= 13 && memcmp(d, "ZBXD", 4) == 0 && (d[4] & 0x01) && d[4] <= 0x07;
+}
+
+/* "<PRI>" of 1-3 digits, at most 191 and without leading zeros, then
+ * text: RFC 5424 6.2.1 and RFC 3164 4.1.1. */
+static gboolean is_syslog(const guint8 *d, gsize len)
+{
+    guint pri = 0;
+    gsize p = 1;
+
+    while (p < len && p < 5 && g_ascii_isdigit(d[p]))
+        pri = pri * 10 + (d[p++] - '0');
+    if (p == 1 || p == 5 || p >= len - 1 || d[p] != '>' || pri > 191 || (d[1] == '0' && p > 2))
+        return FALSE;
+    return all_visible(d + p + 1, 1) && (d[p + 1] != '>');
+}
+
+/** Signatures of request and status lines, both transports. */
+static pn_payload_sig_t message_line(const guint8 *d, gsize len)
+{
+    pn_proto_t proto;
+
+    if ((d[0] == 'H' || d[0] == 'R' || d[0] == 'S') && (proto = status_line(d, len)) != PN_PROTO_NONE)
+        return pn_sig_of(proto, PN_SENDER_SERVER);
+    if (g_ascii_isupper(d[0]) && (proto = request_line(d, len)) != PN_PROTO_NONE)
+        return pn_sig_of(proto, PN_SENDER_CLIENT);
+    return pn_sig_none();
+}
+
+/** Signatures of text that only runs over streams, by first character. */
+static pn_payload_sig_t stream_text(const guint8 *d, gsize len)
+{
+    pn_payload_sig_t s = pn_sig_none();
+    gboolean found;
+    pn_sender_t sender;
+
+    if (d[0] == '2' || d[0] == '+' || d[0] == '*') {
+        if ((s.candidates = greeting_protocols(d, len)) != 0) {
+            s.sender = PN_SENDER_SERVER;
+            s.greeting = TRUE;
+            return s;
+        }
+        if (d[0] == '*' && is_redis_client(d, len))
+            return pn_sig_of(PN_PROTO_REDIS, PN_SENDER_CLIENT);
+    } else if (d[0] == ':' || d[0] == 'N') {
+        if (is_irc_server(d, len))
+            return pn_sig_of(PN_PROTO_IRC, PN_SENDER_SERVER);
+    } else if (d[0] == 'S' && is_ssh(d, len)) {
+        return pn_sig_of(PN_PROTO_SSH, PN_SENDER_EITHER);
+    } else if (d[0] == 'R' && is_rfb(d, len)) {
+        return pn_sig_of(PN_PROTO_VNC, PN_SENDER_EITHER);
+    } else if (d[0] == 'G' && (sender = gnutella_sender(d, len, &found), found)) {
+        return pn_sig_of(PN_PROTO_GNUTELLA, sender);
+    } else if (d[0] == 'Z' && is_zabbix(d, len)) {
+        return pn_sig_of(PN_PROTO_ZABBIX, PN_SENDER_EITHER);
+    }
+    if (g_ascii_isupper(d[0]) && (s.candidates = client_command(d, len)) != 0) {
+        s.sender = PN_SENDER_CLIENT;
+        return s;
+    }
+    if (g_ascii_isalnum(d[0]) && is_imap_client(d, len))
+        return pn_sig_of(PN_PROTO_IMAP, PN_SENDER_CLIENT);
+    return pn_sig_none();
+}
+
+/**
+ * Text signatures: request and status lines on both transports (SIP and
+ * SSDP run over UDP), syslog over UDP, the rest over streams.
+ */
+pn_payload_sig_t pn_sig_text(pn_transport_t transport, const guint8 *d, gsize len)
+{
+    pn_payload_sig_t s = message_line(d, len);
+
+    if (s.candidates)
+        return s;
+    if (transport == PN_TRANSPORT_UDP)
+        return d[0] == '<' && is_syslog(d, len) ? pn_sig_weak(PN_PROTO_SYSLOG, PN_SENDER_CLIENT) : s;
+    return stream_text(d, len);
+}
