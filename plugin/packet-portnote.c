@@ -101,9 +101,10 @@ static void register_preferences(void)
         "Append each documented port's service and risk to the Info column",
         &portnote_prefs.info_column);
     prefs_register_bool_preference(module, "payload_check", "Check payloads against the port",
-        "Compare the first payload of each direction of a TCP or UDP conversation with the "
-        "port's protocol (SSH, HTTP, TLS, SMTP, FTP, POP3, IMAP, Telnet, DNS): a confirmed "
-        "service drops the notes of software that only uses its port number; a mismatch is reported",
+        "Compare the first payloads of each direction of a TCP or UDP conversation with the "
+        "port's protocol (38 protocols, from SSH, HTTP, TLS and DNS to SMB, RDP, databases, "
+        "ICS and VPN protocols): a confirmed service drops the notes of software that only "
+        "uses its port number; a mismatch is reported",
         &portnote_prefs.payload_check);
     prefs_register_bool_preference(module, "iana_names", "Show IANA names of undocumented ports",
         "For a server port the notes database does not document, show the IANA service "

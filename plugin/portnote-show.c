@@ -59,9 +59,9 @@ static const value_string risk_vals[] = {
     { 0, NULL }
 };
 
-#define PN_PAYLOAD_SOURCE "PortNote payload check: the first payload of each direction against " \
-    "SSH (RFC 4253), HTTP (RFC 9112), TLS (RFC 8446), SMTP (RFC 5321), FTP (RFC 959), " \
-    "POP3 (RFC 1939), IMAP (RFC 9051), Telnet (RFC 854) and DNS (RFC 1035) signatures"
+#define PN_PAYLOAD_SOURCE "PortNote payload check: the first payloads of each direction against " \
+    "the public formats of 38 protocols (RFCs and specifications cited in the source, " \
+    "plugin/portnote-sig-*.c; list in README.md, \"Payload check\")"
 #define PN_IANA_SOURCE "IANA Service Name and Transport Protocol Port Number Registry, " \
     "as known to Wireshark's resolver (services file); not in the notes database"
 
@@ -530,8 +530,8 @@ void portnote_register_fields(void)
             "confirmed the port's protocol, or contradicts it)", HFILL }},
         { &hf_portnote_observed,
           { "Observed protocol", "portnote.observed", FT_STRING, BASE_NONE, NULL, 0x0,
-            "The protocol the conversation's first payload looks like: ssh, http, tls, smtp, "
-            "ftp, pop3, imap, telnet or dns", HFILL }},
+            "The protocol the conversation's first payloads look like (ssh, http, tls, smb, "
+            "rdp, dns, ...: the payload check's names)", HFILL }},
         { &hf_portnote_iana_only,
           { "IANA name only", "portnote.iana_only", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
             "The port is not in the notes database; the service is Wireshark's IANA name for it", HFILL }},

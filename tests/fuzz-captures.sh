@@ -31,7 +31,7 @@ if [ -d "${PN_SHARED_PCAPS:-/nonexistent}" ]; then
 fi
 
 # The sanitized plugin must really be the one tshark runs.
-pn_tshark -G plugins | grep -qF "$PN_STAGED_PLUGIN" || { echo "FAIL: sanitized plugin not loaded" >&2; exit 1; }
+pn_tshark -G plugins | grep -F "$PN_STAGED_PLUGIN" >/dev/null || { echo "FAIL: sanitized plugin not loaded" >&2; exit 1; }
 
 runs=0
 run_one() {   # mutated capture, tshark arguments...

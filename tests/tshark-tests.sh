@@ -12,6 +12,11 @@
 # WIRESHARK_ABORT_ON_DISSECTOR_BUG, and an unprivileged user when we are root.
 set -euo pipefail
 
+# quiet_grep ARGS...: grep -q that reads all its input.  grep -q stops at
+# the first match; under pipefail the writer's SIGPIPE then fails the
+# pipeline now and then, depending on timing.
+quiet_grep() { grep "$@" >/dev/null; }
+
 SKIP=77
 GOLDEN_DIR="$PN_SOURCE_DIR/tests/golden"
 DATA_FILE="$PN_SOURCE_DIR/data/portnotes.csv"
@@ -101,13 +106,13 @@ case_plugin_loaded() {
     assert_clean_stderr
     note "$plugins"
     [ "$(echo "$plugins" | grep -c .)" = 1 ] || fail "expected exactly one portnote plugin, got: $plugins"
-    echo "$plugins" | grep -qF "$PN_STAGED_PLUGIN" \
+    echo "$plugins" | quiet_grep -F "$PN_STAGED_PLUGIN" \
         || fail "portnote was not loaded from the staged build"
     # name, short name, filter name: the first columns (4.4 and later add more)
-    pn_tshark -G protocols | grep -qP '^Port Notes\tPortNote\tportnote(\t|$)' || fail "protocol not registered"
+    pn_tshark -G protocols | quiet_grep -P '^Port Notes\tPortNote\tportnote(\t|$)' || fail "protocol not registered"
     for f in port transport role service description risk category threat note source \
              max_risk summary also_used_by evidence observed; do
-        pn_tshark -G fields | grep -qP "^F\t[^\t]*\tportnote\.$f\t" || fail "field portnote.$f missing"
+        pn_tshark -G fields | quiet_grep -P "^F\t[^\t]*\tportnote\.$f\t" || fail "field portnote.$f missing"
     done
 }
 
@@ -172,7 +177,7 @@ case_seed_coverage() {
               102/tcp 110/tcp 553/udp; do
         for dir in to from; do
             [ "$pt" = 69/udp ] && [ "$dir" = from ] && continue   # TFTP answers from a new port
-            echo "$seen" | grep -qxF "$pt/$dir" || missing="$missing $pt($dir)"
+            echo "$seen" | quiet_grep -xF "$pt/$dir" || missing="$missing $pt($dir)"
         done
     done
     [ -z "$missing" ] || fail "seed ports not annotated in seed.pcap:$missing"
@@ -233,16 +238,16 @@ case_expert() {
     out=$(pn_tshark -r "$capture" -q -z expert,chat)
     assert_clean_stderr
     expert_section() { echo "$out" | awk -v s="$1" '/^[A-Z][a-z]+ \([0-9]+\)$/ { cur = $1 } cur == s'; }
-    expert_section Warns | grep -qF '31/tcp MSG Authentication (msg-auth) (server), risk high: trojan; threats: Master'"'"'s Paradise, Hackers Paradise' \
+    expert_section Warns | quiet_grep -F '31/tcp MSG Authentication (msg-auth) (server), risk high: trojan; threats: Master'"'"'s Paradise, Hackers Paradise' \
         || fail "high risk is not a Warning"
-    expert_section Notes | grep -qF '53/udp DNS' || fail "medium risk is not a Note"
-    expert_section Chats | grep -qF '80/tcp HTTP (server), risk low: trojan; threats: Executor' \
+    expert_section Notes | quiet_grep -F '53/udp DNS' || fail "medium risk is not a Note"
+    expert_section Chats | quiet_grep -F '80/tcp HTTP (server), risk low: trojan; threats: Executor' \
         || fail "low risk is not a Chat"
     # a finding names the port, the service and the risk
     out=$(pn_tshark -r "$(pn_stage_file "$PN_SOURCE_DIR/pcaps/payload.pcap")" -q -z expert,chat)
-    echo "$out" | grep -qF '22/tcp SSH (server), risk high: protocol-mismatch, http payload' \
+    echo "$out" | quiet_grep -F '22/tcp SSH (server), risk high: protocol-mismatch, http payload' \
         || fail "mismatch text lacks service or risk: $out"
-    expert_section Errors | grep -qF '6379/tcp Redis (server), risk critical' || fail "critical risk is not an Error"
+    expert_section Errors | quiet_grep -F '6379/tcp Redis (server), risk critical' || fail "critical risk is not an Error"
 }
 
 # The packet details line reads well without expanding anything.
@@ -251,17 +256,17 @@ case_details() {
     capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
     out=$(pn_tshark -r "$capture" -V -O portnote -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.dstport == 23')
     assert_clean_stderr
-    echo "$out" | grep -qxF 'Port Notes: 23/tcp Telnet (server), highest risk high' || fail "packet line missing: $out"
-    echo "$out" | grep -qP '^\s+23/tcp Telnet \(server\), risk high: cleartext-credentials, reconnaissance, worm, default-credentials, trojan$' \
+    echo "$out" | quiet_grep -xF 'Port Notes: 23/tcp Telnet (server), highest risk high' || fail "packet line missing: $out"
+    echo "$out" | quiet_grep -P '^\s+23/tcp Telnet \(server\), risk high: cleartext-credentials, reconnaissance, worm, default-credentials, trojan$' \
         || fail "note line missing: $out"
-    ! echo "$out" | grep -q 'Ephemeral' || fail "the client's legacy-range port is shown by default"
-    echo "$out" | grep -qP '^\s+\[Highest risk: high \(3\)\]$' || fail "highest risk missing"
+    ! echo "$out" | quiet_grep 'Ephemeral' || fail "the client's legacy-range port is shown by default"
+    echo "$out" | quiet_grep -P '^\s+\[Highest risk: high \(3\)\]$' || fail "highest risk missing"
     # generated items (not bytes of the packet) print in brackets
-    echo "$out" | grep -qP '^\s+Port: 23$' || fail "port missing"
-    echo "$out" | grep -qP '^\s+\[Risk: high \(3\)\]$' || fail "risk not shown with its name"
-    echo "$out" | grep -qP '^\s+\[Threat: Tiny Telnet Server\]$' || fail "threat missing"
-    echo "$out" | grep -qP '^\s+\[Source: Baidu Encyclopedia' || fail "source missing"
-    echo "$out" | grep -qP '^\s+\[Defined at: built-in portnotes.csv:\d+\]$' || fail "origin missing"
+    echo "$out" | quiet_grep -P '^\s+Port: 23$' || fail "port missing"
+    echo "$out" | quiet_grep -P '^\s+\[Risk: high \(3\)\]$' || fail "risk not shown with its name"
+    echo "$out" | quiet_grep -P '^\s+\[Threat: Tiny Telnet Server\]$' || fail "threat missing"
+    echo "$out" | quiet_grep -P '^\s+\[Source: Baidu Encyclopedia' || fail "source missing"
+    echo "$out" | quiet_grep -P '^\s+\[Defined at: built-in portnotes.csv:\d+\]$' || fail "origin missing"
 }
 
 # No note is cut by Wireshark's label length (ITEM_LABEL_LENGTH) in -V.
@@ -269,7 +274,7 @@ check_not_truncated() {   # capture, tshark options...
     local out
     out=$(pn_tshark -r "$1" "${@:2}" -V -O portnote -o portnote.iana_names:TRUE)
     assert_clean_stderr
-    ! echo "$out" | grep -qF '[truncated]' || fail "$(basename "$1"): $(echo "$out" | grep -m1 -F '[truncated]')"
+    ! echo "$out" | quiet_grep -F '[truncated]' || fail "$(basename "$1"): $(echo "$out" | grep -m1 -F '[truncated]')"
 }
 
 # Long notes, descriptions and sources come in several items, all whole.
@@ -439,7 +444,7 @@ case_stats() {
     check_stats "$capture" "" -2
     check_stats "$capture" "ip.addr == 198.51.100.53"
     report=$(pn_tshark -r "$capture" -q -z portnote,tree | stats_nodes)
-    echo "$report" | grep -qP '^Packets with port notes\t198\.51\.100\.20\t4\t3$' || fail "server address level missing"
+    echo "$report" | quiet_grep -P '^Packets with port notes\t198\.51\.100\.20\t4\t3$' || fail "server address level missing"
     # risk levels from the worst down, as in the GUI's default sort
     order=$(echo "$report" | awk -F'\t' '$1 ~ /^Packets/ && $4 == 1 { print $2 }' | paste -sd,)
     [ "$order" = "$(echo "$order" | tr , '\n' | sort -r | paste -sd,)" ] && [[ "$order" == *high*medium*low*none ]] \
@@ -449,15 +454,15 @@ case_stats() {
     check_stats "$capture" ""
     check_stats "$capture" "" -2
     report=$(pn_tshark -r "$capture" -q -z portnote,tree | stats_nodes)
-    echo "$report" | grep -qP '^Packets with port notes\t22/tcp SSH: http payload\t2\t2$' || fail "finding node missing"
-    echo "$report" | grep -qP '^Payload check \(conversations\)\tProtocol mismatch\t\d+\t1$' || fail "finding kind node missing"
+    echo "$report" | quiet_grep -P '^Packets with port notes\t22/tcp SSH: http payload\t2\t2$' || fail "finding node missing"
+    echo "$report" | quiet_grep -P '^Payload check \(conversations\)\tProtocol mismatch\t\d+\t1$' || fail "finding kind node missing"
     # the client's legacy-range port is no node of its own, and broadcasts serve nothing
-    ! echo "$report" | grep -q Ephemeral || fail "client range in the statistics"
+    ! echo "$report" | quiet_grep Ephemeral || fail "client range in the statistics"
     if [ -f "$PN_SHARED_PCAPS/zeek_dhcp_dhcp.pcap" ]; then
         capture=$(pn_stage_file "$PN_SHARED_PCAPS/zeek_dhcp_dhcp.pcap")
         check_stats "$capture" ""
         report=$(pn_tshark -r "$capture" -q -z portnote,tree)
-        ! echo "$report" | grep -qF '255.255.255.255' || fail "broadcast listed as a host"
+        ! echo "$report" | quiet_grep -F '255.255.255.255' || fail "broadcast listed as a host"
     fi
 }
 
@@ -516,19 +521,19 @@ PY
     assert_clean_stderr
     for expected in '"portnote_portnote_port":"23"' '"portnote_portnote_risk":"3"' '"portnote_portnote_max_risk":"3"' \
                     '"portnote_portnote_category":["cleartext-credentials","reconnaissance","worm","default-credentials","trojan"]'; do
-        echo "$out" | grep -qF "$expected" || fail "ek lacks $expected"
+        echo "$out" | quiet_grep -F "$expected" || fail "ek lacks $expected"
     done
     # tshark's own mapping types the numeric fields ...
     out=$(pn_tshark -G elastic-mapping --elastic-mapping-filter portnote | tr -d ' \n')
-    echo "$out" | grep -qF '"portnote_portnote_port":{"type":"integer"}' || fail "tshark mapping: port"
-    echo "$out" | grep -qF '"portnote_portnote_risk":{"type":"short"}' || fail "tshark mapping: risk"
+    echo "$out" | quiet_grep -F '"portnote_portnote_port":{"type":"integer"}' || fail "tshark mapping: port"
+    echo "$out" | quiet_grep -F '"portnote_portnote_risk":{"type":"short"}' || fail "tshark mapping: risk"
     # ... and ours covers every field, agreeing with tshark where it maps one.
     pn_tshark -G fields >"$STAGE/fields"
     mapping=$(bash "$PN_SOURCE_DIR/scripts/elastic-mapping.sh" "$STAGE/fields" | tr -d ' \n')
     for field in $(pn_tshark -G fields | awk -F'\t' '$1 == "F" && $3 ~ /^portnote\./ && $4 != "FT_NONE" { print $3 }'); do
-        echo "$mapping" | grep -qF "\"portnote_${field//./_}\":{\"type\":" || fail "mapping lacks $field"
+        echo "$mapping" | quiet_grep -F "\"portnote_${field//./_}\":{\"type\":" || fail "mapping lacks $field"
     done
-    echo "$out" | grep -qF "$(echo "$mapping" | grep -oF '"portnote_portnote_port":{"type":"integer"}')" \
+    echo "$out" | quiet_grep -F "$(echo "$mapping" | grep -oF '"portnote_portnote_port":{"type":"integer"}')" \
         || fail "mapping types disagree with tshark"
 }
 
@@ -563,11 +568,11 @@ case_columns() {
     # the profile's Service and Risk columns: one risk per packet
     columns=$(pn_tshark -r "$seed" \
         -o 'gui.column.format:"No.","%m","Service","%Cus:portnote.service","Risk","%Cus:portnote.max_risk"')
-    echo "$columns" | grep -qP '^ *23 Telnet high$' || fail "risk column (23)"
-    echo "$columns" | grep -qP '^ *71 DNS medium$' || fail "risk column (71)"
+    echo "$columns" | quiet_grep -P '^ *23 Telnet high$' || fail "risk column (23)"
+    echo "$columns" | quiet_grep -P '^ *71 DNS medium$' || fail "risk column (71)"
     columns=$(pn_tshark -r "$(pn_stage_file "$PN_SOURCE_DIR/pcaps/payload.pcap")" \
         -o 'gui.column.format:"No.","%m","Service","%Cus:portnote.service","Risk","%Cus:portnote.max_risk"')
-    echo "$columns" | grep -qP '^ *39 SSH high$' || fail "a finding's port shows its service once: $(echo "$columns" | grep -P '^ *39 ')"
+    echo "$columns" | quiet_grep -P '^ *39 SSH high$' || fail "a finding's port shows its service once: $(echo "$columns" | grep -P '^ *39 ')"
     note "all $checked portnote fields work as one-pass custom columns"
 }
 
@@ -577,17 +582,17 @@ case_prefs() {
     capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
     edge=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/edge.pcap")
     out=$(pn_tshark -r "$capture" -Y 'frame.number == 23' -o portnote.info_column:TRUE)
-    echo "$out" | grep -qP ' Len=0 \[23/tcp Telnet: high risk\]$' || fail "info column: $out"
+    echo "$out" | quiet_grep -P ' Len=0 \[23/tcp Telnet: high risk\]$' || fail "info column: $out"
     out=$(pn_tshark -r "$capture" -Y 'frame.number == 69' -o portnote.info_column:TRUE)
-    ! echo "$out" | grep -q Ephemeral || fail "the client's legacy-range port is in the Info column: $out"
+    ! echo "$out" | quiet_grep Ephemeral || fail "the client's legacy-range port is in the Info column: $out"
     out=$(pn_tshark -r "$capture" -Y 'frame.number == 69' -o portnote.info_column:TRUE -o portnote.client_ranges:TRUE)
-    echo "$out" | grep -qF '[1053/udp Ephemeral port (legacy range)] [53/udp DNS: medium risk]' \
+    echo "$out" | quiet_grep -F '[1053/udp Ephemeral port (legacy range)] [53/udp DNS: medium risk]' \
         || fail "client_ranges:TRUE does not show the client range: $out"
     out=$(pn_tshark -r "$capture" -q -z expert -o portnote.expert_info:FALSE)
-    ! echo "$out" | grep -q PortNote || fail "expert_info:FALSE still raises Expert Info"
+    ! echo "$out" | quiet_grep PortNote || fail "expert_info:FALSE still raises Expert Info"
     out=$(pn_tshark -r "$capture" -q -z expert -o portnote.expert_min_risk:high)
-    echo "$out" | grep -q 'Security.*PortNote.*risk high' || fail "high risk missing"
-    ! echo "$out" | grep -q 'PortNote.*risk \(low\|medium\)' || fail "expert_min_risk:high let lower risks through"
+    echo "$out" | quiet_grep 'Security.*PortNote.*risk high' || fail "high risk missing"
+    ! echo "$out" | quiet_grep 'PortNote.*risk \(low\|medium\)' || fail "expert_min_risk:high let lower risks through"
     assert_clean_stderr
     out=$(pn_tshark -r "$edge" -Y 'tcp.srcport == 80 && tcp.flags.syn == 1 && tcp.flags.ack == 0' \
           -T fields -e portnote.port -e portnote.role -o portnote.client_side_ports:TRUE)
@@ -667,14 +672,14 @@ case_profile() {
     chmod -R a+rX "$STAGE/config"
     out=$(pn_tshark -C PortNote -r "$capture" -Y 'frame.number == 31')
     assert_clean_stderr
-    echo "$out" | grep -qF 'TCP MSG Authentication (msg-auth) high 54 49160 → 31 [SYN]' \
+    echo "$out" | quiet_grep -F 'TCP MSG Authentication (msg-auth) high 54 49160 → 31 [SYN]' \
         || fail "profile columns missing: $out"
-    echo "$out" | grep -qF '[31/tcp MSG Authentication (msg-auth): high risk]' || fail "Info column"
+    echo "$out" | quiet_grep -F '[31/tcp MSG Authentication (msg-auth): high risk]' || fail "Info column"
     out=$(pn_tshark -C PortNote -r "$capture" --color -T fields -e frame.number -e frame.coloring_rule.name)
     for expected in "31	PortNote high" "23	PortNote high" "27	PortNote medium"; do
-        echo "$out" | grep -qxF "$expected" || fail "colouring: expected '$expected'"
+        echo "$out" | quiet_grep -xF "$expected" || fail "colouring: expected '$expected'"
     done
-    ! echo "$out" | grep -qP '^1\tPortNote' || fail "colouring: a low risk is coloured"
+    ! echo "$out" | quiet_grep -P '^1\tPortNote' || fail "colouring: a low risk is coloured"
     payload=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/payload.pcap")
     out=$(pn_tshark -C PortNote -r "$payload" --color -Y 'tcp.port == 6379' -T fields -e frame.coloring_rule.name | sort -u)
     [ "$out" = "PortNote critical" ] || fail "colouring: critical: $out"
@@ -720,22 +725,22 @@ case_bad_data_files() {
         "15: unknown escape" "17: port 40001/udp is already described at line 16; this row replaces it" \
         "19: port 7050/tcp is already described at line 18"
     [ "$(grep -c "$STAGE/config/portnotes.csv:" "$STAGE/stderr")" = 15 ] || fail "expected 15 problems"
-    echo "$out" | grep -qxF "8080	HTTP proxy" || fail "good row before the bad ones lost: $out"
-    echo "$out" | grep -qxF "40001	Duplicate of the row above" || fail "later duplicate should win: $out"
+    echo "$out" | quiet_grep -xF "8080	HTTP proxy" || fail "good row before the bad ones lost: $out"
+    echo "$out" | quiet_grep -xF "40001	Duplicate of the row above" || fail "later duplicate should win: $out"
     out=$(pn_tshark -r "$EDGE" -Y 'tcp.dstport == 8080' -T fields -e portnote.note | sort -u)
     [ "$out" = "Open proxy: %s%n%x" ] || fail "note text altered: $out"
 
     out=$(with_user_file "$data/crlf-bom.csv")
     assert_clean_stderr
-    echo "$out" | grep -qxF "8081	CRLF service" || fail "BOM/CRLF file not read: $out"
+    echo "$out" | quiet_grep -xF "8081	CRLF service" || fail "BOM/CRLF file not read: $out"
 
     out=$(with_user_file "$data/invalid-utf8.csv")
     expect_problems x "1: the line is not valid UTF-8"
-    echo "$out" | grep -qxF "8081	Good after bad UTF-8" || fail "row after invalid UTF-8 lost: $out"
+    echo "$out" | quiet_grep -xF "8081	Good after bad UTF-8" || fail "row after invalid UTF-8 lost: $out"
 
     out=$(with_user_file "$data/long-field.csv")
     expect_problems x "1: field 8 is 5000 bytes long (at most 4096)"
-    echo "$out" | grep -qxF "8081	Good after long" || fail "row after a long field lost: $out"
+    echo "$out" | quiet_grep -xF "8081	Good after long" || fail "row after a long field lost: $out"
 
     with_user_file "$data/empty.csv" >/dev/null
     grep -qF "$STAGE/config/portnotes.csv: the file is empty" "$STAGE/stderr" || fail "empty file not reported"
@@ -753,8 +758,8 @@ case_bad_data_files() {
         >"$STAGE/many.csv"
     out=$(with_user_file "$STAGE/many.csv")
     assert_clean_stderr
-    echo "$out" | grep -qxF "8080	svc-tcp-8080" || fail "100,000-row file: $out"
-    echo "$out" | grep -qxF "40001	svc-tcp-40001" && fail "40001 is udp here"
+    echo "$out" | quiet_grep -xF "8080	svc-tcp-8080" || fail "100,000-row file: $out"
+    echo "$out" | quiet_grep -xF "40001	svc-tcp-40001" && fail "40001 is udp here"
     note "all bad-data cases reported as file:line with the good rows kept"
 }
 
