@@ -318,7 +318,7 @@ static gboolean header_after_ip(const guint8 *d, gsize len, gsize ip, gboolean v
 /**
  * Without a tree, finds the conversation layer's header in the packet's
  * data: after the innermost IP header, which carries the packet's network
- * addresses side by side (the last such header whose transport ports are
+ * addresses side by side (the first such header whose transport ports are
  * the layer's), or at the start of a reassembled IP payload.
  */
 static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_header_t *h)
@@ -347,12 +347,15 @@ static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_he
             h->end = (gint)tvb_reported_length(tvb);
             continue;
         }
+        /* The first header with these addresses and ports is the
+         * innermost: an outer one has other addresses or ports. */
         for (gssize at = find_bytes(d, len, needle, 2 * alen, back); at >= 0;
              at = find_bytes(d, len, needle, 2 * alen, (gsize)at + 1)) {
             if (header_after_ip(d, len, (gsize)at - back, v6, layer, &start, &end)) {
                 h->tvb = tvb;
                 h->start = (gint)start;
                 h->end = (gint)end;
+                break;
             }
         }
     }

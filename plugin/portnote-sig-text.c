@@ -86,14 +86,17 @@ static pn_proto_t request_protocol(const guint8 *method, gsize mlen, const guint
  * (RFC 2326 6.1), SIP (RFC 3261 7.1); the version token decides. */
 static pn_proto_t request_line(const guint8 *d, gsize len)
 {
-    gssize line = pn_line_length(d, len);
+    gssize line;
     gsize m = 0, t;
 
-    if (line < 14)
+    if (len < 14)
         return PN_PROTO_NONE;
     while (m < 14 && (g_ascii_isupper(d[m]) || d[m] == '-' || d[m] == '_'))
         m++;
     if (m < 3 || d[m] != ' ')
+        return PN_PROTO_NONE;
+    line = pn_line_length(d, len);
+    if (line < 14)
         return PN_PROTO_NONE;
     for (t = m + 1; t < (gsize)line && d[t] > ' ' && d[t] < 0x7f; t++)
         ;
@@ -135,9 +138,12 @@ static gboolean is_ssh(const guint8 *d, gsize len)
  * "* OK" or "* PREAUTH" for IMAP (RFC 9051 7.1). */
 static pn_proto_set_t greeting_protocols(const guint8 *d, gsize len)
 {
-    gssize line = pn_line_length(d, len);
+    gssize line;
     gboolean smtp, ftp;
 
+    if (!pn_starts_with(d, len, "+OK") && !pn_starts_with(d, len, "* ") && !pn_starts_with(d, len, "220"))
+        return 0;
+    line = pn_line_length(d, len);
     if (line < 0)
         return 0;
     if (pn_starts_with(d, len, "+OK") && (line == 3 || d[3] == ' '))
@@ -185,10 +191,13 @@ static pn_sender_t gnutella_sender(const guint8 *d, gsize len, gboolean *found)
 static gssize command_argument(const guint8 *d, gsize len, const char *verb, guint *spaces)
 {
     gsize n = strlen(verb);
-    gssize line = pn_line_length(d, len);
+    gssize line;
 
-    if (line < (gssize)n || (gsize)line + 1 >= len || d[line] != '\r' || d[line + 1] != '\n'
-        || g_ascii_strncasecmp((const char *)d, verb, n) != 0)
+    /* the verb first: most payloads are ruled out before their line is read */
+    if (len < n || g_ascii_strncasecmp((const char *)d, verb, n) != 0)
+        return -1;
+    line = pn_line_length(d, len);
+    if (line < (gssize)n || (gsize)line + 1 >= len || d[line] != '\r' || d[line + 1] != '\n')
         return -1;
     if (line == (gssize)n)
         return 0;
@@ -248,9 +257,12 @@ static gboolean is_irc_client(const guint8 *d, gsize len)
  * older unprefixed "NOTICE AUTH :*** ...", a whole CRLF line. */
 static gboolean is_irc_server(const guint8 *d, gsize len)
 {
-    gssize line = pn_line_length(d, len);
+    gssize line;
     gsize p = 1;
 
+    if (len < 8 || (d[0] != ':' && !pn_starts_with(d, len, "NOTICE AUTH :")))
+        return FALSE;
+    line = pn_line_length(d, len);
     if (line < 8 || (gsize)line + 1 >= len || d[line + 1] != '\n')
         return FALSE;
     if (pn_starts_with(d, len, "NOTICE AUTH :"))
@@ -273,13 +285,14 @@ static gboolean is_imap_client(const guint8 *d, gsize len)
 {
     static const char *const first_commands[] = { "CAPABILITY", "STARTTLS", "LOGIN", "AUTHENTICATE", "ID", NULL };
     gsize t = 0, c;
-    gssize line = pn_line_length(d, len);
+    gssize line;
 
-    if (line < 4 || (gsize)line + 1 >= len || d[line + 1] != '\n')
-        return FALSE;
-    while (t < 16 && t < (gsize)line && (g_ascii_isalnum(d[t]) || d[t] == '.'))
+    while (t < 16 && t < len && (g_ascii_isalnum(d[t]) || d[t] == '.'))
         t++;
-    if (t == 0 || t == 16 || t >= (gsize)line || d[t] != ' ')
+    if (t == 0 || t == 16 || t >= len || d[t] != ' ')
+        return FALSE;
+    line = pn_line_length(d, len);
+    if (line < 4 || (gsize)line + 1 >= len || d[line + 1] != '\n' || t >= (gsize)line)
         return FALSE;
     /* "AUTH LOGIN <initial response>" is SMTP's or POP3's, not a tag */
     if (t == 4 && g_ascii_strncasecmp((const char *)d, "AUTH", 4) == 0)
