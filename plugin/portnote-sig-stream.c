@@ -252,6 +252,26 @@ static gboolean is_mysql_greeting(const guint8 *d, gsize len)
     return p + 13 <= len && d[p + 12] == 0;
 }
 
+/* A server that refuses the client answers its connection with an error
+ * packet instead of the greeting (ERR_Packet): the same 3-byte length and
+ * sequence 0, 0xff, a server error code (1000-4999, little-endian), and the
+ * message in printable text to the end ("Host 'x' is not allowed to
+ * connect to this MySQL server"). */
+static gboolean is_mysql_refusal(const guint8 *d, gsize len)
+{
+    guint code;
+
+    if (len < 20 || d[3] != 0 || d[4] != 0xff || (gsize)(d[0] | d[1] << 8 | d[2] << 16) != len - 4)
+        return FALSE;
+    code = (guint)(d[5] | d[6] << 8);
+    if (code < 1000 || code > 4999)
+        return FALSE;
+    for (gsize i = 7; i < len; i++)
+        if (d[i] < 0x20 || d[i] >= 0x7f)
+            return FALSE;
+    return TRUE;
+}
+
 /* MongoDB wire protocol (Standard Message Header): messageLength equal to
  * the payload, then requestID, responseTo (0 in a request), opCode:
  * OP_MSG 2013 with only defined flag bits and a section kind 0-2,
@@ -477,7 +497,8 @@ static pn_payload_sig_t by_header_fields(const guint8 *d, gsize len)
 
     if (len < 8)
         return pn_sig_none();
-    if (d[4] == 0x0a && d[3] == 0 && is_mysql_greeting(d, len)) {
+    if (d[3] == 0 && ((d[4] == 0x0a && is_mysql_greeting(d, len))
+                      || (d[4] == 0xff && is_mysql_refusal(d, len)))) {
         pn_payload_sig_t s = pn_sig_of(PN_PROTO_MYSQL, PN_SENDER_SERVER);
         s.greeting = TRUE;
         return s;

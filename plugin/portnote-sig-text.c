@@ -89,7 +89,7 @@ static pn_proto_t request_line(const guint8 *d, gsize len)
     gssize line;
     gsize m = 0, t;
 
-    if (len < 14)
+    if (len < 15)       /* a line of 14 and its end */
         return PN_PROTO_NONE;
     while (m < 14 && (g_ascii_isupper(d[m]) || d[m] == '-' || d[m] == '_'))
         m++;
@@ -369,6 +369,66 @@ static gboolean is_redis_client(const guint8 *d, gsize len)
     return memcmp(d + p + name, "\r\n", 2) == 0;
 }
 
+/** Reads "<digits>\r\n" at d[*p] (an optional '-' when negative is
+ * allowed), advancing *p past it; the number, or -1. */
+static gint64 resp_number(const guint8 *d, gsize len, gsize *p, gboolean negative)
+{
+    gsize start;
+    gint64 n = 0;
+
+    if (negative && *p < len && d[*p] == '-')
+        (*p)++;
+    for (start = *p; *p < len && *p - start < 18 && g_ascii_isdigit(d[*p]); (*p)++)
+        n = n * 10 + (d[*p] - '0');
+    if (*p == start || *p + 2 > len || d[*p] != '\r' || d[*p + 1] != '\n')
+        return -1;
+    *p += 2;
+    return n;
+}
+
+/** Whether a whole RESP element starts at d[p] (a bulk string must end
+ * where its length says, within the payload). */
+static gboolean resp_element(const guint8 *d, gsize len, gsize p)
+{
+    gint64 n;
+    gsize q;
+
+    if (p >= len)
+        return FALSE;
+    q = p + 1;
+    switch (d[p]) {
+    case ':': case '(':                     /* integer, big number */
+        return resp_number(d, len, &q, TRUE) >= 0;
+    case '*': case '%': case '~': case '|': case '>':   /* aggregates */
+        return resp_number(d, len, &q, FALSE) >= 0;
+    case '$': case '=': case '!':           /* bulk string, verbatim, blob error */
+        n = resp_number(d, len, &q, FALSE);
+        return n >= 0 && n < 1024 && q + (gsize)n + 2 <= len
+            && d[q + (gsize)n] == '\r' && d[q + (gsize)n + 1] == '\n';
+    case '+': case '-': case ',': case '#': /* simple string, error, double, boolean */
+        for (; q + 1 < len && d[q] != '\r'; q++)
+            if (d[q] < 0x20 && d[q] != '\t')
+                return FALSE;
+        return q > p + 1 && q + 1 < len && d[q + 1] == '\n';
+    case '_':                               /* null */
+        return q + 2 <= len && d[q] == '\r' && d[q + 1] == '\n';
+    default:
+        return FALSE;
+    }
+}
+
+/* Any RESP aggregate (Redis serialization protocol specification, RESP2
+ * and RESP3): an array '*', map '%', set '~' or attribute '|' of N
+ * elements, then a first element that is whole: what a server answers,
+ * or a client sends in a pipeline. */
+static gboolean is_resp_aggregate(const guint8 *d, gsize len)
+{
+    gsize p = 1;
+    gint64 count = resp_number(d, len, &p, FALSE);
+
+    return count > 0 && count <= 1048576 && resp_element(d, len, p);
+}
+
 /* Zabbix protocol header (Zabbix manual, "Header and data length"):
  * "ZBXD", flags with bit 0 set (0x02 compressed, 0x04 large), lengths. */
 static gboolean is_zabbix(const guint8 *d, gsize len)
@@ -417,6 +477,10 @@ static pn_payload_sig_t stream_text(const guint8 *d, gsize len)
         }
         if (d[0] == '*' && is_redis_client(d, len))
             return pn_sig_of(PN_PROTO_REDIS, PN_SENDER_CLIENT);
+        if (d[0] == '*' && is_resp_aggregate(d, len))
+            return pn_sig_of(PN_PROTO_REDIS, PN_SENDER_EITHER);
+    } else if ((d[0] == '|' || d[0] == '%' || d[0] == '~') && is_resp_aggregate(d, len)) {
+        return pn_sig_of(PN_PROTO_REDIS, PN_SENDER_EITHER);
     } else if (d[0] == ':' || d[0] == 'N') {
         if (is_irc_server(d, len))
             return pn_sig_of(PN_PROTO_IRC, PN_SENDER_SERVER);

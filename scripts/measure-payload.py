@@ -15,6 +15,7 @@ import csv
 import json
 import os
 import re
+import subprocess
 import sys
 
 # ---- Protocols ---------------------------------------------------------------
@@ -58,16 +59,15 @@ WIRESHARK_TO_PORTNOTE = {
 # Layers that only carry the application: look past them.  When nothing
 # follows, the value (if any) names the protocol (a NetBIOS session message
 # on its own is SMB's transport; a Modbus/TCP header is Modbus).
+ENCRYPTED_WRAPPERS = ("tls", "quic", "dtls")
 WRAPPERS = {"tpkt": None, "cotp": None, "nbss": "smb", "mbtcp": "modbus"}
 # Layers that say nothing about the payload's protocol (undecoded bytes).
 UNDECODED = {"data", "data-text-lines", "media", "_ws.malformed", "_ws.short",
              "_ws.unreassembled", "tcp.segments"}
 
-# Each protocol's own ports: IANA assignments plus the ports where today's
-# plugin (plugin/portnote-payload.c, own_ports[]) takes the protocol for the
-# port's own.  A flow is on its protocol's own port when either of its ports
-# is listed here.  Keep in step with the plugin: where the two disagree, a
-# flow shows up in the missed list with what portnote said.
+# Each protocol's own ports, as the plugin's core has them: printed by the
+# build's own-ports tool (scripts/own-ports.c), so the two cannot drift
+# apart.  A flow is on its protocol's own port when either of its ports is.
 def _ports(spec):
     out = set()
     for part in spec.split(","):
@@ -79,51 +79,24 @@ def _ports(spec):
             out.add(int(part))
     return out
 
-OWN_PORTS = {
-    "ssh": {"tcp": "22"},
-    "telnet": {"tcp": "23,2323"},
-    "smtp": {"tcp": "25,587"},
-    "ftp": {"tcp": "21"},
-    "pop3": {"tcp": "110"},
-    "imap": {"tcp": "143"},
-    "dns": {"udp": "53,137,5353,5355", "tcp": "53,5355"},
-    "http": {"tcp": "80,81,591,631,2375,2379,3128,5984,5985,7547,8000,8008,8080,8081,"
-                    "8088,8888,9200,10000,15672,37215,47001",
-             "udp": "1900"},
-    "tls": {"tcp": "443,465,563,636,853,989,990,992,993,994,995,2376,2379,3269,4843,"
-                   "5061,5223,5986,6443,8443,8883,9200,10000,10250"},
-    "rdp": {"tcp": "3389", "udp": "3389"},
-    "smb": {"tcp": "139,445"},
-    "mysql": {"tcp": "3306"},
-    "postgresql": {"tcp": "5432"},
-    "redis": {"tcp": "6379"},
-    "mongodb": {"tcp": "27017-27019"},
-    "mqtt": {"tcp": "1883"},
-    "rtsp": {"tcp": "554,8554", "udp": "554"},
-    "irc": {"tcp": "194,6660-6669"},
-    "socks": {"tcp": "1080"},
-    "vnc": {"tcp": "5800-5803,5900-5903"},
-    "s7comm": {"tcp": "102"},
-    "modbus": {"tcp": "502"},
-    "ldap": {"tcp": "389,3268", "udp": "389"},
-    "kerberos": {"tcp": "88", "udp": "88"},
-    "bittorrent": {"tcp": "6881-6889", "udp": "6881-6889"},
-    "sip": {"tcp": "5060", "udp": "5060"},
-    "ntp": {"udp": "123"},
-    "snmp": {"udp": "161,162"},
-    "syslog": {"udp": "514", "tcp": "601"},
-    "dhcp": {"udp": "67,68"},
-    "quic": {"udp": "443"},
-    "stun": {"udp": "3478", "tcp": "3478"},
-    "dtls": {"udp": "443,4433,5684,3391"},
-    "ike": {"udp": "500,4500"},
-    "radius": {"udp": "1645,1646,1812,1813"},
-    "zabbix": {"tcp": "10050,10051"},
-    "gnutella": {"tcp": "6346,6347", "udp": "6346,6347"},
-    "slp": {"udp": "427", "tcp": "427"},
-}
-OWN_PORTS = {p: {t: _ports(s) for t, s in d.items()} for p, d in OWN_PORTS.items()}
-assert set(OWN_PORTS) == set(PROTOCOLS), set(PROTOCOLS) ^ set(OWN_PORTS)
+
+def load_own_ports(tool):
+    """{protocol: {transport: set(ports)}} from the own-ports tool's output."""
+    try:
+        text = subprocess.run([tool], check=True, capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        fail("cannot run %s (build first): %s" % (tool, e))
+    own = {}
+    for line in text.splitlines():
+        name, *specs = line.split()
+        own[name] = {t: _ports(ports) for t, _, ports in (s.partition(":") for s in specs)}
+    missing = set(PROTOCOLS) - set(own)
+    if missing:
+        fail("%s does not know %s" % (tool, ", ".join(sorted(missing))))
+    return own
+
+
+OWN_PORTS = {}
 assert set(WIRESHARK_TO_PORTNOTE.values()) == set(PROTOCOLS)
 
 # The finding categories of a payload note (as in measure-findings.sh).
@@ -146,10 +119,11 @@ def fail(message):
 
 def recognised_by(plugin):
     """Protocol names present as NUL-terminated strings in the plugin (its
-    name table, pn_proto_name), like `strings -n 2 | grep -x NAME`."""
+    name table, pn_proto_name), like `strings -n 2 | grep -x NAME`.  The
+    linker may store a name as the tail of a longer one ("tls" in "dtls")."""
     with open(plugin, "rb") as f:
         words = set(re.split(rb"[^\x20-\x7e]", f.read()))
-    return [p for p in PROTOCOLS if p.encode() in words]
+    return [p for p in PROTOCOLS if any(w.endswith(p.encode()) for w in words)]
 
 
 # ---- Ground truth ------------------------------------------------------------------
@@ -392,6 +366,13 @@ def measure(manifest, labels, recognised):
                 not_counted.setdefault((capture, "this build does not recognise it", truth), []).append(flow)
                 continue
             own = bool(flow.ports & OWN_PORTS[truth].get(flow.transport, set()))
+            if not own and truth in ENCRYPTED_WRAPPERS and not any(
+                    flow.ports & ports.get(flow.transport, set()) for ports in OWN_PORTS.values()):
+                # by design: TLS, QUIC and DTLS carry any application, so on a
+                # port that promises no protocol they decide nothing
+                not_counted.setdefault((capture, "a wrapper on a port with no protocol of its own "
+                                        "(decides nothing, by design)", truth), []).append(flow)
+                continue
             if own:
                 ok = any(v == "confirmed" and o == truth for _, v, o in flow.notes)
                 add(truth, "own")
@@ -591,8 +572,15 @@ def main():
     ap.add_argument("--protocols", default="")
     ap.add_argument("--command", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--own-ports", default=None,
+                    help="the build's own-ports tool (default: next to the plugin's build folder)")
     ap.add_argument("manifest")
     args = ap.parse_args()
+    # plugin: BUILD/plugins/VERSION/epan/portnote.so
+    tool = args.own_ports or os.path.join(
+        os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(args.plugin))))),
+        "own-ports")
+    OWN_PORTS.update(load_own_ports(tool))
     args.plugin_label = args.plugin_label or args.plugin
     manifest = []
     with open(args.manifest, encoding="utf-8") as f:

@@ -109,7 +109,9 @@ TSHARK_VERSION=""
 # Stages the plugin for the tshark that will load it and checks it loads.
 stage_plugin() {
     TSHARK_VERSION=$(tshark --version 2>/dev/null | sed -n '1s/^TShark[^0-9]*\([0-9][0-9.]*\).*/\1/p')
-    local version=${TSHARK_VERSION%.*}
+    local version
+    # the plugin folder is MAJOR.MINOR (4.4's banner ends its version with a dot)
+    version=$(grep -oE '^[0-9]+\.[0-9]+' <<< "$TSHARK_VERSION" || true)
     [ -n "$version" ] || fail "cannot tell tshark's version (is tshark installed?)"
     pn_stage "$1" "$version"
     run_tshark "$STAGE/plugins.txt" -G plugins
