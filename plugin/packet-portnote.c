@@ -22,6 +22,8 @@ int proto_portnote = -1;
 
 static dissector_handle_t portnote_handle;
 static int portnote_tap = -1;
+static int expert_tap = -1;
+static gboolean switched_off;   /* for this capture file, because nothing can see it */
 
 /* ---- Preferences -------------------------------------------------------- */
 
@@ -119,6 +121,31 @@ static void register_preferences(void)
 /* ---- The dissector ------------------------------------------------------ */
 
 /**
+ * Whether nothing can see what PortNote adds, now or later: tshark's only
+ * pass printing packet summaries, with no tree, no Info-column notes, and
+ * no one listening to Expert Info or PortNote's tap.  The GUI's and
+ * sharkd's first passes fill no columns unless a tap asks for them, and
+ * tshark -2's first pass fills none: their later passes need the state.
+ */
+static gboolean nothing_can_see(packet_info *pinfo, proto_tree *tree)
+{
+    return !tree && pinfo->cinfo && !PINFO_FD_VISITED(pinfo) && !portnote_prefs.info_column
+        && !(union_of_tap_listener_flags() & TL_REQUIRES_COLUMNS)
+        && !have_tap_listener(portnote_tap) && (expert_tap < 0 || !have_tap_listener(expert_tap));
+}
+
+/** Turns PortNote's decoding back on for a new capture file, if it was
+ * turned off for the last one (so a protocol disabled by the user stays
+ * disabled). */
+static void portnote_file_init(void)
+{
+    if (switched_off)
+        proto_set_decoding(proto_portnote, TRUE);
+    switched_off = FALSE;
+    portnote_notes_refresh();
+}
+
+/**
  * Finds the frame's notes afresh on every pass (the ports come from the
  * transport dissectors' proto data, with or without a tree), updates the
  * conversation on the first pass, applies its verdict as known on this
@@ -136,6 +163,12 @@ static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 
     if (!portnote_notes())
         return 0;
+    if (nothing_can_see(pinfo, tree)) {
+        /* a disabled protocol costs nothing for the rest of the file */
+        switched_off = TRUE;
+        proto_set_decoding(proto_portnote, FALSE);
+        return 0;
+    }
     found.count = 0;
     inner = portnote_find_notes(&found, pinfo, tree, &inner_header);
     if (found.count == 0 && !inner)
@@ -168,11 +201,12 @@ void proto_register_portnote(void)
     portnote_handle = register_dissector("portnote", dissect_portnote, proto_portnote);
     register_postdissector(portnote_handle);
     portnote_tap = register_tap(PN_TAP_NAME);
-    register_init_routine(portnote_notes_refresh);
+    register_init_routine(portnote_file_init);
     register_shutdown_routine(portnote_notes_free);
 }
 
 void proto_reg_handoff_portnote(void)
 {
     portnote_layers_init();
+    expert_tap = find_tap_id("expert");
 }

@@ -278,6 +278,47 @@ check_not_truncated() {   # capture, tshark options...
 }
 
 # Long notes, descriptions and sources come in several items, all whole.
+# info_notes: "FRAME NOTE NOTE..." from tshark's summary lines: the notes
+# PortNote appends to the Info column ("[22/tcp SSH: medium risk]").
+info_notes() {
+    awk '{ notes = ""; line = $0
+           while (match(line, /\[[0-9]+\/(tcp|udp|sctp) [^]]*\]/)) {
+               notes = notes " " substr(line, RSTART, RLENGTH); line = substr(line, RSTART + RLENGTH) }
+           print $1 notes }'
+}
+
+# No protocol tree is forced on tshark: its own output is the same with and
+# without the plugin, and where nothing can see the notes PortNote turns
+# itself off.  The tree-less path (the conversation layer's header found
+# after the IP header) decides exactly what the tree path decides: the
+# Info-column notes of a plain read equal those of a read with a tree
+# (-Y frame), on one pass and on two.
+case_tree_free() {
+    local pcap capture with without
+    mkdir -p "$STAGE/no-plugins"
+    for pcap in "$PN_SOURCE_DIR"/pcaps/*.pcap ${PN_SHARED_PCAPS:+"$PN_SHARED_PCAPS"/*.pcap}; do
+        [ -f "$pcap" ] || continue
+        capture=$(pn_stage_file "$pcap")
+        with=$(pn_tshark -r "$capture")
+        PN_EXTRA_ENV=(WIRESHARK_PLUGIN_DIR="$STAGE/no-plugins")
+        without=$(pn_tshark -r "$capture")
+        PN_EXTRA_ENV=()
+        [ "$with" = "$without" ] || fail "$(basename "$pcap"): tshark's output changes with the plugin:
+$(diff <(echo "$without") <(echo "$with") | head -5)"
+        # (tshark's own columns may differ with a tree: compare PortNote's part)
+        for passes in "" -2; do
+            with=$(pn_tshark -r "$capture" $passes -o portnote.info_column:TRUE | info_notes)
+            without=$(pn_tshark -r "$capture" $passes -o portnote.info_column:TRUE -Y frame | info_notes)
+            [ "$with" = "$without" ] || fail "$(basename "$pcap") ${passes:-one pass}: the Info column differs without a tree:
+$(diff <(echo "$without") <(echo "$with") | head -5)"
+        done
+    done
+    pn_tshark -r "$capture" -o portnote.info_column:TRUE | quiet_grep -F '/tcp' \
+        || pn_tshark -r "$capture" -o portnote.info_column:TRUE | quiet_grep -F '/udp' \
+        || fail "no notes in the Info column"
+    note "tshark's output unchanged by the plugin; tree-less and tree verdicts agree"
+}
+
 case_long_text() {
     local capture long out
     capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
@@ -973,6 +1014,7 @@ case "${1:-}" in
     payload-real)      case_payload_real ;;
     long-text)         case_long_text ;;
     findings)          case_findings ;;
+    tree-free)         case_tree_free ;;
     update-golden)     update_golden ;;
     *) echo "usage: $0 CASE [ARG] | update-golden" >&2; exit 2 ;;
 esac
