@@ -178,7 +178,7 @@ static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     if (found.count == 0)
         return 0;
     notes = wmem_memdup(pinfo->pool, found.notes, found.count * sizeof(pn_note_t));
-    if (tree)
+    if (tree && PTREE_DATA(tree)->visible)    /* byte positions show in a shown tree only */
         portnote_place_notes(pinfo, tree, tvb, notes, found.count);
     shown = wmem_new(pinfo->pool, pn_tap_notes_t);     /* taps run after the dissection */
     shown->conversation_starts = portnote_conv_apply(conv, pinfo, notes, found.count);

@@ -224,47 +224,79 @@ static void add_list(proto_tree *tree, int hf, tvbuff_t *tvb, gint start, char *
         add_text(tree, hf, tvb, start, *item);
 }
 
-/** The fields of one note, under its summary item. */
-static void add_note_fields(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, gint start,
-                            guint length, const pn_note_t *note)
+/** Whether anyone can see a field: a shown tree, or a filter, column,
+ * colour rule or export that asks for it (items no one asks for would
+ * only be faked away by Wireshark, one call each). */
+#define WANTED(tree, hf) proto_field_is_referenced(tree, hf)
+
+/** The note's categories and threats, each only when someone can see it. */
+static void add_note_lists(proto_tree *pt, tvbuff_t *tvb, gint start, const pn_note_t *note)
 {
-    const pn_entry_t *e = note->entry;
-    pn_risk_t risk = pn_note_risk(note);
-    gboolean also = e && pn_note_also_stands(note);
     char **categories[PN_CATEGORY_LISTS], **threats[PN_THREAT_LISTS];
 
-    pn_note_categories(note, categories);
-    pn_note_threats(note, threats);
-    proto_tree_add_uint(pt, hf_portnote_port, tvb, start, length, note->port);
-    add_text(pt, hf_portnote_transport, tvb, start, transport_of(note));
-    add_text(pt, hf_portnote_role, tvb, start, pn_role_name((pn_role_t)note->role));
-    add_text(pt, hf_portnote_service, tvb, start, portnote_note_service(note));
-    if (note->kind == PN_NOTE_IANA)
-        proto_item_set_generated(proto_tree_add_boolean(pt, hf_portnote_iana_only, tvb, start, 0, TRUE));
-    if (e)
-        add_long_text(pinfo->pool, pt, hf_portnote_description, tvb, start, e->description);
-    if (risk != PN_RISK_NONE)
-        proto_item_set_generated(proto_tree_add_uint(pt, hf_portnote_risk, tvb, start, 0, risk));
-    for (int l = 0; l < PN_CATEGORY_LISTS; l++)
-        add_list(pt, hf_portnote_category, tvb, start, categories[l]);
-    for (int l = 0; l < PN_THREAT_LISTS; l++)
-        add_list(pt, hf_portnote_threat, tvb, start, threats[l]);
-    add_list(pt, hf_portnote_also_used_by, tvb, start, pn_note_context(note));
-    add_text(pt, hf_portnote_evidence, tvb, start, note->verdict != PN_VERDICT_NONE ? "payload" : "port");
-    if (note->observed != PN_PROTO_NONE)
-        add_text(pt, hf_portnote_observed, tvb, start, observed_of(note));
-    if (pn_note_is_finding(note) && proto_field_is_referenced(pt, hf_portnote_note))
+    if (WANTED(pt, hf_portnote_category)) {
+        pn_note_categories(note, categories);
+        for (int l = 0; l < PN_CATEGORY_LISTS; l++)
+            add_list(pt, hf_portnote_category, tvb, start, categories[l]);
+    }
+    if (WANTED(pt, hf_portnote_threat)) {
+        pn_note_threats(note, threats);
+        for (int l = 0; l < PN_THREAT_LISTS; l++)
+            add_list(pt, hf_portnote_threat, tvb, start, threats[l]);
+    }
+    if (WANTED(pt, hf_portnote_also_used_by))
+        add_list(pt, hf_portnote_also_used_by, tvb, start, pn_note_context(note));
+}
+
+/** The note's plain-words texts: the finding, the notes, the sources. */
+static void add_note_texts(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, gint start,
+                           const pn_note_t *note)
+{
+    const pn_entry_t *e = note->entry;
+
+    if (pn_note_is_finding(note) && WANTED(pt, hf_portnote_note))
         add_long_text(pinfo->pool, pt, hf_portnote_note, tvb, start, finding_note(pinfo->pool, note));
     if (e) {
         add_long_text(pinfo->pool, pt, hf_portnote_note, tvb, start, e->own.note);
-        add_long_text(pinfo->pool, pt, hf_portnote_note, tvb, start, also ? e->also.note : NULL);
+        add_long_text(pinfo->pool, pt, hf_portnote_note, tvb, start,
+                      pn_note_also_stands(note) ? e->also.note : NULL);
     }
     add_long_text(pinfo->pool, pt, hf_portnote_source, tvb, start,
                   e ? e->source : note->kind == PN_NOTE_IANA ? PN_IANA_SOURCE : NULL);
     if (pn_note_is_finding(note))
         add_long_text(pinfo->pool, pt, hf_portnote_source, tvb, start, PN_PAYLOAD_SOURCE);
-    if (e)
+    if (e && WANTED(pt, hf_portnote_defined_at))
         add_text(pt, hf_portnote_defined_at, tvb, start, e->origin);
+}
+
+/** The fields of one note, under its summary item: only those someone
+ * can see. */
+static void add_note_fields(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, gint start,
+                            guint length, const pn_note_t *note)
+{
+    const pn_entry_t *e = note->entry;
+    pn_risk_t risk = pn_note_risk(note);
+
+    if (WANTED(pt, hf_portnote_port))
+        proto_tree_add_uint(pt, hf_portnote_port, tvb, start, length, note->port);
+    if (WANTED(pt, hf_portnote_transport))
+        add_text(pt, hf_portnote_transport, tvb, start, transport_of(note));
+    if (WANTED(pt, hf_portnote_role))
+        add_text(pt, hf_portnote_role, tvb, start, pn_role_name((pn_role_t)note->role));
+    if (WANTED(pt, hf_portnote_service))
+        add_text(pt, hf_portnote_service, tvb, start, portnote_note_service(note));
+    if (note->kind == PN_NOTE_IANA && WANTED(pt, hf_portnote_iana_only))
+        proto_item_set_generated(proto_tree_add_boolean(pt, hf_portnote_iana_only, tvb, start, 0, TRUE));
+    if (e)
+        add_long_text(pinfo->pool, pt, hf_portnote_description, tvb, start, e->description);
+    if (risk != PN_RISK_NONE && WANTED(pt, hf_portnote_risk))
+        proto_item_set_generated(proto_tree_add_uint(pt, hf_portnote_risk, tvb, start, 0, risk));
+    add_note_lists(pt, tvb, start, note);
+    if (WANTED(pt, hf_portnote_evidence))
+        add_text(pt, hf_portnote_evidence, tvb, start, note->verdict != PN_VERDICT_NONE ? "payload" : "port");
+    if (note->observed != PN_PROTO_NONE && WANTED(pt, hf_portnote_observed))
+        add_text(pt, hf_portnote_observed, tvb, start, observed_of(note));
+    add_note_texts(pt, tvb, pinfo, start, note);
 }
 
 /* ---- Expert Info and the Info column ------------------------------------- */
