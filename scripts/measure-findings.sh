@@ -97,20 +97,6 @@ default_plugin() {
     pn_built_plugin "$ROOT" || exit 1
 }
 
-# Sample captures, then the shared real captures (top level, then protocols/).
-default_captures() {
-    local dir
-    shopt -s nullglob
-    CAPTURES=("$ROOT"/pcaps/*.pcap)
-    if [ -d "$SHARED_DIR" ]; then
-        for dir in "$SHARED_DIR" "$SHARED_DIR/protocols"; do
-            CAPTURES+=("$dir"/*.pcap "$dir"/*.pcapng "$dir"/*.pcap.gz "$dir"/*.pcapng.gz)
-        done
-    else
-        say "note: no shared captures ($SHARED_DIR is absent): measuring the sample captures only"
-    fi
-    shopt -u nullglob
-}
 
 # The name a capture gets in the table: its path relative to the repository.
 capture_label() {
@@ -125,30 +111,9 @@ capture_label() {
 # shellcheck source=scripts/tshark-stage.sh
 . "$ROOT/scripts/tshark-stage.sh"
 
-# Stages the plugin under the MAJOR.MINOR folder of the tshark that will load
-# it (whatever path --plugin names), and checks tshark loads exactly it:
-# measuring without the plugin would give a table of zeros, not an error.
-stage_plugin() {
-    local version
-    version=$(tshark --version 2>/dev/null | sed -n '1s/^TShark[^0-9]*\([0-9]*\.[0-9]*\)\..*/\1/p')
-    [ -n "$version" ] || fail "cannot tell tshark's version (is tshark installed?)"
-    pn_stage "$1" "$version"
-    run_tshark "$STAGE/plugins.txt" -G plugins
-    grep -qF "$PN_STAGED_PLUGIN" "$STAGE/plugins.txt" \
-        || fail "tshark did not load the staged plugin $PN_STAGED_PLUGIN (built for another Wireshark?)"
-}
-
 # run_tshark OUT ARGS...: tshark (as nobody when root, private configuration)
-# with stdout in OUT; fails on a non-zero exit or any output on stderr.
-run_tshark() {
-    local out=$1 rc=0
-    shift
-    pn_tshark "$@" >"$out" || rc=$?
-    if [ "$rc" != 0 ] || [ -s "$STAGE/stderr" ]; then
-        cat "$STAGE/stderr" >&2
-        fail "tshark $* failed (exit $rc, stderr above)"
-    fi
-}
+# with stdout in OUT; stops the script when tshark fails or complains.
+run_tshark() { pn_run_tshark "$@" || fail "tshark failed"; }
 
 # ---- Measuring -------------------------------------------------------------
 
@@ -172,7 +137,7 @@ measure_capture() {
     measure_mode "$staged" "$STAGE/one"
     measure_mode "$staged" "$STAGE/two" -2
     # -I -S: no site packages (only json and re are needed; starts faster).
-    python3 -I -S -c "$SUMMARISE_PY" "$label" "$FINDING_CATEGORIES" \
+    python3 -I -S -c "$SUMMARISE_PY" "$ROOT/scripts" "$label" "$FINDING_CATEGORIES" \
         "$STAGE/one.json" "$STAGE/one.expert" "$STAGE/two.json" "$STAGE/two.expert"
     # The JSON of a long capture is large (tcp.payload is in it): not kept.
     rm -f "$staged" "$STAGE"/one.* "$STAGE"/two.*
@@ -184,49 +149,15 @@ measure_capture() {
 SUMMARISE_PY='
 import json, re, sys
 
-label, categories = sys.argv[1:3]
+sys.path.insert(0, sys.argv[1])
+from tshark_json import packets, get, values
+
+label, categories = sys.argv[2:4]
 FINDING = set(categories.split(","))
 SEVERITIES = {"Errors": 0, "Warns": 1, "Notes": 2, "Chats": 3}
 
 def fail(message):
     sys.exit("measure-findings: %s: %s" % (label, message))
-
-def packets(path):
-    """The packets of tshark -T json, one at a time (the file can be
-    100 MB).  Objects keep their (key, value) pairs in order, duplicates
-    included: tshark repeats a layer key (eth, ip, tcp) for each layer, and
-    a field key (ip.addr) for each occurrence."""
-    dec = json.JSONDecoder(object_pairs_hook=list)
-    buf, pos, eof = "", 0, False
-    with open(path, encoding="utf-8") as f:
-        while True:
-            while pos < len(buf) and buf[pos] in " \t\r\n,[]":
-                pos += 1
-            if pos < len(buf):
-                try:
-                    obj, end = dec.raw_decode(buf, pos)
-                    yield obj
-                    pos = end
-                    continue
-                except ValueError:
-                    if eof:
-                        raise
-            elif eof:
-                return
-            chunk = f.read(1 << 20)
-            eof = not chunk
-            buf, pos = buf[pos:] + chunk, 0
-
-def get(pairs, key):
-    return [v for k, v in pairs if k == key]
-
-def values(pairs, key):
-    """The values of a field in a layer, whether tshark printed it once, as
-    a list, or as repeated keys."""
-    out = []
-    for v in get(pairs, key):
-        out.extend(v if isinstance(v, list) else [v])
-    return out
 
 def conversation(frame, layers):
     """The conversation key of a frame (see the script header)."""
@@ -315,7 +246,7 @@ def expert_counts(path):
     close()
     return counts
 
-one_frames, two_frames = dissection(sys.argv[3]), dissection(sys.argv[5])
+one_frames, two_frames = dissection(sys.argv[4]), dissection(sys.argv[6])
 if [f[0] for f in one_frames] != [f[0] for f in two_frames]:
     fail("one pass and two passes do not show the same frames")
 # Both modes count conversations with the keys of the two-pass dissection:
@@ -325,7 +256,7 @@ if [f[0] for f in one_frames] != [f[0] for f in two_frames]:
 # conversation with the mode.
 conv_of = {f[0]: f[1] for f in two_frames}
 modes = []
-for frames, expert_path in ((one_frames, sys.argv[4]), (two_frames, sys.argv[6])):
+for frames, expert_path in ((one_frames, sys.argv[5]), (two_frames, sys.argv[7])):
     d = figures(frames, conv_of)
     modes.append(d[:3] + expert_counts(expert_path) + d[3:])
 one, two = modes
@@ -365,11 +296,11 @@ main() {
     fi
     [ -f "$PLUGIN" ] || fail "no plugin at $PLUGIN"
     if [ ${#CAPTURES[@]} = 0 ]; then
-        default_captures
+        pn_default_captures "$ROOT" "$SHARED_DIR"
     fi
     [ ${#CAPTURES[@]} -gt 0 ] || fail "no captures to measure"
     command -v python3 >/dev/null || fail "python3 is needed"
-    stage_plugin "$PLUGIN"
+    pn_stage_checked "$PLUGIN" || fail "cannot stage the plugin"
     local table="$STAGE/table.tsv" capture
     echo "$TSV_HEADER" >"$table"
     for capture in "${CAPTURES[@]}"; do

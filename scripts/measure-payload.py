@@ -18,6 +18,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tshark_json import packets, get, values  # noqa: E402
+
 # ---- Protocols ---------------------------------------------------------------
 
 # Every protocol name portnote's payload check may report (portnote.observed),
@@ -230,42 +233,6 @@ def read_truth(path):
 
 
 # ---- portnote's verdicts ----------------------------------------------------------
-
-def packets(path):
-    """The packets of tshark -T json one at a time; objects as lists of
-    (key, value) pairs, since tshark repeats keys (portnote.category)."""
-    dec = json.JSONDecoder(object_pairs_hook=list)
-    buf, pos, eof = "", 0, False
-    with open(path, encoding="utf-8") as f:
-        while True:
-            while pos < len(buf) and buf[pos] in " \t\r\n,[]":
-                pos += 1
-            if pos < len(buf):
-                try:
-                    obj, end = dec.raw_decode(buf, pos)
-                    yield obj
-                    pos = end
-                    continue
-                except ValueError:
-                    if eof:
-                        raise
-            elif eof:
-                return
-            chunk = f.read(1 << 20)
-            eof = not chunk
-            buf, pos = buf[pos:] + chunk, 0
-
-
-def get(pairs, key):
-    return [v for k, v in pairs if k == key]
-
-
-def values(pairs, key):
-    out = []
-    for v in get(pairs, key):
-        out.extend(v if isinstance(v, list) else [v])
-    return out
-
 
 def read_notes(path, flows, by_frame):
     """Adds each frame's payload notes to its flow."""

@@ -79,20 +79,6 @@ parse_args() {
     done
 }
 
-# Sample captures, then the shared real captures (top level, then protocols/).
-default_captures() {
-    local dir
-    shopt -s nullglob
-    CAPTURES=("$ROOT"/pcaps/*.pcap "$ROOT"/pcaps/*.pcapng "$ROOT"/pcaps/*.pcap.gz "$ROOT"/pcaps/*.pcapng.gz)
-    if [ -d "$SHARED_DIR" ]; then
-        for dir in "$SHARED_DIR" "$SHARED_DIR/protocols"; do
-            CAPTURES+=("$dir"/*.pcap "$dir"/*.pcapng "$dir"/*.pcap.gz "$dir"/*.pcapng.gz)
-        done
-    else
-        say "note: no shared captures ($SHARED_DIR is absent): measuring the sample captures only"
-    fi
-    shopt -u nullglob
-}
 
 # The name a capture gets in the report: its path relative to the repository.
 capture_label() {
@@ -106,30 +92,9 @@ capture_label() {
 
 TSHARK_VERSION=""
 
-# Stages the plugin for the tshark that will load it and checks it loads.
-stage_plugin() {
-    TSHARK_VERSION=$(tshark --version 2>/dev/null | sed -n '1s/^TShark[^0-9]*\([0-9][0-9.]*\).*/\1/p')
-    local version
-    # the plugin folder is MAJOR.MINOR (4.4's banner ends its version with a dot)
-    version=$(grep -oE '^[0-9]+\.[0-9]+' <<< "$TSHARK_VERSION" || true)
-    [ -n "$version" ] || fail "cannot tell tshark's version (is tshark installed?)"
-    pn_stage "$1" "$version"
-    run_tshark "$STAGE/plugins.txt" -G plugins
-    grep -qF "$PN_STAGED_PLUGIN" "$STAGE/plugins.txt" \
-        || fail "tshark did not load the staged plugin $PN_STAGED_PLUGIN (built for another Wireshark?)"
-}
-
-# run_tshark OUT ARGS...: tshark with stdout in OUT; fails on a non-zero exit
-# or any output on stderr.
-run_tshark() {
-    local out=$1 rc=0
-    shift
-    pn_tshark "$@" >"$out" || rc=$?
-    if [ "$rc" != 0 ] || [ -s "$STAGE/stderr" ]; then
-        cat "$STAGE/stderr" >&2
-        fail "tshark $* failed (exit $rc, stderr above)"
-    fi
-}
+# run_tshark OUT ARGS...: tshark (as nobody when root, private configuration)
+# with stdout in OUT; stops the script when tshark fails or complains.
+run_tshark() { pn_run_tshark "$@" || fail "tshark failed"; }
 
 # measure_capture N PATH: the two passes of one capture, as a manifest line.
 measure_capture() {
@@ -154,10 +119,11 @@ main() {
     fi
     [ -f "$PLUGIN" ] || fail "no plugin at $PLUGIN"
     if [ ${#CAPTURES[@]} = 0 ]; then
-        default_captures
+        pn_default_captures "$ROOT" "$SHARED_DIR"
     fi
     [ ${#CAPTURES[@]} -gt 0 ] || fail "no captures to measure"
-    stage_plugin "$PLUGIN"
+    TSHARK_VERSION=$(pn_tshark_release)
+    pn_stage_checked "$PLUGIN" || fail "cannot stage the plugin"
     : >"$STAGE/manifest.tsv"
     local n=0 capture revision=""
     for capture in "${CAPTURES[@]}"; do

@@ -59,3 +59,52 @@ pn_tshark() {
     pn_command ${PN_TSHARK_WRAPPER[@]+"${PN_TSHARK_WRAPPER[@]}"} tshark "$@"
     "${PN_CMD[@]}" 2>"$STAGE/stderr"
 }
+
+# pn_tshark_release: the version of the tshark on PATH ("4.4.19"; empty if
+# there is none).  4.4's banner ends it with a dot.
+pn_tshark_release() {
+    tshark --version 2>/dev/null | sed -n '1s/^TShark[^0-9]*\([0-9][0-9.]*[0-9]\).*/\1/p'
+}
+
+# pn_run_tshark OUT ARGS...: pn_tshark with stdout in OUT; returns 1, with
+# tshark's stderr shown, on a non-zero exit or any output on stderr.
+pn_run_tshark() {
+    local out=$1 rc=0
+    shift
+    pn_tshark "$@" >"$out" || rc=$?
+    if [ "$rc" != 0 ] || [ -s "$STAGE/stderr" ]; then
+        cat "$STAGE/stderr" >&2
+        echo "tshark $* failed (exit $rc, stderr above)" >&2
+        return 1
+    fi
+}
+
+# pn_stage_checked PLUGIN_SO: stages the plugin under the MAJOR.MINOR folder
+# of the tshark on PATH (whatever path names it) and checks that tshark
+# loads exactly it: measuring without it would give zeros, not an error.
+pn_stage_checked() {
+    local version
+    version=$(pn_tshark_release | grep -oE '^[0-9]+\.[0-9]+' || true)
+    [ -n "$version" ] || { echo "cannot tell tshark's version (is tshark installed?)" >&2; return 1; }
+    pn_stage "$1" "$version"
+    pn_run_tshark "$STAGE/plugins.txt" -G plugins || return 1
+    grep -F "$PN_STAGED_PLUGIN" "$STAGE/plugins.txt" >/dev/null || {
+        echo "tshark did not load the staged plugin $PN_STAGED_PLUGIN (built for another Wireshark?)" >&2
+        return 1
+    }
+}
+
+# pn_default_captures ROOT SHARED_DIR: sets the array CAPTURES to the sample
+# captures (ROOT/pcaps), then the shared real captures (SHARED_DIR, then
+# SHARED_DIR/protocols) when that folder exists; says so when it does not.
+pn_default_captures() {
+    local dir
+    shopt -s nullglob
+    CAPTURES=()
+    for dir in "$1/pcaps" ${2:+"$2" "$2/protocols"}; do
+        [ -d "$dir" ] || continue
+        CAPTURES+=("$dir"/*.pcap "$dir"/*.pcapng "$dir"/*.pcap.gz "$dir"/*.pcapng.gz)
+    done
+    shopt -u nullglob
+    [ -d "$2" ] || echo "note: no shared captures ($2 is absent): measuring the sample captures only" >&2
+}
