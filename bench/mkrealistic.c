@@ -170,8 +170,11 @@ static GByteArray *udp_payload(const conversation_t *c, gboolean from_client)
         return dns_message(!from_client, (guint16)(c->client_port + c->step / 2));
     case KIND_NTP:
         return bytes_of(ntp, sizeof ntp);
-    default:
-        return bytes_of(snmp_get, sizeof snmp_get);
+    default: {
+        GByteArray *b = bytes_of(snmp_get, sizeof snmp_get);
+        b->data[13] = from_client ? 0xa0 : 0xa2;   /* GetRequest, GetResponse */
+        return b;
+    }
     }
 }
 
