@@ -35,14 +35,17 @@ conversations() {
     pn_tshark -r "$1" -q -z conv,tcp -z conv,udp | grep -c '<->' || true
 }
 
+# A plain read that shows nothing of PortNote's is skipped by it altogether;
+# the Info-column notes keep it working without a protocol tree.
+shown=(-o portnote.info_column:TRUE)
 declare -A ir
 for capture in flows unique; do
     for variant in none off on; do
         echo "  $capture / $variant" >&2
         case $variant in
             none) PN_EXTRA_ENV=(WIRESHARK_PLUGIN_DIR="$STAGE/no-plugins"); args=() ;;
-            off)  PN_EXTRA_ENV=(); args=(-o portnote.payload_check:FALSE) ;;
-            on)   PN_EXTRA_ENV=(); args=(-o portnote.payload_check:TRUE) ;;
+            off)  PN_EXTRA_ENV=(); args=("${shown[@]}" -o portnote.payload_check:FALSE) ;;
+            on)   PN_EXTRA_ENV=(); args=("${shown[@]}" -o portnote.payload_check:TRUE) ;;
         esac
         ir[$capture:$variant]=$(callgrind_tshark -r "$STAGE/pcaps/$capture.pcap" "${args[@]}")
     done
@@ -51,7 +54,7 @@ PN_EXTRA_ENV=()
 
 # Max RSS in KiB of a plain read with the check on or off.
 max_rss() {   # TRUE|FALSE
-    time_tshark "%M" -r "$STAGE/pcaps/memory.pcap" -o "portnote.payload_check:$1"
+    time_tshark "%M" -r "$STAGE/pcaps/memory.pcap" "${shown[@]}" -o "portnote.payload_check:$1"
 }
 echo "  memory" >&2
 rss_off=$(max_rss FALSE) rss_on=$(max_rss TRUE)
@@ -75,7 +78,8 @@ Measured by \`bench/payload.sh --packets $packets --flows $flows\` on $(date -u 
 $(tshark -v 2>/dev/null | head -1 | sed 's/\.$//'), $(uname -m). Regenerate with \`bash bench/payload.sh\`
 after \`bash scripts/build.sh\` (a few minutes); this file is rewritten.
 
-\`valgrind --tool=callgrind --toggle-collect='epan_dissect_run*' tshark -r FILE [-o portnote.payload_check:...]\`:
+\`valgrind --tool=callgrind --toggle-collect='epan_dissect_run*' tshark -r FILE [-o portnote.info_column:TRUE -o portnote.payload_check:...]\`
+(the Info-column notes keep PortNote working on a plain read, which it otherwise skips):
 instructions executed inside per-packet dissection, divided by the packet count
 ($packets packets from \`build/mkbench\`: 60% TCP, 40% UDP, 20% IPv6, filler payloads).
 "Added by the check" is the difference between portnote with \`payload_check\` on and off,
@@ -99,14 +103,14 @@ payload. Both are per packet, per capture file (the state lives in file scope).
 
 ## Memory
 
-Max RSS of \`tshark -r FILE -o portnote.payload_check:...\` on $mem_packets packets
+Max RSS of \`tshark -r FILE -o portnote.info_column:TRUE -o portnote.payload_check:...\` on $mem_packets packets
 ($conv_memory conversations, nearly one per packet: the worst case):
 
 | check off | check on | kept per conversation |
 |---|---|---|
 | $((rss_off / 1024)) MiB | $((rss_on / 1024)) MiB | $(awk -v a="$rss_on" -v b="$rss_off" -v n="$conv_memory" 'BEGIN { printf "%.0f bytes", (a - b) * 1024 / n }') |
 
-Each conversation keeps a 20-byte state plus the conversation framework's entry for it
+Each conversation keeps a state of about 64 bytes plus the conversation framework's entry for it
 (\`conversation_add_proto_data\`), from its first packet to the end of the capture file;
 in captures of longer conversations that is a few bytes per packet.
 EOF
