@@ -129,9 +129,12 @@ static void register_preferences(void)
  */
 static gboolean nothing_can_see(packet_info *pinfo, proto_tree *tree)
 {
-    return !tree && pinfo->cinfo && !PINFO_FD_VISITED(pinfo) && !portnote_prefs.info_column
-        && !(union_of_tap_listener_flags() & TL_REQUIRES_COLUMNS)
-        && !have_tap_listener(portnote_tap) && (expert_tap < 0 || !have_tap_listener(expert_tap));
+    if (tree || !pinfo->cinfo || PINFO_FD_VISITED(pinfo) || portnote_prefs.info_column)
+        return FALSE;
+    if (expert_tap < 0)     /* registered after PortNote's handoff */
+        expert_tap = find_tap_id("expert");
+    return !(union_of_tap_listener_flags() & TL_REQUIRES_COLUMNS)
+        && !have_tap_listener(portnote_tap) && expert_tap >= 0 && !have_tap_listener(expert_tap);
 }
 
 /** Turns PortNote's decoding back on for a new capture file, if it was
@@ -208,5 +211,4 @@ void proto_register_portnote(void)
 void proto_reg_handoff_portnote(void)
 {
     portnote_layers_init();
-    expert_tap = find_tap_id("expert");
 }

@@ -316,6 +316,12 @@ $(diff <(echo "$without") <(echo "$with") | head -5)"
     pn_tshark -r "$capture" -o portnote.info_column:TRUE | quiet_grep -F '/tcp' \
         || pn_tshark -r "$capture" -o portnote.info_column:TRUE | quiet_grep -F '/udp' \
         || fail "no notes in the Info column"
+    # -z expert without -q prints summaries with no tree: Expert Info is a consumer
+    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/payload.pcap")
+    with=$(pn_tshark -r "$capture" -q -z expert | grep -c 'risk ')
+    without=$(pn_tshark -r "$capture" -z expert | grep -c 'risk ')
+    [ "$with" -gt 0 ] && [ "$with" = "$without" ] \
+        || fail "PortNote's Expert Info: $with items with -q, $without without"
     note "tshark's output unchanged by the plugin; tree-less and tree verdicts agree"
 }
 
