@@ -57,6 +57,7 @@ table() {
             esac
             base=$(per_packet $capture "$STAGE/no-plugins" "${base_args[@]}")
             new=$(per_packet $capture "$STAGE/plugins" "${args[@]}")
+            cp "$STAGE/home/callgrind.out" "$STAGE/home/$capture.$mode.callgrind.out"
             row="| $capture | $mode | $base | $new ($(percent "$new" "$base")) |"
             if [ -n "$old" ]; then
                 prev=$(per_packet $capture "$STAGE/old-plugins" "${args[@]}")
@@ -70,7 +71,52 @@ table() {
     echo "scan = bench/mkbench (nearly one conversation per packet), realistic = bench/mkrealistic"
 }
 
+# inclusive FILE FUNCTION: the instructions spent in FUNCTION and what it calls.
+inclusive() {
+    callgrind_annotate --inclusive=yes --threshold=100 "$1" 2>/dev/null |
+        awk -v f=":$2" 'index($0, f) && ($NF ~ (f "$") || $(NF-1) ~ (f "$")) { v = $1; gsub(/,/, "", v); v += 0; if (v > max) max = v }
+                        END { print max + 0 }'
+}
+
+# called_from FILE CALLEE CALLER: what CALLEE cost when CALLER called it.
+called_from() {
+    callgrind_annotate --tree=caller --threshold=100 "$1" 2>/dev/null |
+        awk -v callee="$2" -v caller="$3" '
+            /^ *[0-9,]+ .* < / { if (index($0, ":" caller " ")) { c = $1; gsub(/,/, "", c); last = c } next }
+            /\* / { if (index($0, ":" callee " ") && last) { print last; found = 1; exit } last = "" }
+            END { if (!found) print 0 }'
+}
+
+# breakdown CAPTURE MODE: where this build's instructions per packet go.
+breakdown() {
+    local f="$STAGE/home/$1.$2.callgrind.out" whole conv lookup notes show
+    whole=$(inclusive "$f" dissect_portnote)
+    conv=$(inclusive "$f" portnote_conv_update)
+    lookup=$(called_from "$f" find_or_create_conversation portnote_conv_update)
+    notes=$(inclusive "$f" portnote_find_notes)
+    show=$(inclusive "$f" portnote_show)
+    echo "| part | instructions per packet |"
+    echo "|---|--:|"
+    echo "| the post-dissector, all of it (\`dissect_portnote\`) | $((whole / packets)) |"
+    echo "| Wireshark's conversation lookup (\`find_or_create_conversation\`) | $((lookup / packets)) |"
+    echo "| the payload check and the conversation's state, without the lookup | $(((conv - lookup) / packets)) |"
+    echo "| finding the notes: layers, proto data, headers, the notes lookup (\`portnote_find_notes\`) | $((notes / packets)) |"
+    echo "| showing them: the items the filter reads, Expert Info (\`portnote_show\`) | $((show / packets)) |"
+    echo "| the rest: verdicts applied to the notes, the tap | $(((whole - conv - notes - show) / packets)) |"
+    echo
+    echo "(callgrind inclusive costs on the $1 capture, \`$2\` mode; calling the post-dissector itself"
+    echo "costs a few hundred more, in Wireshark's code.)"
+}
+
 table | tee "$STAGE/table.md"
+{
+    echo
+    echo "## Where the filtered read's cost goes"
+    echo
+    breakdown realistic filter
+    echo
+    breakdown scan filter
+} | tee -a "$STAGE/table.md"
 if [ -n "$out" ]; then
     {
         echo "# Per-packet cost: the scan and the realistic capture"
