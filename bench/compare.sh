@@ -83,8 +83,8 @@ called_from() {
     callgrind_annotate --tree=caller --threshold=100 "$1" 2>/dev/null |
         awk -v callee="$2" -v caller="$3" '
             /^ *[0-9,]+ .* < / { if (index($0, ":" caller " ")) { c = $1; gsub(/,/, "", c); last = c } next }
-            /\* / { if (index($0, ":" callee " ") && last) { print last; found = 1; exit } last = "" }
-            END { if (!found) print 0 }'
+            /\* / { if (!found && index($0, ":" callee " ") && last) found = last; last = "" }
+            END { print found + 0 }'   # no early exit: callgrind_annotate would get SIGPIPE
 }
 
 # breakdown CAPTURE MODE: where this build's instructions per packet go.
