@@ -371,6 +371,17 @@ def totals(stats, recognised):
     return t
 
 
+def rows_or_none(w, header, rows):
+    """A Markdown table of rows under header, or "None." when there are none."""
+    if not rows:
+        w("None.")
+        return
+    w("| " + " | ".join(header) + " |")
+    w("|" + "---|" * len(header))
+    for row in rows:
+        w("| " + " | ".join(str(c) for c in row) + " |")
+
+
 def report(args, manifest, recognised, detected, labels, results):
     groups, missed, wrong, unjudged, not_counted, unused = results
     out = []
@@ -453,36 +464,22 @@ def report(args, manifest, recognised, detected, labels, results):
     w("")
     w("## Missed flows (%d)" % len(missed))
     w("")
-    if missed:
-        w("| capture | stream | ports | truth | missed | portnote said | the capture |")
-        w("|---|---|---|---|---|---|---|")
-        for capture, stream, ports, truth, what, said, remarks in missed:
-            w("| `%s` | %s | %s | %s | %s | %s | %s |" % (capture, stream, ports, truth, what,
-                                                          cell(said), remarks))
-    else:
-        w("None.")
+    rows_or_none(w, ("capture", "stream", "ports", "truth", "missed", "portnote said", "the capture"),
+                 [("`%s`" % c, s_, p_, t, what, cell(said), remarks)
+                  for c, s_, p_, t, what, said, remarks in missed])
     w("")
     w("## Wrong findings (%d)" % len(wrong))
     w("")
-    if wrong:
-        w("| capture | stream | ports | truth | portnote said |")
-        w("|---|---|---|---|---|")
-        for capture, stream, ports, truth, said in wrong:
-            w("| `%s` | %s | %s | %s | %s |" % (capture, stream, ports, truth, cell(said)))
-    else:
-        w("None.")
+    rows_or_none(w, ("capture", "stream", "ports", "truth", "portnote said"),
+                 [("`%s`" % c, s_, p_, t, cell(said)) for c, s_, p_, t, said in wrong])
     w("")
     w("## Payload verdicts on flows Wireshark did not decode (%d, not judged)" % len(unjudged))
     w("")
     if unjudged:
         w("Label these in `tests/data/payload-labels.csv` to count them.")
         w("")
-        w("| capture | stream | ports | portnote said |")
-        w("|---|---|---|---|")
-        for capture, stream, ports, said in unjudged:
-            w("| `%s` | %s | %s | %s |" % (capture, stream, ports, cell(said)))
-    else:
-        w("None.")
+    rows_or_none(w, ("capture", "stream", "ports", "portnote said"),
+                 [("`%s`" % c, s_, p_, cell(said)) for c, s_, p_, said in unjudged])
     w("")
     total_nc = sum(len(v) for v in not_counted.values())
     w("## Not counted (%d flows)" % total_nc)
