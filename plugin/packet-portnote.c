@@ -158,7 +158,6 @@ static void portnote_file_init(void)
 static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     pn_note_buffer_t found;
-    pn_header_t inner_header;
     const pn_layer_t *inner;
     pn_tap_notes_t *shown;
     pn_note_t *notes;
@@ -173,16 +172,14 @@ static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         return 0;
     }
     found.count = 0;
-    inner = portnote_find_notes(&found, pinfo, tree, &inner_header);
+    inner = portnote_find_notes(&found, pinfo, tree, tvb);
     if (found.count == 0 && !inner)
         return 0;
-    conv = portnote_conv_update(pinfo, inner, &inner_header);
+    conv = portnote_conv_update(pinfo, inner);
     portnote_conv_add_findings(conv, pinfo, inner, &found);
     if (found.count == 0)
         return 0;
     notes = wmem_memdup(pinfo->pool, found.notes, found.count * sizeof(pn_note_t));
-    if (tree && PTREE_DATA(tree)->visible)    /* byte positions show in a shown tree only */
-        portnote_place_notes(pinfo, tree, tvb, notes, found.count);
     shown = wmem_new(pinfo->pool, pn_tap_notes_t);     /* taps run after the dissection */
     shown->conversation_starts = portnote_conv_apply(conv, pinfo, notes, found.count);
     shown->count = found.count;

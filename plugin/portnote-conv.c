@@ -137,29 +137,27 @@ static void take_handshake_hint(pn_conv_t *conv, int end, pn_hint_t hint)
         conv->server_hint = (gint8)(hint == PN_HINT_SRC_IS_SERVER ? end : !end);
 }
 
-/** Looks at this packet's payload if its direction is still undecided
- * (header: where the layer's header is; tvb NULL when not found). */
-static void check_payload(pn_conv_t *conv, packet_info *pinfo, const pn_layer_t *inner,
-                          const pn_header_t *header)
+/** Looks at this packet's payload if its direction is still undecided. */
+static void check_payload(pn_conv_t *conv, packet_info *pinfo, const pn_layer_t *inner)
 {
     pn_payload_t payload;
     int end;
 
-    if ((conv->dir[0].frame && conv->dir[1].frame) || !header->tvb)
+    if (conv->dir[0].frame && conv->dir[1].frame)
         return;
     end = packet_end(pinfo, conv);
-    take_handshake_hint(conv, end, portnote_layer_handshake(inner, header));
-    if (!conv->dir[end].frame && portnote_layer_payload(inner, header, &payload))
+    take_handshake_hint(conv, end, portnote_layer_handshake(inner));
+    if (!conv->dir[end].frame && portnote_layer_payload(inner, &payload))
         look_at_payload(conv, pinfo, end, inner, &payload);
 }
 
 /**
  * The packet's conversation: on the first pass created with its first
  * packet and updated with this packet's payload (inner: the innermost
- * TCP/UDP layer, or NULL; header: where its header is); later passes
- * only look it up (NULL when it has no state).
+ * TCP/UDP layer, or NULL); later passes only look it up (NULL when it has
+ * no state).
  */
-pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_layer_t *inner, const pn_header_t *header)
+pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_layer_t *inner)
 {
     conversation_t *conversation;
     pn_conv_t *conv;
@@ -170,7 +168,7 @@ pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_layer_t *inner, con
     }
     conv = conv_state(pinfo);
     if (inner && portnote_prefs.payload_check)
-        check_payload(conv, pinfo, inner, header);
+        check_payload(conv, pinfo, inner);
     return conv;
 }
 
@@ -222,7 +220,7 @@ void portnote_conv_add_findings(pn_conv_t *conv, packet_info *pinfo, const pn_la
     const direction_result_t *r = conv ? deciding_direction(conv, &end) : NULL;
     gboolean server_is_src;
 
-    if (!conv || !r || r->verdict == PN_VERDICT_CONFIRMED || !inner || r->frame > pinfo->num)
+    if (!r || r->verdict == PN_VERDICT_CONFIRMED || !inner || r->frame > pinfo->num)
         return;
     server_is_src = conv->server_end[end] == packet_end(pinfo, conv);
     for (guint i = 0; i < notes->count; i++)

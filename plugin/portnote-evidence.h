@@ -47,7 +47,6 @@ typedef struct {
     guint8 observed;            /* pn_proto_t the payload looks like, or none */
     guint8 flags;               /* PN_FLAG_* */
     guint8 both_sides;          /* both ends of the layer use this port (53 to 53) */
-    guint8 layer;               /* which of the packet's transport layers it is on */
 } pn_note_t;
 
 /* How many NULL-terminated lists pn_note_categories() and pn_note_threats() give. */

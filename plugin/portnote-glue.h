@@ -82,30 +82,18 @@ void portnote_notes_free(void);
 uat_t *portnote_register_notes_table(void);
 
 /* portnote-layers.c */
-/* Where a layer's header is in the tree's data: its protocol item. */
-typedef struct {
-    tvbuff_t *tvb;          /* NULL: not shown (no tree) */
-    gint start;
-    gint end;               /* where its segment ends (the IP packet's end) */
-} pn_header_t;
-
 void portnote_layers_init(void);
 const pn_layer_t *portnote_find_notes(pn_note_buffer_t *notes, packet_info *pinfo, proto_tree *tree,
-                                      pn_header_t *inner_header);
-void portnote_place_notes(packet_info *pinfo, proto_tree *tree, tvbuff_t *frame_tvb,
-                          pn_note_t *notes, guint count);
-pn_note_t *portnote_add_note(pn_note_buffer_t *notes, const pn_entry_t *entry, guint16 port,
-                             pn_transport_t transport, pn_role_t role, gboolean is_src);
+                                      tvbuff_t *frame_tvb);
 pn_note_t *portnote_layer_add_note(pn_note_buffer_t *notes, const pn_layer_t *layer,
                                    const pn_entry_t *entry, pn_role_t role, gboolean is_src);
 pn_transport_t portnote_layer_transport(const pn_layer_t *layer);
-guint16 portnote_layer_port(const pn_layer_t *layer, int which);
-pn_hint_t portnote_layer_handshake(const pn_layer_t *layer, const pn_header_t *h);
-gboolean portnote_layer_payload(const pn_layer_t *layer, const pn_header_t *h, pn_payload_t *payload);
+pn_hint_t portnote_layer_handshake(const pn_layer_t *layer);
+gboolean portnote_layer_payload(const pn_layer_t *layer, pn_payload_t *payload);
 
 /* portnote-conv.c */
 typedef struct pn_conv pn_conv_t;
-pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_layer_t *inner, const pn_header_t *header);
+pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_layer_t *inner);
 void portnote_conv_add_findings(pn_conv_t *conv, packet_info *pinfo, const pn_layer_t *inner,
                                 pn_note_buffer_t *notes);
 gboolean portnote_conv_apply(pn_conv_t *conv, packet_info *pinfo, pn_note_t *notes, guint count);

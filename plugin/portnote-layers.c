@@ -52,10 +52,19 @@ static int proto_icmpv6 = -1;
 static int proto_ip = -1;
 static int proto_ipv6 = -1;
 
+/* Where a layer's header is: its protocol item in the tree, or found after
+ * the IP header. */
+typedef struct {
+    tvbuff_t *tvb;          /* NULL: not known */
+    gint start;
+    gint end;               /* where its segment ends (the IP packet's end) */
+} header_t;
+
 struct pn_layer {
     const transport_info_t *ti;
     guint16 ports[2];       /* source, destination */
-    guint8 ordinal;         /* among the packet's transport layers (not quoted ones) */
+    header_t header;
+    gint ports_start;       /* the ports' bytes in the frame; -1 elsewhere or unknown */
 };
 
 /** Looks up the protocols and port fields read here (after registration). */
@@ -103,7 +112,7 @@ static pn_endpoint_t endpoint_of(guint16 port, pn_transport_t transport)
 }
 
 /** Appends a note (NULL when the frame's buffer is full). */
-pn_note_t *portnote_add_note(pn_note_buffer_t *notes, const pn_entry_t *entry, guint16 port,
+static pn_note_t *add_note(pn_note_buffer_t *notes, const pn_entry_t *entry, guint16 port,
                              pn_transport_t transport, pn_role_t role, gboolean is_src)
 {
     pn_note_t *note;
@@ -122,15 +131,18 @@ pn_note_t *portnote_add_note(pn_note_buffer_t *notes, const pn_entry_t *entry, g
     return note;
 }
 
-/** Adds a note for one side of a layer, tied to the layer for placing. */
+/** Adds a note for one side of a layer, pointed at its port's bytes in the
+ * frame when they are known (for the details pane's highlighting). */
 pn_note_t *portnote_layer_add_note(pn_note_buffer_t *notes, const pn_layer_t *layer,
                                    const pn_entry_t *entry, pn_role_t role, gboolean is_src)
 {
-    pn_note_t *note = portnote_add_note(notes, entry, layer->ports[is_src ? 0 : 1],
-                                        layer->ti->transport, role, is_src);
+    pn_note_t *note = add_note(notes, entry, layer->ports[is_src ? 0 : 1], layer->ti->transport,
+                               role, is_src);
 
-    if (note)
-        note->layer = layer->ordinal;
+    if (note && layer->ports_start >= 0) {
+        note->start = is_src ? layer->ports_start : layer->ports_start + 2;
+        note->length = 2;
+    }
     return note;
 }
 
@@ -231,7 +243,7 @@ static gint ip_end(const field_info *ip, const field_info *transport)
  * the next item of its protocol, from *from on, whose port bytes are the
  * layer's.  Quoted headers sit inside the ICMP item, not at the top.
  */
-static gboolean find_header(const pn_layer_t *layer, proto_node **from, pn_header_t *h)
+static gboolean find_header(const pn_layer_t *layer, proto_node **from, header_t *h)
 {
     const field_info *before = NULL;
 
@@ -257,7 +269,7 @@ static gboolean find_header(const pn_layer_t *layer, proto_node **from, pn_heade
 }
 
 /** The TCP handshake flags (byte 13 of the header) say who the client is. */
-static pn_hint_t tcp_handshake_hint(const pn_header_t *h)
+static pn_hint_t tcp_handshake_hint(const header_t *h)
 {
     guint8 flags;
 
@@ -321,7 +333,7 @@ static gboolean header_after_ip(const guint8 *d, gsize len, gsize ip, gboolean v
  * addresses side by side (the first such header whose transport ports are
  * the layer's), or at the start of a reassembled IP payload.
  */
-static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_header_t *h)
+static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, header_t *h)
 {
     const address *src = &pinfo->net_src, *dst = &pinfo->net_dst;
     gboolean v6 = src->type == AT_IPv6;
@@ -367,94 +379,65 @@ static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_he
 /* Transport layers a packet may have before the rest are ignored. */
 #define PN_MAX_LAYERS 16
 
-/* A transport layer of the packet, with its header where the tree shows it. */
-typedef struct {
-    pn_layer_t layer;
-    pn_header_t header;
-} found_layer_t;
-
 /**
  * Collects the packet's transport layers in order (not quoted ones), with
- * their headers when the tree shows them; returns how many.
+ * their headers where the tree shows them, and the conversation layer's
+ * without a tree; returns how many.
  */
-static guint collect_layers(packet_info *pinfo, proto_tree *tree, found_layer_t *found)
+static guint collect_layers(packet_info *pinfo, proto_tree *tree, tvbuff_t *frame_tvb, pn_layer_t *found)
 {
     proto_node *from = tree ? tree->first_child : NULL;
-    guint8 layer_num = 0, ordinal = 0;
+    guint8 layer_num = 0, count = 0;
     gboolean quoted = FALSE;
 
-    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f && ordinal < PN_MAX_LAYERS;
+    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f && count < PN_MAX_LAYERS;
          f = wmem_list_frame_next(f)) {
         int proto = GPOINTER_TO_INT(wmem_list_frame_data(f));
         const transport_info_t *ti;
-        found_layer_t *l = &found[ordinal];
+        pn_layer_t *l = &found[count];
 
         layer_num++;
         if (proto == proto_icmp || proto == proto_icmpv6)
             quoted = TRUE;
         if ((ti = transport_of_proto(proto)) == NULL)
             continue;
-        l->layer.ti = ti;
-        if (quoted || !layer_ports(pinfo, ti, layer_num, l->layer.ports))
+        l->ti = ti;
+        if (quoted || !layer_ports(pinfo, ti, layer_num, l->ports))
             continue;
-        l->layer.ordinal = ordinal++;
-        if (!from || !find_header(&l->layer, &from, &l->header))
+        count++;
+        if (!from || !find_header(l, &from, &l->header))
             l->header.tvb = NULL;
-        if (!l->header.tvb && is_conversation_layer(pinfo, &l->layer))
-            locate_header(pinfo, &l->layer, &l->header);
+        if (!l->header.tvb && is_conversation_layer(pinfo, l))
+            locate_header(pinfo, l, &l->header);
+        l->ports_start = l->header.tvb && l->header.tvb == frame_tvb ? l->header.start : -1;
     }
-    return ordinal;
+    return count;
 }
 
 /**
  * Finds the notes of every transport layer of the packet (TCP layers
  * first, then UDP, then SCTP, each from the outside in) and returns the
  * innermost TCP or UDP layer (the one the payload check looks at), or
- * NULL.  *inner_header tells where the tree shows that layer's header
- * (tvb NULL when it does not).
+ * NULL.
  */
 const pn_layer_t *portnote_find_notes(pn_note_buffer_t *notes, packet_info *pinfo, proto_tree *tree,
-                                      pn_header_t *inner_header)
+                                      tvbuff_t *frame_tvb)
 {
-    found_layer_t found[PN_MAX_LAYERS];
-    guint count = collect_layers(pinfo, tree, found);
-    const found_layer_t *inner = NULL;
+    pn_layer_t found[PN_MAX_LAYERS];
+    guint count = collect_layers(pinfo, tree, frame_tvb, found);
+    const pn_layer_t *inner = NULL;
 
-    inner_header->tvb = NULL;
     for (size_t t = 0; t < G_N_ELEMENTS(transports); t++) {
         for (guint i = 0; i < count; i++) {
-            const found_layer_t *l = &found[i];
-            if (l->layer.ti != &transports[t])
+            const pn_layer_t *l = &found[i];
+            if (l->ti != &transports[t])
                 continue;
-            find_layer_notes(notes, &l->layer, l->header.tvb && l->layer.ti->ptype == PT_TCP
-                                               ? tcp_handshake_hint(&l->header) : PN_HINT_NONE);
-            if (is_conversation_layer(pinfo, &l->layer))
+            find_layer_notes(notes, l, portnote_layer_handshake(l));
+            if (is_conversation_layer(pinfo, l))
                 inner = l;
         }
     }
-    if (!inner)
-        return NULL;
-    *inner_header = inner->header;
-    return wmem_memdup(pinfo->pool, &inner->layer, sizeof inner->layer);
-}
-
-/**
- * Points each note at its port's bytes in the frame (for the details
- * pane's highlighting), from the layers' items in the tree.
- */
-void portnote_place_notes(packet_info *pinfo, proto_tree *tree, tvbuff_t *frame_tvb,
-                          pn_note_t *notes, guint count)
-{
-    found_layer_t found[PN_MAX_LAYERS];
-    guint layers = collect_layers(pinfo, tree, found);
-
-    for (guint i = 0; i < count; i++) {
-        const pn_header_t *h = notes[i].layer < layers ? &found[notes[i].layer].header : NULL;
-        if (!h || h->tvb != frame_tvb)
-            continue;
-        notes[i].start = notes[i].is_src ? h->start : h->start + 2;
-        notes[i].length = 2;
-    }
+    return inner ? wmem_memdup(pinfo->pool, inner, sizeof *inner) : NULL;
 }
 
 pn_transport_t portnote_layer_transport(const pn_layer_t *layer)
@@ -462,30 +445,27 @@ pn_transport_t portnote_layer_transport(const pn_layer_t *layer)
     return layer->ti->transport;
 }
 
-/** The layer's ports: 0 source, 1 destination. */
-guint16 portnote_layer_port(const pn_layer_t *layer, int which)
+/** Who the TCP handshake says the client is, when the layer's header is known. */
+pn_hint_t portnote_layer_handshake(const pn_layer_t *layer)
 {
-    return layer->ports[which];
-}
-
-pn_hint_t portnote_layer_handshake(const pn_layer_t *layer, const pn_header_t *h)
-{
-    return h->tvb && layer->ti->ptype == PT_TCP ? tcp_handshake_hint(h) : PN_HINT_NONE;
+    return layer->header.tvb && layer->ti->ptype == PT_TCP ? tcp_handshake_hint(&layer->header)
+                                                           : PN_HINT_NONE;
 }
 
 /**
- * The first bytes (at most PN_PAYLOAD_PEEK) of the payload of the header
- * in the tree, as far as they were captured; FALSE when the packet
- * carries no payload.  A payload cut short by the snapshot length has
+ * The first bytes (at most PN_PAYLOAD_PEEK) of the layer's payload, as far
+ * as they were captured; FALSE when the packet carries no payload, or its
+ * header was not found.  A payload cut short by the snapshot length has
  * length 0.
  */
-gboolean portnote_layer_payload(const pn_layer_t *layer, const pn_header_t *h, pn_payload_t *payload)
+gboolean portnote_layer_payload(const pn_layer_t *layer, pn_payload_t *payload)
 {
+    const header_t *h = &layer->header;
     gint header, offset, length;
 
     payload->data = NULL;
     payload->length = 0;
-    if (!tvb_bytes_exist(h->tvb, h->start, layer->ti->min_header))
+    if (!h->tvb || !tvb_bytes_exist(h->tvb, h->start, layer->ti->min_header))
         return FALSE;
     if (layer->ti->ptype == PT_TCP) {
         header = (pn_tvb_get_u8(h->tvb, h->start + 12) >> 4) * 4;
