@@ -214,12 +214,6 @@ static gboolean is_conversation_layer(const packet_info *pinfo, const pn_layer_t
 
 /* ---- Headers in the tree ---------------------------------------------------- */
 
-/** Reads a big-endian 16-bit value that is known to be there. */
-static guint get16(tvbuff_t *tvb, gint offset)
-{
-    return (guint)pn_tvb_get_u8(tvb, offset) << 8 | pn_tvb_get_u8(tvb, offset + 1);
-}
-
 /** Where the IP packet an item before the transport header ends, or -1. */
 static gint ip_end(const field_info *ip, const field_info *transport)
 {
@@ -228,11 +222,11 @@ static gint ip_end(const field_info *ip, const field_info *transport)
     if (!ip || ip->ds_tvb != transport->ds_tvb)
         return -1;
     if (ip->hfinfo->id == proto_ip && tvb_bytes_exist(ip->ds_tvb, ip->start, 4)) {
-        length = get16(ip->ds_tvb, ip->start + 2);
+        length = tvb_get_ntohs(ip->ds_tvb, ip->start + 2);
         return length ? ip->start + (gint)length : -1;     /* 0: TSO, length unknown */
     }
     if (ip->hfinfo->id == proto_ipv6 && tvb_bytes_exist(ip->ds_tvb, ip->start, 6)) {
-        length = get16(ip->ds_tvb, ip->start + 4);
+        length = tvb_get_ntohs(ip->ds_tvb, ip->start + 4);
         return length ? ip->start + 40 + (gint)length : -1;  /* 0: jumbogram */
     }
     return -1;
@@ -252,8 +246,8 @@ static gboolean find_header(const pn_layer_t *layer, proto_node **from, header_t
         if (!fi || !fi->hfinfo)
             continue;
         if (fi->hfinfo->id == layer->ti->proto && tvb_bytes_exist(fi->ds_tvb, fi->start, 4)
-            && get16(fi->ds_tvb, fi->start) == layer->ports[0]
-            && get16(fi->ds_tvb, fi->start + 2) == layer->ports[1]) {
+            && tvb_get_ntohs(fi->ds_tvb, fi->start) == layer->ports[0]
+            && tvb_get_ntohs(fi->ds_tvb, fi->start + 2) == layer->ports[1]) {
             h->tvb = fi->ds_tvb;
             h->start = fi->start;
             h->end = ip_end(before, fi);
@@ -472,7 +466,7 @@ gboolean portnote_layer_payload(const pn_layer_t *layer, pn_payload_t *payload)
         length = h->end - h->start - header;
     } else {
         header = 8;
-        length = (gint)get16(h->tvb, h->start + 4) - 8;
+        length = (gint)tvb_get_ntohs(h->tvb, h->start + 4) - 8;
     }
     if (length <= 0)
         return FALSE;
