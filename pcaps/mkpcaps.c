@@ -104,12 +104,13 @@ typedef struct {
 #define S2C TRUE
 
 /** A TCP handshake, then the messages in order, with consistent sequence
- * numbers; each packet wrapped by wrap() (a tunnel) when given. */
-static void tcp_dialogue(writer_t *w, const addrs_t *c2s, guint16 cport, guint16 sport,
-                         wrap_fn wrap, const say_t *says, gsize n)
+ * numbers from the initial ones (isn: client's, server's); each packet
+ * wrapped by wrap() (a tunnel) when given. */
+static void tcp_dialogue_isn(writer_t *w, const addrs_t *c2s, guint16 cport, guint16 sport,
+                             wrap_fn wrap, const say_t *says, gsize n, const guint32 isn[2])
 {
     addrs_t s2c = reversed(c2s);
-    guint32 cseq = 1000u + cport, sseq = 5000u + sport;
+    guint32 cseq = isn[0], sseq = isn[1];
 
     write_frame(w, ip_frame(tcp(g_byte_array_new(), c2s, cport, sport, TCP_SYN, cseq, 0),
                             c2s, IPPROTO_TCP_, wrap, TRUE));
@@ -129,6 +130,15 @@ static void tcp_dialogue(writer_t *w, const addrs_t *c2s, guint16 cport, guint16
             cseq += (guint32)says[i].len;
         }
     }
+}
+
+/** tcp_dialogue_isn() with initial sequence numbers taken from the ports. */
+static void tcp_dialogue(writer_t *w, const addrs_t *c2s, guint16 cport, guint16 sport,
+                         wrap_fn wrap, const say_t *says, gsize n)
+{
+    const guint32 isn[2] = { 1000u + cport, 5000u + sport };
+
+    tcp_dialogue_isn(w, c2s, cport, sport, wrap, says, n, isn);
 }
 
 /** A TCP handshake and one exchange of data (either may be NULL). */
@@ -408,6 +418,9 @@ static void write_payload(const char *dir)
     };
     const say_t tls_client_only[] = { { C2S, tls_client_hello, sizeof tls_client_hello } };
     const say_t telnet[] = { { S2C, telnet_options, sizeof telnet_options } };
+    const say_t http_again[] = { SAY(C2S, "GET / HTTP/1.1\r\nHost: example.org\r\n\r\n"),
+                                 SAY(S2C, "HTTP/1.1 200 OK\r\n\r\n") };
+    const guint32 reused_isn[2] = { 777000u, 888000u };
 
     writer_open(&w, dir, "payload.pcap");
     /* each protocol on its own port: confirmed */
@@ -445,6 +458,11 @@ static void write_payload(const char *dir)
     DIALOGUE(&w, &a, 50121, 22, NULL, SAY(C2S, "\x00\x01\x02\x03"), SAY(S2C, "\x04\x05"));
     /* the innermost conversation of a tunnel: SSH on 80/tcp inside VXLAN */
     DIALOGUE(&w, &a, 50122, 80, wrap_vxlan, SAY(S2C, "SSH-2.0-OpenSSH_9.2p1\r\n"));
+    /* the same ports used again: SSH on 80/tcp, then, after a SYN with a new
+     * sequence number (a new connection for Wireshark), HTTP: the first
+     * connection's verdict must not follow the second */
+    DIALOGUE(&w, &a, 50123, 80, NULL, SAY(S2C, "SSH-2.0-OpenSSH_9.2p1\r\n"));
+    tcp_dialogue_isn(&w, &a, 50123, 80, NULL, http_again, G_N_ELEMENTS(http_again), reused_isn);
     writer_close(&w);
 }
 

@@ -32,6 +32,7 @@ typedef struct {
     port_type ptype;
     address_type atype;
     guint16 client_port;
+    guint32 first_frame, last_frame;
     guint64 packets, bytes;
 } finding_t;
 
@@ -74,6 +75,7 @@ static finding_t *finding_for(findings_t *fs, packet_info *pinfo, const void *co
     f->conversation = conversation;
     f->first_abs = pinfo->abs_ts;
     f->first_rel = pinfo->rel_ts;
+    f->first_frame = pinfo->num;
     f->server = address_to_str(NULL, from_server ? &pinfo->net_src : &pinfo->net_dst);
     f->client = address_to_str(NULL, from_server ? &pinfo->net_dst : &pinfo->net_src);
     f->atype = pinfo->net_src.type;
@@ -98,6 +100,7 @@ static tap_packet_status findings_packet(void *tapdata, packet_info *pinfo, epan
         f->note = *note;
         f->last_abs = pinfo->abs_ts;
         f->last_rel = pinfo->rel_ts;
+        f->last_frame = pinfo->num;
         f->packets++;
         f->bytes += pinfo->fd->pkt_len;
     }
@@ -152,8 +155,9 @@ static void json_time(GString *out, const char *key, const nstime_t *t)
     g_string_append_printf(out, "%.6f", nstime_to_sec(t));
 }
 
-/** The display filter of the conversation: both addresses and both ports. */
-static char *conversation_filter(const finding_t *f)
+/** The display filter of the conversation: both addresses and both ports
+ * (and its frames, when its ports were reused: reused_ports). */
+static char *conversation_filter(const finding_t *f, gboolean reused_ports)
 {
     const char *addr = f->atype == AT_IPv6 ? "ipv6.addr" : f->atype == AT_IPv4 ? "ip.addr" : NULL;
     const char *transport = pn_transport_name((pn_transport_t)f->note.transport);
@@ -164,16 +168,19 @@ static char *conversation_filter(const finding_t *f)
     if (f->client_port)
         g_string_append_printf(filter, "%s.port == %u && ", transport, f->client_port);
     g_string_append_printf(filter, "%s.port == %u", transport, f->note.port);
+    if (reused_ports)
+        g_string_append_printf(filter, " && frame.number >= %u && frame.number <= %u",
+                               f->first_frame, f->last_frame);
     return g_string_free(filter, FALSE);
 }
 
 /** One finding as a JSON object on one line. */
-static char *finding_json(const finding_t *f)
+static char *finding_json(const finding_t *f, gboolean reused_ports)
 {
     const pn_note_t *n = &f->note;
     char **categories[PN_CATEGORY_LISTS], **threats[PN_THREAT_LISTS], **context[1];
     GString *out = g_string_new("{");
-    char *filter = conversation_filter(f);
+    char *filter = conversation_filter(f, reused_ports);
 
     pn_note_categories(n, categories);
     pn_note_threats(n, threats);
@@ -212,17 +219,49 @@ static char *finding_json(const finding_t *f)
     return g_string_free(out, FALSE);
 }
 
+/**
+ * Which rows' ends (addresses, ports) other conversations share: TCP
+ * ports reused by a later connection.  Their filters also name their
+ * frames, or they would select both connections.
+ */
+static gboolean *rows_with_reused_ports(const findings_t *fs)
+{
+    GHashTable *conversation_of = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GHashTable *shared = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    gboolean *reused = g_new0(gboolean, fs->rows->len + 1);
+    char **ends = g_new0(char *, fs->rows->len + 1);
+
+    for (guint i = 0; i < fs->rows->len; i++) {
+        const finding_t *f = fs->rows->pdata[i];
+        const void *first;
+        ends[i] = conversation_filter(f, FALSE);
+        first = g_hash_table_lookup(conversation_of, ends[i]);
+        if (!first)
+            g_hash_table_insert(conversation_of, g_strdup(ends[i]), (gpointer)f->conversation);
+        else if (first != f->conversation)
+            g_hash_table_add(shared, g_strdup(ends[i]));
+    }
+    for (guint i = 0; i < fs->rows->len; i++)
+        reused[i] = g_hash_table_contains(shared, ends[i]);
+    g_strfreev(ends);
+    g_hash_table_destroy(conversation_of);
+    g_hash_table_destroy(shared);
+    return reused;
+}
+
 static void findings_draw(void *tapdata)
 {
     findings_t *fs = tapdata;
+    gboolean *reused = rows_with_reused_ports(fs);
 
     printf("=== portnote findings ===\n");
     for (guint i = 0; i < fs->rows->len; i++) {
-        char *line = finding_json(fs->rows->pdata[i]);
+        char *line = finding_json(fs->rows->pdata[i], reused[i]);
         printf("%s\n", line);
         g_free(line);
     }
     printf("=== end ===\n");
+    g_free(reused);
 }
 
 static void findings_finish(void *tapdata)

@@ -860,7 +860,11 @@ PAYLOAD_EXPECTED="
 50120 payload redis -
 50121 port - -
 50122 payload ssh protocol-mismatch
+50123 payload http -
 "
+# Conversations the table above does not list, because a later one reused
+# their ports: 50123's first connection spoke SSH on 80/tcp.
+PAYLOAD_EARLIER_MISMATCHES=1
 
 # Each crafted case is decided as the table says, in both directions.
 case_payload() {
@@ -883,7 +887,7 @@ case_payload() {
     # a finding's Expert Info once per conversation, not on every packet
     for passes in "" -2; do
         [ "$(frames_matching "$capture" "portnote.protocol_mismatch || portnote.protocol_mismatch.critical" $passes | wc -l)" = \
-          "$(echo "$PAYLOAD_EXPECTED" | grep -c protocol-mismatch)" ] \
+          "$(( $(echo "$PAYLOAD_EXPECTED" | grep -c protocol-mismatch) + PAYLOAD_EARLIER_MISMATCHES ))" ] \
             || fail "protocol-mismatch Expert Info is not raised once per conversation ${passes:-one pass}"
         [ "$(frames_matching "$capture" "portnote.non_standard_port || portnote.non_standard_port.low
               || portnote.non_standard_port.high || portnote.non_standard_port.critical" $passes | wc -l)" = \
