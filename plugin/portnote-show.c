@@ -176,6 +176,23 @@ static const char *note_line(wmem_allocator_t *scope, const pn_note_t *note)
 
 /* ---- Tree items ---------------------------------------------------------- */
 
+/* PortNote's registered field infos by id (from first_field_id on), so
+ * that asking whether a field is referenced reads its reference state
+ * directly: proto_field_is_referenced() looks the field up on each call,
+ * and a filtered read asks about 20 times per note. */
+static header_field_info **field_infos;
+static int first_field_id;
+
+/** Whether anyone can see a field: a shown tree, or a filter, column,
+ * colour rule or export that asks for it (items no one asks for would
+ * only be faked away by Wireshark, one call each). */
+static inline gboolean field_wanted(proto_tree *tree, int hf)
+{
+    return tree && (PTREE_DATA(tree)->visible
+                    || field_infos[hf - first_field_id]->ref_type != HF_REF_TYPE_NONE);
+}
+#define WANTED(tree, hf) field_wanted(tree, hf)
+
 static void add_text(proto_tree *tree, int hf, tvbuff_t *tvb, gint start, const char *text)
 {
     if (text && *text)
@@ -206,7 +223,7 @@ static size_t piece_end(const char *text, size_t len)
 static void add_long_text(wmem_allocator_t *scope, proto_tree *tree, int hf, tvbuff_t *tvb,
                           gint start, const char *text)
 {
-    size_t len = text && proto_field_is_referenced(tree, hf) ? strlen(text) : 0;
+    size_t len = text && WANTED(tree, hf) ? strlen(text) : 0;
 
     while (len > 0) {
         size_t end = piece_end(text, len);
@@ -223,11 +240,6 @@ static void add_list(proto_tree *tree, int hf, tvbuff_t *tvb, gint start, char *
     for (char *const *item = items; item && *item; item++)
         add_text(tree, hf, tvb, start, *item);
 }
-
-/** Whether anyone can see a field: a shown tree, or a filter, column,
- * colour rule or export that asks for it (items no one asks for would
- * only be faked away by Wireshark, one call each). */
-#define WANTED(tree, hf) proto_field_is_referenced(tree, hf)
 
 /** The note's categories and threats, each only when someone can see it. */
 static void add_note_lists(proto_tree *pt, tvbuff_t *tvb, gint start, const pn_note_t *note)
@@ -302,35 +314,50 @@ static void add_note_fields(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, g
 /* ---- Expert Info and the Info column ------------------------------------- */
 
 /**
- * Raises the note's Expert Info, once per conversation: a finding in the
+ * The Expert Info a note raises in this frame, or NULL: a finding in the
  * frame that made it; any other note with a risk in the conversation's
  * first frame with it, and on the first pass once more when the payload
- * changes its verdict.  The text names the port, service and risk but no
- * address, so that the Expert dialog groups it across conversations.
+ * changes its verdict.
+ */
+static expert_field *note_expert(const pn_note_t *note)
+{
+    pn_risk_t risk = pn_note_risk(note);
+
+    if (risk == PN_RISK_NONE || !portnote_prefs.expert_enabled || (gint)risk < portnote_prefs.expert_min_risk)
+        return NULL;
+    if (pn_note_is_finding(note)) {
+        if (!(note->flags & PN_FLAG_DECIDED_HERE))
+            return NULL;
+        return note->verdict == PN_VERDICT_MISMATCH ? &ei_portnote_mismatch[risk] : &ei_portnote_non_standard[risk];
+    }
+    return note->flags & (PN_FLAG_FIRST_IN_CONV | PN_FLAG_VERDICT_CHANGED) ? &ei_portnote_risk[risk] : NULL;
+}
+
+static gboolean raises_expert(const pn_note_t *notes, guint count)
+{
+    for (guint i = 0; i < count; i++)
+        if (note_expert(&notes[i]))
+            return TRUE;
+    return FALSE;
+}
+
+/**
+ * Raises the note's Expert Info, if it has one in this frame.  The text
+ * names the port, service and risk but no address, so that the Expert
+ * dialog groups it across conversations.
  */
 static void add_expert(packet_info *pinfo, proto_item *ti, const pn_note_t *note, gboolean with_text)
 {
-    pn_risk_t risk = pn_note_risk(note);
-    expert_field *ei;
+    expert_field *ei = note_expert(note);
     const char *threats;
 
-    if (risk == PN_RISK_NONE || !portnote_prefs.expert_enabled || (gint)risk < portnote_prefs.expert_min_risk)
+    if (!ei)
         return;
-    if (pn_note_is_finding(note)) {
-        if (!(note->flags & PN_FLAG_DECIDED_HERE))
-            return;
-        ei = note->verdict == PN_VERDICT_MISMATCH ? &ei_portnote_mismatch[risk] : &ei_portnote_non_standard[risk];
-        threats = "";
-    } else {
-        if (!(note->flags & (PN_FLAG_FIRST_IN_CONV | PN_FLAG_VERDICT_CHANGED)))
-            return;
-        ei = &ei_portnote_risk[risk];
-        threats = with_text ? threats_text(pinfo->pool, note) : "";
-    }
     if (!with_text) {
         expert_add_info(pinfo, ti, ei);     /* still counts: the status bar's severity */
         return;
     }
+    threats = pn_note_is_finding(note) ? "" : threats_text(pinfo->pool, note);
     expert_add_info_format(pinfo, ti, ei, "%s%s%s", note_line(pinfo->pool, note),
                            *threats ? "; threats: " : "", threats);
 }
@@ -392,7 +419,6 @@ static pn_risk_t highest_risk(const pn_note_t *notes, guint count)
     return highest;
 }
 
-/** The packet's "Port Notes" item and, below it, one item per note. */
 /** The packet item's text: "Port Notes: 23/tcp Telnet (server), highest risk high". */
 static void set_top_text(proto_item *top, wmem_allocator_t *scope, const pn_note_t *notes,
                          guint count, pn_risk_t highest)
@@ -412,7 +438,7 @@ static proto_item *add_note_item(proto_tree *pt, tvbuff_t *tvb, packet_info *pin
                                  const pn_note_t *note, gboolean visible)
 {
     gint start = MAX(note->start, 0);
-    char *summary = proto_field_is_referenced(pt, hf_portnote_summary)
+    char *summary = WANTED(pt, hf_portnote_summary)
         ? pn_note_summary(note, portnote_note_service(note)) : NULL;
     proto_item *ti = proto_tree_add_string(pt, hf_portnote_summary, tvb, start, note->length,
                                            summary ? summary : "");
@@ -423,6 +449,7 @@ static proto_item *add_note_item(proto_tree *pt, tvbuff_t *tvb, packet_info *pin
     return ti;
 }
 
+/** The packet's "Port Notes" item and, below it, one item per note. */
 static void add_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                      const pn_note_t *notes, guint count, gboolean expert_text)
 {
@@ -443,6 +470,41 @@ static void add_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     }
 }
 
+/** Each note's wanted fields, straight under the root of a hidden tree. */
+static void add_fields_only(tvbuff_t *tvb, packet_info *pinfo, proto_tree *root,
+                            const pn_note_t *notes, guint count)
+{
+    pn_risk_t highest = highest_risk(notes, count);
+
+    if (highest != PN_RISK_NONE && WANTED(root, hf_portnote_max_risk))
+        proto_item_set_generated(proto_tree_add_uint(root, hf_portnote_max_risk, tvb, 0, 0, highest));
+    for (guint i = 0; i < count; i++) {
+        const pn_note_t *note = &notes[i];
+        if (WANTED(root, hf_portnote_summary))
+            add_note_item(root, tvb, pinfo, note, FALSE);
+        add_note_fields(root, tvb, pinfo, MAX(note->start, 0), note->length, note);
+        add_expert(pinfo, NULL, note, FALSE);
+    }
+}
+
+/**
+ * Whether a hidden tree asks only for some of PortNote's fields (a filter,
+ * column or colour rule on portnote.risk, say), not for its item: no one
+ * names the protocol itself or reads Expert Info (which needs items to
+ * hang on), and protocols may be faked.  The fields then go straight
+ * under the root: the item and one item per note are what a filtered read
+ * would otherwise pay most for, and the root's children are never faked.
+ */
+static gboolean only_fields_wanted(proto_tree *tree, gboolean expert_text)
+{
+    static header_field_info *protocol;
+
+    if (!protocol)
+        protocol = proto_registrar_get_nth(proto_portnote);
+    return !PTREE_DATA(tree)->visible && PTREE_DATA(tree)->fake_protocols
+        && protocol->ref_type == HF_REF_TYPE_INDIRECT && !expert_text;
+}
+
 /**
  * Shows the frame's notes, paying only for what someone can see: items
  * nobody can see (no visible tree, no filter, column or colour rule on
@@ -453,17 +515,19 @@ static void add_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 void portnote_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                    const pn_note_t *notes, guint count)
 {
-    gboolean expert_text = expert_text_wanted(tree);
+    gboolean expert_text = raises_expert(notes, count) && expert_text_wanted(tree);
 
     for (guint i = 0; i < count; i++)
         if (portnote_prefs.info_column)
             add_info_column(pinfo, &notes[i]);
-    if (tree && proto_field_is_referenced(tree, proto_portnote)) {
+    if (!tree || !proto_field_is_referenced(tree, proto_portnote)) {
+        for (guint i = 0; i < count; i++)
+            add_expert(pinfo, NULL, &notes[i], expert_text);
+    } else if (only_fields_wanted(tree, expert_text)) {
+        add_fields_only(tvb, pinfo, tree, notes, count);
+    } else {
         add_tree(tvb, pinfo, tree, notes, count, expert_text);
-        return;
     }
-    for (guint i = 0; i < count; i++)
-        add_expert(pinfo, NULL, &notes[i], expert_text);
 }
 
 /* ---- Registration ---------------------------------------------------------- */
@@ -505,6 +569,21 @@ static void register_expert_infos(void)
     expert_module_t *expert = expert_register_protocol(proto_portnote);
 
     expert_register_field_array(expert, ei, array_length(ei));
+}
+
+/** Keeps the registered infos of PortNote's fields for field_wanted(). */
+static void remember_field_infos(const hf_register_info *hf, int count)
+{
+    int last = 0;
+
+    first_field_id = G_MAXINT;
+    for (int i = 0; i < count; i++) {
+        first_field_id = MIN(first_field_id, *hf[i].p_id);
+        last = MAX(last, *hf[i].p_id);
+    }
+    field_infos = wmem_alloc0_array(wmem_epan_scope(), header_field_info *, last - first_field_id + 1);
+    for (int i = 0; i < count; i++)
+        field_infos[*hf[i].p_id - first_field_id] = proto_registrar_get_nth(*hf[i].p_id);
 }
 
 /** Registers PortNote's fields, subtrees and Expert Info. */
@@ -571,6 +650,7 @@ void portnote_register_fields(void)
     static int *ett[] = { &ett_portnote, &ett_portnote_note };
 
     proto_register_field_array(proto_portnote, hf, array_length(hf));
+    remember_field_infos(hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     register_expert_infos();
 }
