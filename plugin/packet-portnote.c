@@ -162,6 +162,8 @@ static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     pn_tap_notes_t *shown;
     pn_note_t *notes;
     pn_conv_t *conv;
+    gboolean tapped, starts;
+    int end = 0;
 
     if (!portnote_notes())
         return 0;
@@ -175,18 +177,23 @@ static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     inner = portnote_find_notes(&found, pinfo, tree, tvb);
     if (found.count == 0 && !inner)
         return 0;
-    conv = portnote_conv_update(pinfo, inner);
-    portnote_conv_add_findings(conv, pinfo, inner, &found);
+    conv = portnote_conv_update(pinfo, inner, &end);
+    portnote_conv_add_findings(conv, pinfo, end, inner, &found);
     if (found.count == 0)
         return 0;
-    notes = wmem_memdup(pinfo->pool, found.notes, found.count * sizeof(pn_note_t));
-    shown = wmem_new(pinfo->pool, pn_tap_notes_t);     /* taps run after the dissection */
-    shown->conversation_starts = portnote_conv_apply(conv, pinfo, notes, found.count);
-    shown->count = found.count;
-    shown->notes = notes;
-    shown->conversation = conv;
+    tapped = have_tap_listener(portnote_tap);
+    /* taps run after the dissection: their notes must outlive it */
+    notes = tapped ? wmem_memdup(pinfo->pool, found.notes, found.count * sizeof(pn_note_t)) : found.notes;
+    starts = portnote_conv_apply(conv, pinfo, end, notes, found.count);
     portnote_show(tvb, pinfo, tree, notes, found.count);
-    tap_queue_packet(portnote_tap, pinfo, shown);
+    if (tapped) {
+        shown = wmem_new(pinfo->pool, pn_tap_notes_t);
+        shown->conversation_starts = starts;
+        shown->count = found.count;
+        shown->notes = notes;
+        shown->conversation = conv;
+        tap_queue_packet(portnote_tap, pinfo, shown);
+    }
     return (int)tvb_captured_length(tvb);
 }
 
@@ -202,6 +209,7 @@ void proto_register_portnote(void)
     register_postdissector(portnote_handle);
     portnote_tap = register_tap(PN_TAP_NAME);
     register_init_routine(portnote_file_init);
+    portnote_connections_init();
     register_shutdown_routine(portnote_notes_free);
 }
 

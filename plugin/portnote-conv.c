@@ -1,6 +1,6 @@
 /* portnote-conv.c
- * What PortNote remembers per conversation (Wireshark's conversation
- * framework, file scope), built on the first pass in frame order:
+ * What PortNote remembers per conversation (in its own connection table,
+ * portnote-connections.c), built on the first pass in frame order:
  *   - the payload check: the first payload of each direction of the
  *     innermost TCP or UDP conversation, once, against the port;
  *   - which notes the conversation has shown, and in which frame first,
@@ -18,8 +18,6 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <epan/packet.h>
-#include <epan/conversation.h>
-#include <epan/proto_data.h>
 
 #include "portnote-glue.h"
 
@@ -46,43 +44,17 @@ typedef struct {
 #define PN_INLINE_SHOWN 2
 
 /* Kept small: a capture may hold millions of conversations.  End 0 is the
- * conversation key's first address and port (the first packet's source). */
+ * side that sent the conversation's first packet. */
 struct pn_conv {
-    conversation_t *conversation;
     direction_result_t dir[2];
     guint8 server_end[2];   /* per direction: the end its verdict calls the server */
-    gint8 server_hint;      /* end that answered the TCP handshake; -1 unknown */
+    guint8 server_hint;     /* 1 + the end that answered the TCP handshake; 0 unknown */
     guint8 any_payload;     /* some direction has sent payload already */
     guint8 tries[2];        /* per direction: payloads looked at */
     guint8 shown_count;
     shown_note_t shown[PN_INLINE_SHOWN];    /* in the order first shown */
     wmem_array_t *more_shown;   /* beyond PN_INLINE_SHOWN */
 };
-
-/** The packet's conversation state, created with its first packet. */
-static pn_conv_t *conv_state(packet_info *pinfo)
-{
-    conversation_t *conversation = find_or_create_conversation(pinfo);
-    pn_conv_t *conv = conversation_get_proto_data(conversation, proto_portnote);
-
-    if (!conv) {
-        conv = wmem_new0(wmem_file_scope(), pn_conv_t);
-        conv->conversation = conversation;
-        conv->server_hint = -1;
-        conversation_add_proto_data(conversation, proto_portnote, conv);
-    }
-    return conv;
-}
-
-/** The end of the conversation this packet comes from (0: its key's first
- * address and port). */
-static int packet_end(const packet_info *pinfo, const pn_conv_t *conv)
-{
-    const address *addr1 = conversation_key_addr1(conv->conversation->key_ptr);
-
-    return addr1 && addresses_equal(&pinfo->src, addr1)
-        && pinfo->srcport == conversation_key_port1(conv->conversation->key_ptr) ? 0 : 1;
-}
 
 /* ---- The payload check (first pass) ------------------------------------- */
 
@@ -102,7 +74,7 @@ static void decide_direction(pn_conv_t *conv, packet_info *pinfo, int end,
     ephemeral[0] = value_is_in_range(portnote_prefs.ephemeral, ports[0]);
     ephemeral[1] = value_is_in_range(portnote_prefs.ephemeral, ports[1]);
     server = pn_payload_server_end(&sig, portnote_layer_transport(inner), end, ports, ephemeral,
-                                   conv->server_hint);
+                                   (int)conv->server_hint - 1);
     r->frame = pinfo->num;
     conv->server_end[end] = (guint8)server;
     r->server_port = ports[server];
@@ -133,19 +105,17 @@ static void look_at_payload(pn_conv_t *conv, packet_info *pinfo, int end,
 /** Notes the server the TCP handshake names (the SYN's receiver). */
 static void take_handshake_hint(pn_conv_t *conv, int end, pn_hint_t hint)
 {
-    if (conv->server_hint < 0 && hint != PN_HINT_NONE)
-        conv->server_hint = (gint8)(hint == PN_HINT_SRC_IS_SERVER ? end : !end);
+    if (!conv->server_hint && hint != PN_HINT_NONE)
+        conv->server_hint = (guint8)(1 + (hint == PN_HINT_SRC_IS_SERVER ? end : !end));
 }
 
 /** Looks at this packet's payload if its direction is still undecided. */
-static void check_payload(pn_conv_t *conv, packet_info *pinfo, const pn_layer_t *inner)
+static void check_payload(pn_conv_t *conv, packet_info *pinfo, int end, const pn_layer_t *inner)
 {
     pn_payload_t payload;
-    int end;
 
     if (conv->dir[0].frame && conv->dir[1].frame)
         return;
-    end = packet_end(pinfo, conv);
     take_handshake_hint(conv, end, portnote_layer_handshake(inner));
     if (!conv->dir[end].frame && portnote_layer_payload(inner, &payload))
         look_at_payload(conv, pinfo, end, inner, &payload);
@@ -155,20 +125,16 @@ static void check_payload(pn_conv_t *conv, packet_info *pinfo, const pn_layer_t 
  * The packet's conversation: on the first pass created with its first
  * packet and updated with this packet's payload (inner: the innermost
  * TCP/UDP layer, or NULL); later passes only look it up (NULL when it has
- * no state).
+ * no state).  *end: the packet's end of it (0: the first packet's side).
  */
-pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_layer_t *inner)
+pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_layer_t *inner, int *end)
 {
-    conversation_t *conversation;
-    pn_conv_t *conv;
+    pn_conv_t *conv = portnote_connection(pinfo, inner, sizeof(pn_conv_t), end);
 
-    if (PINFO_FD_VISITED(pinfo)) {
-        conversation = find_conversation_pinfo(pinfo, 0);
-        return conversation ? conversation_get_proto_data(conversation, proto_portnote) : NULL;
-    }
-    conv = conv_state(pinfo);
+    if (!conv || PINFO_FD_VISITED(pinfo))
+        return conv;
     if (inner && portnote_prefs.payload_check)
-        check_payload(conv, pinfo, inner);
+        check_payload(conv, pinfo, *end, inner);
     return conv;
 }
 
@@ -213,8 +179,8 @@ static gboolean is_judged_port(const pn_note_t *n, const direction_result_t *r, 
  * A finding on a port with no note in this frame (no row, or only a
  * client range) gets a note of its own, from the deciding frame on.
  */
-void portnote_conv_add_findings(pn_conv_t *conv, packet_info *pinfo, const pn_layer_t *inner,
-                                pn_note_buffer_t *notes)
+void portnote_conv_add_findings(pn_conv_t *conv, packet_info *pinfo, int end_of_packet,
+                                const pn_layer_t *inner, pn_note_buffer_t *notes)
 {
     int end = 0;
     const direction_result_t *r = conv ? deciding_direction(conv, &end) : NULL;
@@ -222,7 +188,7 @@ void portnote_conv_add_findings(pn_conv_t *conv, packet_info *pinfo, const pn_la
 
     if (!r || r->verdict == PN_VERDICT_CONFIRMED || !inner || r->frame > pinfo->num)
         return;
-    server_is_src = conv->server_end[end] == packet_end(pinfo, conv);
+    server_is_src = conv->server_end[end] == end_of_packet;
     for (guint i = 0; i < notes->count; i++)
         if (is_judged_port(&notes->notes[i], r, server_is_src))
             return;
@@ -282,11 +248,12 @@ static void flag_note(pn_conv_t *conv, pn_note_t *n, guint32 frame, gboolean fir
  * frame's notes and flags them.  Returns whether this is the
  * conversation's first frame with notes.
  */
-gboolean portnote_conv_apply(pn_conv_t *conv, packet_info *pinfo, pn_note_t *notes, guint count)
+gboolean portnote_conv_apply(pn_conv_t *conv, packet_info *pinfo, int end_of_packet, pn_note_t *notes,
+                             guint count)
 {
     int end = 0;
     const direction_result_t *r = conv ? deciding_direction(conv, &end) : NULL;
-    gboolean server_is_src = r && conv->server_end[end] == packet_end(pinfo, conv);
+    gboolean server_is_src = r && conv->server_end[end] == end_of_packet;
     gboolean first_pass = !PINFO_FD_VISITED(pinfo);
 
     for (guint i = 0; i < count; i++) {

@@ -4,6 +4,7 @@
  *   portnote-load.c    loading the notes files (global, personal, profile)
  *   portnote-table.c   the "Port notes" table (UAT) of the preferences
  *   portnote-layers.c  reading the ports of every transport layer
+ *   portnote-connections.c  its own table of connections (TCP port reuse)
  *   portnote-conv.c    per-conversation state: payload check, alerts once
  *   portnote-show.c    the tree, Expert Info and the Info column
  *   portnote-stats.c   the statistics tree
@@ -89,14 +90,20 @@ pn_note_t *portnote_layer_add_note(pn_note_buffer_t *notes, const pn_layer_t *la
                                    const pn_entry_t *entry, pn_role_t role, gboolean is_src);
 pn_transport_t portnote_layer_transport(const pn_layer_t *layer);
 pn_hint_t portnote_layer_handshake(const pn_layer_t *layer);
+gboolean portnote_layer_tcp_numbers(const pn_layer_t *layer, guint32 *seq, guint32 *ack, guint8 *flags);
 gboolean portnote_layer_payload(const pn_layer_t *layer, pn_payload_t *payload);
+
+/* portnote-connections.c */
+void portnote_connections_init(void);
+void *portnote_connection(packet_info *pinfo, const pn_layer_t *inner, gsize state_size, int *end);
 
 /* portnote-conv.c */
 typedef struct pn_conv pn_conv_t;
-pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_layer_t *inner);
-void portnote_conv_add_findings(pn_conv_t *conv, packet_info *pinfo, const pn_layer_t *inner,
-                                pn_note_buffer_t *notes);
-gboolean portnote_conv_apply(pn_conv_t *conv, packet_info *pinfo, pn_note_t *notes, guint count);
+pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_layer_t *inner, int *end);
+void portnote_conv_add_findings(pn_conv_t *conv, packet_info *pinfo, int end_of_packet,
+                                const pn_layer_t *inner, pn_note_buffer_t *notes);
+gboolean portnote_conv_apply(pn_conv_t *conv, packet_info *pinfo, int end_of_packet, pn_note_t *notes,
+                             guint count);
 
 /* portnote-show.c */
 void portnote_register_fields(void);

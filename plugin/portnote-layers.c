@@ -24,6 +24,7 @@
 #include <epan/addr_resolv.h>
 #include <epan/proto.h>
 #include <epan/proto_data.h>
+#include <wsutil/pint.h>
 
 #include "portnote-glue.h"
 
@@ -444,6 +445,22 @@ pn_hint_t portnote_layer_handshake(const pn_layer_t *layer)
 {
     return layer->header.tvb && layer->ti->ptype == PT_TCP ? tcp_handshake_hint(&layer->header)
                                                            : PN_HINT_NONE;
+}
+
+/** The sequence and acknowledgement numbers and the flags of a TCP layer
+ * whose header is known (FALSE for any other). */
+gboolean portnote_layer_tcp_numbers(const pn_layer_t *layer, guint32 *seq, guint32 *ack, guint8 *flags)
+{
+    const header_t *h = &layer->header;
+    const guint8 *d;
+
+    if (!h->tvb || layer->ti->ptype != PT_TCP || !tvb_bytes_exist(h->tvb, h->start, 14))
+        return FALSE;
+    d = tvb_get_ptr(h->tvb, h->start, 14);
+    *seq = pntoh32(d + 4);
+    *ack = pntoh32(d + 8);
+    *flags = d[13];
+    return TRUE;
 }
 
 /**
