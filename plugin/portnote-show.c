@@ -218,12 +218,11 @@ static size_t piece_end(const char *text, size_t len)
     return cut;
 }
 
-/** Adds free text as items of the same field, cut where it reads well
- * (only when someone can see the field: cutting costs allocations). */
-static void add_long_text(wmem_allocator_t *scope, proto_tree *tree, int hf, tvbuff_t *tvb,
-                          gint start, const char *text)
+/** Adds free text as items of the same field, cut where it reads well. */
+static void add_text_pieces(wmem_allocator_t *scope, proto_tree *tree, int hf, tvbuff_t *tvb,
+                            gint start, const char *text)
 {
-    size_t len = text && WANTED(tree, hf) ? strlen(text) : 0;
+    size_t len = strlen(text);
 
     while (len > 0) {
         size_t end = piece_end(text, len);
@@ -233,6 +232,15 @@ static void add_long_text(wmem_allocator_t *scope, proto_tree *tree, int hf, tvb
         text += end;
         len -= end;
     }
+}
+
+/** Adds free text only when someone can see the field: cutting it costs
+ * allocations, and a filtered read asks about four texts per note. */
+static inline void add_long_text(wmem_allocator_t *scope, proto_tree *tree, int hf, tvbuff_t *tvb,
+                                 gint start, const char *text)
+{
+    if (text && WANTED(tree, hf))
+        add_text_pieces(scope, tree, hf, tvb, start, text);
 }
 
 static void add_list(proto_tree *tree, int hf, tvbuff_t *tvb, gint start, char *const *items)
@@ -362,33 +370,49 @@ static void add_expert(packet_info *pinfo, proto_item *ti, const pn_note_t *note
                            *threats ? "; threats: " : "", threats);
 }
 
+/** Fills fields with the infos of _ws.expert and of PortNote's Expert Info
+ * fields; returns how many. */
+static guint expert_field_infos(header_field_info **fields)
+{
+    int proto_expert = proto_get_id_by_filter_name("_ws.expert");
+    guint count = 0;
+
+    if (proto_expert > 0)
+        fields[count++] = proto_registrar_get_nth(proto_expert);
+    for (int r = PN_RISK_LOW; r < PN_RISK_COUNT; r++) {
+        const expert_field *eis[] = { &ei_portnote_risk[r], &ei_portnote_mismatch[r], &ei_portnote_non_standard[r] };
+        for (size_t i = 0; i < G_N_ELEMENTS(eis); i++)
+            if (eis[i]->hf > 0)
+                fields[count++] = proto_registrar_get_nth(eis[i]->hf);
+    }
+    return count;
+}
+
 /** Whether anyone can read an Expert Info's text: a shown tree, an expert
  * tap (tshark -z expert, Wireshark's dialog), or a filter, column or
  * colour rule on expert fields.  Building it costs more than the rest of
  * a packet's notes. */
 static gboolean expert_text_wanted(proto_tree *tree)
 {
+    /* _ws.expert and PortNote's Expert Info fields, looked up once: their
+     * reference state is read directly (as by field_wanted()). */
+    static header_field_info *fields[1 + 3 * PN_RISK_COUNT];
+    static guint field_count;
     static int expert_tap = -1;
-    static int proto_expert = -1;
 
     if (tree && PTREE_DATA(tree)->visible)
         return TRUE;
     if (expert_tap < 0)
         expert_tap = find_tap_id("expert");
-    if (proto_expert < 0)
-        proto_expert = proto_get_id_by_filter_name("_ws.expert");
     if (expert_tap >= 0 && have_tap_listener(expert_tap))
         return TRUE;
     if (!tree)
         return FALSE;
-    if (proto_expert > 0 && proto_field_is_referenced(tree, proto_expert))
-        return TRUE;
-    for (int r = PN_RISK_LOW; r < PN_RISK_COUNT; r++) {
-        const expert_field *eis[] = { &ei_portnote_risk[r], &ei_portnote_mismatch[r], &ei_portnote_non_standard[r] };
-        for (size_t i = 0; i < G_N_ELEMENTS(eis); i++)
-            if (eis[i]->hf > 0 && proto_field_is_referenced(tree, eis[i]->hf))
-                return TRUE;
-    }
+    if (field_count == 0)
+        field_count = expert_field_infos(fields);
+    for (guint i = 0; i < field_count; i++)
+        if (fields[i]->ref_type != HF_REF_TYPE_NONE)
+            return TRUE;
     return FALSE;
 }
 
@@ -474,9 +498,9 @@ static void add_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 static void add_fields_only(tvbuff_t *tvb, packet_info *pinfo, proto_tree *root,
                             const pn_note_t *notes, guint count)
 {
-    pn_risk_t highest = highest_risk(notes, count);
+    pn_risk_t highest = WANTED(root, hf_portnote_max_risk) ? highest_risk(notes, count) : PN_RISK_NONE;
 
-    if (highest != PN_RISK_NONE && WANTED(root, hf_portnote_max_risk))
+    if (highest != PN_RISK_NONE)
         proto_item_set_generated(proto_tree_add_uint(root, hf_portnote_max_risk, tvb, 0, 0, highest));
     for (guint i = 0; i < count; i++) {
         const pn_note_t *note = &notes[i];
