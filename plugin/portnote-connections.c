@@ -11,8 +11,9 @@
  * TCP dissector starts a new conversation (packet-tcp.c): a SYN whose
  * sequence number is not its direction's base sequence number (the
  * direction's SYN, else one before its first segment, else one before the
- * other side's first acknowledgement).  Records of the same ends are
- * chained newest first, so that later passes find each frame's own.
+ * other side's first acknowledgement), and from Wireshark 4.2 on any SYN
+ * after a FIN or RST.  Records of the same ends are chained newest first,
+ * so that later passes find each frame's own.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -25,7 +26,9 @@
  * copied apart. */
 #define PN_INLINE_ADDRESS 16
 
+#define TCP_FLAG_FIN 0x01
 #define TCP_FLAG_SYN 0x02
+#define TCP_FLAG_RST 0x04
 #define TCP_FLAG_ACK 0x10
 
 /* Both ends of a connection, in a fixed order (the smaller address first,
@@ -44,6 +47,7 @@ typedef struct conn {
     guint32 setup_frame;
     guint32 base_seq[2];    /* TCP, per key end */
     guint8 base_set[2];
+    guint8 closed;          /* TCP: a FIN or RST was seen */
     guint8 first_end;       /* the key end that sent the first packet */
 } conn_t;
 
@@ -61,16 +65,21 @@ static inline guint32 mix(guint32 hash, guint32 word)
 static guint32 mix_address(guint32 hash, const address *addr)
 {
     const guint8 *data = (const guint8 *)addr->data;
-    int i = 0;
     guint32 word;
+    int i = 0;
 
+    hash = mix(hash, (guint32)addr->type);
+    if (addr->len == 4) {           /* IPv4, nearly always */
+        memcpy(&word, data, 4);
+        return mix(hash, word);
+    }
     for (; i + 4 <= addr->len; i += 4) {
         memcpy(&word, data + i, 4);
         hash = mix(hash, word);
     }
     for (; i < addr->len; i++)
         hash = mix(hash, data[i]);
-    return mix(hash, (guint32)addr->type);
+    return hash;
 }
 
 static guint key_hash(gconstpointer k)
@@ -148,6 +157,19 @@ static conn_t *new_connection(const conn_key_t *key, conn_t *older, guint32 fram
     return c;
 }
 
+/** Whether a SYN with the connection's own sequence number starts a new
+ * connection: from 4.2 on, when the old one was closed (a handshake tried
+ * again after a RST, as scanners do); 4.0 takes it for a retransmission. */
+static gboolean syn_reopens(const conn_t *c)
+{
+#if PN_WS_AT_LEAST(4, 2)
+    return c->closed;
+#else
+    (void)c;
+    return FALSE;
+#endif
+}
+
 /**
  * Follows the TCP sequence numbers as Wireshark's TCP dissector does, and
  * returns a new connection when a SYN says the ports were reused.
@@ -162,7 +184,7 @@ static conn_t *follow_tcp(conn_t *c, const pn_layer_t *inner, guint32 frame, int
         return c;
     /* Only SYNs and each direction's first segment matter. */
     if ((flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN && c->base_set[src]
-        && seq != c->base_seq[src])
+        && (seq != c->base_seq[src] || syn_reopens(c)))
         c = new_connection(&c->key, c, frame, src, state_size);
     else if ((flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == (TCP_FLAG_SYN | TCP_FLAG_ACK) && c->base_set[src])
         c->base_seq[src] = seq;
@@ -174,6 +196,8 @@ static conn_t *follow_tcp(conn_t *c, const pn_layer_t *inner, guint32 frame, int
         c->base_seq[!src] = ack - 1;
         c->base_set[!src] = TRUE;
     }
+    if (flags & (TCP_FLAG_FIN | TCP_FLAG_RST))
+        c->closed = TRUE;
     return c;
 }
 
