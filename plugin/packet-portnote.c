@@ -159,6 +159,7 @@ static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 {
     pn_note_buffer_t found;
     const pn_layer_t *inner;
+    pn_layer_t inner_layer;
     pn_tap_notes_t *shown;
     pn_note_t *notes;
     pn_conv_t *conv;
@@ -174,7 +175,7 @@ static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         return 0;
     }
     found.count = 0;
-    inner = portnote_find_notes(&found, pinfo, tree, tvb);
+    inner = portnote_find_notes(&found, pinfo, tree, tvb, &inner_layer);
     if (found.count == 0 && !inner)
         return 0;
     conv = portnote_conv_update(pinfo, inner, &end);

@@ -41,6 +41,15 @@ typedef bool pn_pref_bool_t;
 typedef gboolean pn_pref_bool_t;
 #endif
 
+/* 4.6 renamed the big-endian readers of wsutil/pint.h. */
+#if PN_WS_AT_LEAST(4, 6)
+#define pn_ntoh16 pntohu16
+#define pn_ntoh32 pntohu32
+#else
+#define pn_ntoh16 pntoh16
+#define pn_ntoh32 pntoh32
+#endif
+
 #define PN_NOTES_FILE "portnotes.csv"
 
 /* The preferences in force (packet-portnote.c). */
@@ -64,8 +73,26 @@ typedef struct {
     pn_note_t notes[PN_MAX_NOTES];
 } pn_note_buffer_t;
 
-/* The innermost TCP or UDP layer: the one the payload check looks at. */
-typedef struct pn_layer pn_layer_t;
+/* Where a layer's header is: its protocol item in the tree, or found after
+ * the IP header. */
+typedef struct {
+    tvbuff_t *tvb;          /* NULL: not known */
+    gint start;
+    gint end;               /* where its segment ends (the IP packet's end) */
+} pn_header_t;
+
+/* One transport layer of a packet (read through portnote_layer_*(): the
+ * fields are portnote-layers.c's; the type is here so that callers can
+ * hold one without an allocation per packet). */
+typedef struct {
+    const struct transport_info *ti;
+    guint16 ports[2];       /* source, destination */
+    pn_header_t header;
+    gint ports_start;       /* the ports' bytes in the frame; -1 elsewhere or unknown */
+    gboolean tcp_known;     /* a TCP header was found: */
+    guint32 tcp_seq, tcp_ack;
+    guint8 tcp_flags;
+} pn_layer_t;
 
 /* The first bytes (at most PN_PAYLOAD_PEEK) of a layer's payload. */
 typedef struct {
@@ -85,7 +112,7 @@ uat_t *portnote_register_notes_table(void);
 /* portnote-layers.c */
 void portnote_layers_init(void);
 const pn_layer_t *portnote_find_notes(pn_note_buffer_t *notes, packet_info *pinfo, proto_tree *tree,
-                                      tvbuff_t *frame_tvb);
+                                      tvbuff_t *frame_tvb, pn_layer_t *inner_layer);
 pn_note_t *portnote_layer_add_note(pn_note_buffer_t *notes, const pn_layer_t *layer,
                                    const pn_entry_t *entry, pn_role_t role, gboolean is_src);
 pn_transport_t portnote_layer_transport(const pn_layer_t *layer);

@@ -29,7 +29,7 @@
 #include "portnote-glue.h"
 
 /* What is known of one transport protocol. */
-typedef struct {
+typedef struct transport_info {
     const char *name;
     const char *src_name;
     const char *dst_name;
@@ -48,25 +48,19 @@ static transport_info_t transports[PN_TRANSPORT_COUNT] = {
     [PN_TRANSPORT_SCTP] = { "sctp", "sctp.srcport", "sctp.dstport", PN_TRANSPORT_SCTP, 12, PT_SCTP, -1, -1, -1 },
 };
 
+/* One bit per protocol id modulo 64, set for the protocols a layer walk
+ * stops at (the transports and ICMP): most layers are neither. */
+static guint64 wanted_protos;
+
 static int proto_icmp = -1;
 static int proto_icmpv6 = -1;
 static int proto_ip = -1;
 static int proto_ipv6 = -1;
 
-/* Where a layer's header is: its protocol item in the tree, or found after
- * the IP header. */
-typedef struct {
-    tvbuff_t *tvb;          /* NULL: not known */
-    gint start;
-    gint end;               /* where its segment ends (the IP packet's end) */
-} header_t;
-
-struct pn_layer {
-    const transport_info_t *ti;
-    guint16 ports[2];       /* source, destination */
-    header_t header;
-    gint ports_start;       /* the ports' bytes in the frame; -1 elsewhere or unknown */
-};
+static inline guint64 proto_bit(int proto)
+{
+    return G_GUINT64_CONSTANT(1) << ((guint)proto & 63);
+}
 
 /** Looks up the protocols and port fields read here (after registration). */
 void portnote_layers_init(void)
@@ -81,6 +75,10 @@ void portnote_layers_init(void)
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
     proto_ip = proto_get_id_by_filter_name("ip");
     proto_ipv6 = proto_get_id_by_filter_name("ipv6");
+    wanted_protos = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(transports); i++)
+        wanted_protos |= proto_bit(transports[i].proto);
+    wanted_protos |= proto_bit(proto_icmp) | proto_bit(proto_icmpv6);
 }
 
 /** The transport a protocol id stands for, or NULL. */
@@ -213,6 +211,15 @@ static gboolean is_conversation_layer(const packet_info *pinfo, const pn_layer_t
         && layer->ports[0] == pinfo->srcport && layer->ports[1] == pinfo->destport;
 }
 
+/** Whether the layer's ports are at offset in the data, with at least
+ * room bytes there. */
+static gboolean ports_at(const guint8 *d, gsize len, gsize offset, const pn_layer_t *layer, gsize room)
+{
+    return offset + room <= len
+        && (guint)(d[offset] << 8 | d[offset + 1]) == layer->ports[0]
+        && (guint)(d[offset + 2] << 8 | d[offset + 3]) == layer->ports[1];
+}
+
 /* ---- Headers in the tree ---------------------------------------------------- */
 
 /** Where the IP packet an item before the transport header ends, or -1. */
@@ -238,7 +245,7 @@ static gint ip_end(const field_info *ip, const field_info *transport)
  * the next item of its protocol, from *from on, whose port bytes are the
  * layer's.  Quoted headers sit inside the ICMP item, not at the top.
  */
-static gboolean find_header(const pn_layer_t *layer, proto_node **from, header_t *h)
+static gboolean find_header(const pn_layer_t *layer, proto_node **from, pn_header_t *h)
 {
     const field_info *before = NULL;
 
@@ -247,8 +254,7 @@ static gboolean find_header(const pn_layer_t *layer, proto_node **from, header_t
         if (!fi || !fi->hfinfo)
             continue;
         if (fi->hfinfo->id == layer->ti->proto && tvb_bytes_exist(fi->ds_tvb, fi->start, 4)
-            && tvb_get_ntohs(fi->ds_tvb, fi->start) == layer->ports[0]
-            && tvb_get_ntohs(fi->ds_tvb, fi->start + 2) == layer->ports[1]) {
+            && ports_at(tvb_get_ptr(fi->ds_tvb, fi->start, 4), 4, 0, layer, 4)) {
             h->tvb = fi->ds_tvb;
             h->start = fi->start;
             h->end = ip_end(before, fi);
@@ -264,16 +270,20 @@ static gboolean find_header(const pn_layer_t *layer, proto_node **from, header_t
 }
 
 /** The TCP handshake flags (byte 13 of the header) say who the client is. */
-static pn_hint_t tcp_handshake_hint(const header_t *h)
+/** Reads a TCP layer's sequence and acknowledgement numbers and flags
+ * from its header, once: the handshake and port reuse both need them. */
+static void read_tcp_numbers(pn_layer_t *layer)
 {
-    guint8 flags;
+    const pn_header_t *h = &layer->header;
+    const guint8 *d;
 
-    if (!tvb_bytes_exist(h->tvb, h->start + 13, 1))
-        return PN_HINT_NONE;
-    flags = pn_tvb_get_u8(h->tvb, h->start + 13);
-    if (!(flags & 0x02))
-        return PN_HINT_NONE;
-    return (flags & 0x10) ? PN_HINT_SRC_IS_SERVER : PN_HINT_SRC_IS_CLIENT;
+    layer->tcp_known = h->tvb && layer->ti->ptype == PT_TCP && tvb_bytes_exist(h->tvb, h->start, 14);
+    if (!layer->tcp_known)
+        return;
+    d = tvb_get_ptr(h->tvb, h->start, 14);
+    layer->tcp_seq = pn_ntoh32(d + 4);
+    layer->tcp_ack = pn_ntoh32(d + 8);
+    layer->tcp_flags = d[13];
 }
 
 /* ---- Headers without a tree ------------------------------------------------- */
@@ -285,14 +295,6 @@ static gssize find_bytes(const guint8 *hay, gsize hay_len, const guint8 *needle,
         if (hay[i] == needle[0] && memcmp(hay + i, needle, len) == 0)
             return (gssize)i;
     return -1;
-}
-
-/** Whether the layer's ports are at offset in the data. */
-static gboolean ports_at(const guint8 *d, gsize len, gsize offset, const pn_layer_t *layer)
-{
-    return offset + (gsize)layer->ti->min_header <= len
-        && (guint)(d[offset] << 8 | d[offset + 1]) == layer->ports[0]
-        && (guint)(d[offset + 2] << 8 | d[offset + 3]) == layer->ports[1];
 }
 
 /** The transport header after the IP header at ip (found by its
@@ -309,7 +311,7 @@ static gboolean header_after_ip(const guint8 *d, gsize len, gsize ip, gboolean v
         *start = ip + (d[ip] & 0x0f) * 4u;
         total = (guint)(d[ip + 2] << 8 | d[ip + 3]);
         *end = total ? ip + total : len;
-        return ports_at(d, len, *start, layer);
+        return ports_at(d, len, *start, layer, (gsize)layer->ti->min_header);
     }
     if (ip + 40 > len || d[ip] >> 4 != 6)
         return FALSE;
@@ -317,7 +319,7 @@ static gboolean header_after_ip(const guint8 *d, gsize len, gsize ip, gboolean v
     *end = total ? ip + 40 + total : len;
     /* extension headers come in multiples of 8 bytes */
     for (*start = ip + 40; *start < ip + 40 + 256; *start += 8)
-        if (ports_at(d, len, *start, layer))
+        if (ports_at(d, len, *start, layer, (gsize)layer->ti->min_header))
             return TRUE;
     return FALSE;
 }
@@ -328,7 +330,7 @@ static gboolean header_after_ip(const guint8 *d, gsize len, gsize ip, gboolean v
  * addresses side by side (the first such header whose transport ports are
  * the layer's), or at the start of a reassembled IP payload.
  */
-static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, header_t *h)
+static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_header_t *h)
 {
     const address *src = &pinfo->net_src, *dst = &pinfo->net_dst;
     gboolean v6 = src->type == AT_IPv6;
@@ -348,7 +350,7 @@ static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, heade
 
         if (!d)
             continue;
-        if (s != pinfo->data_src && ports_at(d, len, 0, layer)) {
+        if (s != pinfo->data_src && ports_at(d, len, 0, layer, (gsize)layer->ti->min_header)) {
             h->tvb = tvb;                       /* a reassembled IP payload */
             h->start = 0;
             h->end = (gint)tvb_reported_length(tvb);
@@ -392,6 +394,8 @@ static guint collect_layers(packet_info *pinfo, proto_tree *tree, tvbuff_t *fram
         pn_layer_t *l = &found[count];
 
         layer_num++;
+        if (!(wanted_protos & proto_bit(proto)))
+            continue;
         if (proto == proto_icmp || proto == proto_icmpv6)
             quoted = TRUE;
         if ((ti = transport_of_proto(proto)) == NULL)
@@ -405,6 +409,7 @@ static guint collect_layers(packet_info *pinfo, proto_tree *tree, tvbuff_t *fram
         if (!l->header.tvb && is_conversation_layer(pinfo, l))
             locate_header(pinfo, l, &l->header);
         l->ports_start = l->header.tvb && l->header.tvb == frame_tvb ? l->header.start : -1;
+        read_tcp_numbers(l);
     }
     return count;
 }
@@ -412,11 +417,11 @@ static guint collect_layers(packet_info *pinfo, proto_tree *tree, tvbuff_t *fram
 /**
  * Finds the notes of every transport layer of the packet (TCP layers
  * first, then UDP, then SCTP, each from the outside in) and returns the
- * innermost TCP or UDP layer (the one the payload check looks at), or
- * NULL.
+ * innermost TCP or UDP layer (the one the payload check looks at), copied
+ * to *inner_layer, or NULL.
  */
 const pn_layer_t *portnote_find_notes(pn_note_buffer_t *notes, packet_info *pinfo, proto_tree *tree,
-                                      tvbuff_t *frame_tvb)
+                                      tvbuff_t *frame_tvb, pn_layer_t *inner_layer)
 {
     pn_layer_t found[PN_MAX_LAYERS];
     guint count = collect_layers(pinfo, tree, frame_tvb, found);
@@ -432,7 +437,10 @@ const pn_layer_t *portnote_find_notes(pn_note_buffer_t *notes, packet_info *pinf
                 inner = l;
         }
     }
-    return inner ? wmem_memdup(pinfo->pool, inner, sizeof *inner) : NULL;
+    if (!inner)
+        return NULL;
+    *inner_layer = *inner;
+    return inner_layer;
 }
 
 pn_transport_t portnote_layer_transport(const pn_layer_t *layer)
@@ -443,24 +451,19 @@ pn_transport_t portnote_layer_transport(const pn_layer_t *layer)
 /** Who the TCP handshake says the client is, when the layer's header is known. */
 pn_hint_t portnote_layer_handshake(const pn_layer_t *layer)
 {
-    return layer->header.tvb && layer->ti->ptype == PT_TCP ? tcp_handshake_hint(&layer->header)
-                                                           : PN_HINT_NONE;
+    if (!layer->tcp_known || !(layer->tcp_flags & 0x02))
+        return PN_HINT_NONE;
+    return (layer->tcp_flags & 0x10) ? PN_HINT_SRC_IS_SERVER : PN_HINT_SRC_IS_CLIENT;
 }
 
 /** The sequence and acknowledgement numbers and the flags of a TCP layer
  * whose header is known (FALSE for any other). */
 gboolean portnote_layer_tcp_numbers(const pn_layer_t *layer, guint32 *seq, guint32 *ack, guint8 *flags)
 {
-    const header_t *h = &layer->header;
-    const guint8 *d;
-
-    if (!h->tvb || layer->ti->ptype != PT_TCP || !tvb_bytes_exist(h->tvb, h->start, 14))
-        return FALSE;
-    d = tvb_get_ptr(h->tvb, h->start, 14);
-    *seq = pntoh32(d + 4);
-    *ack = pntoh32(d + 8);
-    *flags = d[13];
-    return TRUE;
+    *seq = layer->tcp_seq;
+    *ack = layer->tcp_ack;
+    *flags = layer->tcp_flags;
+    return layer->tcp_known;
 }
 
 /**
@@ -471,19 +474,21 @@ gboolean portnote_layer_tcp_numbers(const pn_layer_t *layer, guint32 *seq, guint
  */
 gboolean portnote_layer_payload(const pn_layer_t *layer, pn_payload_t *payload)
 {
-    const header_t *h = &layer->header;
+    const pn_header_t *h = &layer->header;
     gint header, offset, length;
+    const guint8 *d;
 
     payload->data = NULL;
     payload->length = 0;
     if (!h->tvb || !tvb_bytes_exist(h->tvb, h->start, layer->ti->min_header))
         return FALSE;
+    d = tvb_get_ptr(h->tvb, h->start, layer->ti->min_header);
     if (layer->ti->ptype == PT_TCP) {
-        header = (pn_tvb_get_u8(h->tvb, h->start + 12) >> 4) * 4;
+        header = (d[12] >> 4) * 4;
         length = h->end - h->start - header;
     } else {
         header = 8;
-        length = (gint)tvb_get_ntohs(h->tvb, h->start + 4) - 8;
+        length = (gint)pn_ntoh16(d + 4) - 8;
     }
     if (length <= 0)
         return FALSE;
