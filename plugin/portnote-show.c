@@ -349,6 +349,63 @@ static gboolean raises_expert(const pn_note_t *notes, guint count)
     return FALSE;
 }
 
+/* PortNote's registered Expert Info.  Registration keeps pointers to these
+ * entries, and the Expert Info severity table (a UAT) changes their
+ * severity in place, so expert_severity() reads the severity in force. */
+static ei_register_info expert_infos[] = {
+    { &ei_portnote_risk[PN_RISK_LOW],
+      { "portnote.risk.low", PI_SECURITY, PI_CHAT,
+        "Port with a low-risk security note", EXPFILL }},
+    { &ei_portnote_risk[PN_RISK_MEDIUM],
+      { "portnote.risk.medium", PI_SECURITY, PI_NOTE,
+        "Port with a medium-risk security note", EXPFILL }},
+    { &ei_portnote_risk[PN_RISK_HIGH],
+      { "portnote.risk.high", PI_SECURITY, PI_WARN,
+        "Port with a high-risk security note", EXPFILL }},
+    { &ei_portnote_risk[PN_RISK_CRITICAL],
+      { "portnote.risk.critical", PI_SECURITY, PI_ERROR,
+        "Port with a critical-risk security note", EXPFILL }},
+    { &ei_portnote_mismatch[PN_RISK_HIGH],
+      { "portnote.protocol_mismatch", PI_SECURITY, PI_WARN,
+        "The payload is not the protocol of the port it uses", EXPFILL }},
+    { &ei_portnote_mismatch[PN_RISK_CRITICAL],
+      { "portnote.protocol_mismatch.critical", PI_SECURITY, PI_ERROR,
+        "The payload is not the protocol of the port it uses (a port with a critical note)", EXPFILL }},
+    { &ei_portnote_non_standard[PN_RISK_LOW],
+      { "portnote.non_standard_port.low", PI_SECURITY, PI_CHAT,
+        "A web server on a port that is not its own (and has no warning of its own)", EXPFILL }},
+    { &ei_portnote_non_standard[PN_RISK_MEDIUM],
+      { "portnote.non_standard_port", PI_SECURITY, PI_NOTE,
+        "A known protocol on a port that is not its own", EXPFILL }},
+    { &ei_portnote_non_standard[PN_RISK_HIGH],
+      { "portnote.non_standard_port.high", PI_SECURITY, PI_WARN,
+        "A known protocol on a port that is not its own, documented with a high-risk note", EXPFILL }},
+    { &ei_portnote_non_standard[PN_RISK_CRITICAL],
+      { "portnote.non_standard_port.critical", PI_SECURITY, PI_ERROR,
+        "A known protocol on a port that is not its own, documented with a critical note", EXPFILL }},
+};
+
+/** The severity in force of one of PortNote's Expert Info fields. */
+static int expert_severity(const expert_field *ei)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(expert_infos); i++)
+        if (expert_infos[i].ids == ei)
+            return expert_infos[i].eiinfo.severity;
+    return PI_ERROR;
+}
+
+/**
+ * Whether an Expert Info without text or item would change nothing anyone
+ * sees: no column shows the packet's severity, and the capture's highest
+ * severity (the status bar's) is already at least as high.  Raising it
+ * costs about 1,200 instructions in Wireshark, on every conversation's
+ * first packet of a port scan.
+ */
+static gboolean expert_changes_nothing(packet_info *pinfo, const proto_item *ti, const expert_field *ei)
+{
+    return !ti && !pinfo->cinfo && expert_severity(ei) <= expert_get_highest_severity();
+}
+
 /**
  * Raises the note's Expert Info, if it has one in this frame.  The text
  * names the port, service and risk but no address, so that the Expert
@@ -362,7 +419,8 @@ static void add_expert(packet_info *pinfo, proto_item *ti, const pn_note_t *note
     if (!ei)
         return;
     if (!with_text) {
-        expert_add_info(pinfo, ti, ei);     /* still counts: the status bar's severity */
+        if (!expert_changes_nothing(pinfo, ti, ei))
+            expert_add_info(pinfo, ti, ei);     /* still counts: the status bar's severity */
         return;
     }
     threats = pn_note_is_finding(note) ? "" : threats_text(pinfo->pool, note);
@@ -558,41 +616,9 @@ void portnote_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 
 static void register_expert_infos(void)
 {
-    static ei_register_info ei[] = {
-        { &ei_portnote_risk[PN_RISK_LOW],
-          { "portnote.risk.low", PI_SECURITY, PI_CHAT,
-            "Port with a low-risk security note", EXPFILL }},
-        { &ei_portnote_risk[PN_RISK_MEDIUM],
-          { "portnote.risk.medium", PI_SECURITY, PI_NOTE,
-            "Port with a medium-risk security note", EXPFILL }},
-        { &ei_portnote_risk[PN_RISK_HIGH],
-          { "portnote.risk.high", PI_SECURITY, PI_WARN,
-            "Port with a high-risk security note", EXPFILL }},
-        { &ei_portnote_risk[PN_RISK_CRITICAL],
-          { "portnote.risk.critical", PI_SECURITY, PI_ERROR,
-            "Port with a critical-risk security note", EXPFILL }},
-        { &ei_portnote_mismatch[PN_RISK_HIGH],
-          { "portnote.protocol_mismatch", PI_SECURITY, PI_WARN,
-            "The payload is not the protocol of the port it uses", EXPFILL }},
-        { &ei_portnote_mismatch[PN_RISK_CRITICAL],
-          { "portnote.protocol_mismatch.critical", PI_SECURITY, PI_ERROR,
-            "The payload is not the protocol of the port it uses (a port with a critical note)", EXPFILL }},
-        { &ei_portnote_non_standard[PN_RISK_LOW],
-          { "portnote.non_standard_port.low", PI_SECURITY, PI_CHAT,
-            "A web server on a port that is not its own (and has no warning of its own)", EXPFILL }},
-        { &ei_portnote_non_standard[PN_RISK_MEDIUM],
-          { "portnote.non_standard_port", PI_SECURITY, PI_NOTE,
-            "A known protocol on a port that is not its own", EXPFILL }},
-        { &ei_portnote_non_standard[PN_RISK_HIGH],
-          { "portnote.non_standard_port.high", PI_SECURITY, PI_WARN,
-            "A known protocol on a port that is not its own, documented with a high-risk note", EXPFILL }},
-        { &ei_portnote_non_standard[PN_RISK_CRITICAL],
-          { "portnote.non_standard_port.critical", PI_SECURITY, PI_ERROR,
-            "A known protocol on a port that is not its own, documented with a critical note", EXPFILL }},
-    };
     expert_module_t *expert = expert_register_protocol(proto_portnote);
 
-    expert_register_field_array(expert, ei, array_length(ei));
+    expert_register_field_array(expert, expert_infos, array_length(expert_infos));
 }
 
 /** Keeps the registered infos of PortNote's fields for field_wanted(). */
