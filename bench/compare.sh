@@ -78,30 +78,21 @@ inclusive() {
                         END { print max + 0 }'
 }
 
-# called_from FILE CALLEE CALLER: what CALLEE cost when CALLER called it.
-called_from() {
-    callgrind_annotate --tree=caller --threshold=100 "$1" 2>/dev/null |
-        awk -v callee="$2" -v caller="$3" '
-            /^ *[0-9,]+ .* < / { if (index($0, ":" caller " ")) { c = $1; gsub(/,/, "", c); last = c } next }
-            /\* / { if (!found && index($0, ":" callee " ") && last) found = last; last = "" }
-            END { print found + 0 }'   # no early exit: callgrind_annotate would get SIGPIPE
-}
-
 # breakdown CAPTURE MODE: where this build's instructions per packet go.
 breakdown() {
     local f="$STAGE/home/$1.$2.callgrind.out" whole conv lookup notes show
     whole=$(inclusive "$f" dissect_portnote)
     conv=$(inclusive "$f" portnote_conv_update)
-    lookup=$(called_from "$f" find_or_create_conversation portnote_conv_update)
+    lookup=$(inclusive "$f" portnote_connection)
     notes=$(inclusive "$f" portnote_find_notes)
     show=$(inclusive "$f" portnote_show)
     echo "| part | instructions per packet |"
     echo "|---|--:|"
     echo "| the post-dissector, all of it (\`dissect_portnote\`) | $((whole / packets)) |"
-    echo "| Wireshark's conversation lookup (\`find_or_create_conversation\`) | $((lookup / packets)) |"
-    echo "| the payload check and the conversation's state, without the lookup | $(((conv - lookup) / packets)) |"
+    echo "| the connection table: lookup, new connections, TCP port reuse (\`portnote_connection\`) | $((lookup / packets)) |"
+    echo "| the payload check and the conversation's state, without the table | $(((conv - lookup) / packets)) |"
     echo "| finding the notes: layers, proto data, headers, the notes lookup (\`portnote_find_notes\`) | $((notes / packets)) |"
-    echo "| showing them: the items the filter reads, Expert Info (\`portnote_show\`) | $((show / packets)) |"
+    echo "| showing them: the fields the filter reads, Expert Info (\`portnote_show\`) | $((show / packets)) |"
     echo "| the rest: verdicts applied to the notes, the tap | $(((whole - conv - notes - show) / packets)) |"
     echo
     echo "(callgrind inclusive costs on the $1 capture, \`$2\` mode; calling the post-dissector itself"
