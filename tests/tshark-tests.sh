@@ -243,6 +243,13 @@ case_expert() {
     expert_section Notes | quiet_grep -F '53/udp DNS' || fail "medium risk is not a Note"
     expert_section Chats | quiet_grep -F '80/tcp HTTP (server), risk low: trojan; threats: Executor' \
         || fail "low risk is not a Chat"
+    # The Expert column shows a conversation's Expert Info even after higher
+    # severities in earlier frames (PortNote skips an Expert Info only when
+    # nothing would show it): the Finger SYN's Note, above TCP's Chat.
+    out=$(pn_tshark -r "$capture" -o 'gui.column.format:"No.","%m","Expert","%a"' \
+          -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.dstport == 79')
+    assert_clean_stderr
+    [ "$(echo "$out" | awk '{ print $2 }')" = "Note" ] || fail "Expert column of the Finger SYN: '$out'"
     # a finding names the port, the service and the risk
     out=$(pn_tshark -r "$(pn_stage_file "$PN_SOURCE_DIR/pcaps/payload.pcap")" -q -z expert,chat)
     echo "$out" | quiet_grep -F '22/tcp SSH (server), risk high: protocol-mismatch, http payload' \
