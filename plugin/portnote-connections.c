@@ -11,9 +11,10 @@
  * TCP dissector starts a new conversation (packet-tcp.c): a SYN whose
  * sequence number is not its direction's base sequence number (the
  * direction's SYN, else one before its first segment, else one before the
- * other side's first acknowledgement), and from Wireshark 4.2 on any SYN
- * after a FIN or RST.  Records of the same ends are chained newest first,
- * so that later passes find each frame's own.
+ * other side's first acknowledgement), and in the releases after 4.0 any
+ * SYN after a FIN or RST (seen in 4.4 and 4.6, taken to come with 4.2).
+ * Records of the same ends are chained newest first, so that later passes
+ * find each frame's own.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -158,7 +159,7 @@ static conn_t *new_connection(const conn_key_t *key, conn_t *older, guint32 fram
 }
 
 /** Whether a SYN with the connection's own sequence number starts a new
- * connection: from 4.2 on, when the old one was closed (a handshake tried
+ * connection: after 4.0, when the old one was closed (a handshake tried
  * again after a RST, as scanners do); 4.0 takes it for a retransmission. */
 static gboolean syn_reopens(const conn_t *c)
 {
