@@ -78,7 +78,8 @@ typedef struct {
 typedef struct {
     tvbuff_t *tvb;          /* NULL: not known */
     gint start;
-    gint end;               /* where its segment ends (the IP packet's end) */
+    gint end;               /* where its segment ends (the IP packet's end); -1: ask ip */
+    const field_info *ip;   /* the IP item before it in the tree, or NULL */
 } pn_header_t;
 
 /* One transport layer of a packet (read through portnote_layer_*(): the

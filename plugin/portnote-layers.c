@@ -222,12 +222,12 @@ static gboolean ports_at(const guint8 *d, gsize len, gsize offset, const pn_laye
 
 /* ---- Headers in the tree ---------------------------------------------------- */
 
-/** Where the IP packet an item before the transport header ends, or -1. */
-static gint ip_end(const field_info *ip, const field_info *transport)
+/** Where the IP packet of the IP item before a header ends, or -1. */
+static gint ip_end(const field_info *ip)
 {
     guint length;
 
-    if (!ip || ip->ds_tvb != transport->ds_tvb)
+    if (!ip)
         return -1;
     if (ip->hfinfo->id == proto_ip && tvb_bytes_exist(ip->ds_tvb, ip->start, 4)) {
         length = tvb_get_ntohs(ip->ds_tvb, ip->start + 2);
@@ -257,9 +257,8 @@ static gboolean find_header(const pn_layer_t *layer, proto_node **from, pn_heade
             && ports_at(tvb_get_ptr(fi->ds_tvb, fi->start, 4), 4, 0, layer, 4)) {
             h->tvb = fi->ds_tvb;
             h->start = fi->start;
-            h->end = ip_end(before, fi);
-            if (h->end < 0)
-                h->end = (gint)tvb_reported_length(fi->ds_tvb);
+            h->end = -1;            /* read from the IP item when the payload is asked for */
+            h->ip = before && before->ds_tvb == fi->ds_tvb ? before : NULL;
             *from = node->next;
             return TRUE;
         }
@@ -269,7 +268,14 @@ static gboolean find_header(const pn_layer_t *layer, proto_node **from, pn_heade
     return FALSE;
 }
 
-/** The TCP handshake flags (byte 13 of the header) say who the client is. */
+/** Where a header's segment ends: its IP packet's end, else its data's. */
+static gint segment_end(const pn_header_t *h)
+{
+    gint end = h->end >= 0 ? h->end : ip_end(h->ip);
+
+    return end >= 0 ? end : (gint)tvb_reported_length(h->tvb);
+}
+
 /** Reads a TCP layer's sequence and acknowledgement numbers and flags
  * from its header, once: the handshake and port reuse both need them. */
 static void read_tcp_numbers(pn_layer_t *layer)
@@ -485,7 +491,7 @@ gboolean portnote_layer_payload(const pn_layer_t *layer, pn_payload_t *payload)
     d = tvb_get_ptr(h->tvb, h->start, layer->ti->min_header);
     if (layer->ti->ptype == PT_TCP) {
         header = (d[12] >> 4) * 4;
-        length = h->end - h->start - header;
+        length = segment_end(h) - h->start - header;
     } else {
         header = 8;
         length = (gint)pn_ntoh16(d + 4) - 8;
