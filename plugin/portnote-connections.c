@@ -33,11 +33,14 @@
 #define TCP_FLAG_ACK 0x10
 
 /* Both ends of a connection, in a fixed order (the smaller address first,
- * then the smaller port), so that both directions have one key. */
+ * then the smaller port), so that both directions have one key.  The hash
+ * is computed once, with the key: the map asks for it again on insertion
+ * and each time it grows, and a port scan inserts with nearly every packet. */
 typedef struct {
     address addr[2];
     guint32 port[2];
     port_type ptype;
+    guint32 hash;
 } conn_key_t;
 
 /* One connection.  The caller's state follows it in the same block. */
@@ -83,12 +86,16 @@ static guint32 mix_address(guint32 hash, const address *addr)
     return hash;
 }
 
-static guint key_hash(gconstpointer k)
+static guint32 compute_hash(const conn_key_t *key)
 {
-    const conn_key_t *key = (const conn_key_t *)k;
     guint32 hash = mix((guint32)key->ptype, key->port[0] << 16 | key->port[1]);
 
     return mix_address(mix_address(hash, &key->addr[0]), &key->addr[1]);
+}
+
+static guint key_hash(gconstpointer k)
+{
+    return ((const conn_key_t *)k)->hash;
 }
 
 /** Whether two addresses are the same: addresses_equal(), with IPv4
@@ -110,7 +117,8 @@ static gboolean key_equal(gconstpointer a, gconstpointer b)
 {
     const conn_key_t *ka = (const conn_key_t *)a, *kb = (const conn_key_t *)b;
 
-    return ka->port[0] == kb->port[0] && ka->port[1] == kb->port[1] && ka->ptype == kb->ptype
+    return ka->hash == kb->hash && ka->port[0] == kb->port[0] && ka->port[1] == kb->port[1]
+        && ka->ptype == kb->ptype
         && same_address(&ka->addr[0], &kb->addr[0]) && same_address(&ka->addr[1], &kb->addr[1]);
 }
 
@@ -132,6 +140,7 @@ static int packet_key(const packet_info *pinfo, conn_key_t *key)
     copy_address_shallow(&key->addr[!src], &pinfo->dst);
     key->port[src] = pinfo->srcport;
     key->port[!src] = pinfo->destport;
+    key->hash = compute_hash(key);
     return src;
 }
 
