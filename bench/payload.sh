@@ -5,8 +5,8 @@
 #     once conversations are decided;
 #   - one-packet conversations (bench/mkbench's default): the worst case, a
 #     new conversation state for nearly every packet.
-# and the memory it keeps per conversation (max RSS, check on and off, on a
-# capture of MEM_PACKETS one-packet conversations).
+# and the memory PortNote keeps per conversation (max RSS with and without
+# the plugin, on a capture of MEM_PACKETS one-packet conversations).
 # Writes docs/benchmarks-payload.md.  A script, not a test: no thresholds.
 #   bench/payload.sh [--packets N] [--flows F] [--mem-packets M] [--out FILE]
 # Needs a build (scripts/build.sh), valgrind and /usr/bin/time.
@@ -52,12 +52,18 @@ for capture in flows unique; do
 done
 PN_EXTRA_ENV=()
 
-# Max RSS in KiB of a plain read with the check on or off.
-max_rss() {   # TRUE|FALSE
-    time_tshark "%M" -r "$STAGE/pcaps/memory.pcap" "${shown[@]}" -o "portnote.payload_check:$1"
+# Max RSS in KiB of a plain read without the plugin, or with it (the check on).
+max_rss() {   # none|on
+    if [ "$1" = none ]; then
+        PN_EXTRA_ENV=(WIRESHARK_PLUGIN_DIR="$STAGE/no-plugins")
+        time_tshark "%M" -r "$STAGE/pcaps/memory.pcap"
+        PN_EXTRA_ENV=()
+    else
+        time_tshark "%M" -r "$STAGE/pcaps/memory.pcap" "${shown[@]}" -o portnote.payload_check:TRUE
+    fi
 }
 echo "  memory" >&2
-rss_off=$(max_rss FALSE) rss_on=$(max_rss TRUE)
+rss_none=$(max_rss none) rss_on=$(max_rss on)
 conv_memory=$(conversations "$STAGE/pcaps/memory.pcap")
 conv_flows=$(conversations "$STAGE/pcaps/flows.pcap")
 conv_unique=$(conversations "$STAGE/pcaps/unique.pcap")
@@ -83,8 +89,9 @@ after \`bash scripts/build.sh\` (a few minutes); this file is rewritten.
 instructions executed inside per-packet dissection, divided by the packet count
 ($packets packets from \`build/mkbench\`: 60% TCP, 40% UDP, 20% IPv6, filler payloads).
 "Added by the check" is the difference between portnote with \`payload_check\` on and off,
-per packet: the conversation lookup, the first-payload classification and applying the
-verdicts to the frame's notes.
+per packet: the first-payload classification and applying the verdicts to the frame's
+notes (the connection table is used with the check off too: Expert Info is raised once
+per conversation).
 
 | capture | conversations | no plugin | portnote, check off | portnote, check on | added by the check | relative to check off |
 |---|---|---|---|---|---|---|
@@ -93,10 +100,8 @@ row flows "long conversations ($flows flows)" "$conv_flows"
 row unique "one-packet conversations" "$conv_unique"
 cat <<EOF
 
-Once a conversation's two directions are decided, a packet costs one conversation
-lookup (\`find_or_create_conversation\`: Wireshark's hash tables, keyed on addresses and
-ports; Wireshark 4.0 hands a dissector no conversation pointer, so every user of the
-framework pays this lookup) and two comparisons; the first row shows that steady state,
+Once a conversation's two directions are decided, the check costs two comparisons per
+packet; the first row shows that steady state,
 since each of the $flows conversations is decided within its first packets. The second row is the worst case: nearly every packet opens a
 conversation, so each one also pays for creating the state and classifying a first
 payload. Both are per packet, per capture file (the state lives in file scope).
@@ -106,13 +111,15 @@ payload. Both are per packet, per capture file (the state lives in file scope).
 Max RSS of \`tshark -r FILE -o portnote.info_column:TRUE -o portnote.payload_check:...\` on $mem_packets packets
 ($conv_memory conversations, nearly one per packet: the worst case):
 
-| check off | check on | kept per conversation |
+| no plugin | portnote | kept per conversation |
 |---|---|---|
-| $((rss_off / 1024)) MiB | $((rss_on / 1024)) MiB | $(awk -v a="$rss_on" -v b="$rss_off" -v n="$conv_memory" 'BEGIN { printf "%.0f bytes", (a - b) * 1024 / n }') |
+| $((rss_none / 1024)) MiB | $((rss_on / 1024)) MiB | $(awk -v a="$rss_on" -v b="$rss_none" -v n="$conv_memory" 'BEGIN { printf "%.0f bytes", (a - b) * 1024 / n }') |
 
-Each conversation keeps a state of about 64 bytes plus the conversation framework's entry for it
-(\`conversation_add_proto_data\`), from its first packet to the end of the capture file;
-in captures of longer conversations that is a few bytes per packet.
+Each conversation keeps one record in PortNote's connection table
+(\`plugin/portnote-connections.c\`: its two ends, the TCP sequence state that tells a
+reused port, the payload check's verdicts and the notes already raised), from its first
+packet to the end of the capture file; nothing is kept per frame. In captures of longer
+conversations that is a few bytes per packet.
 EOF
 } >"$out"
 echo "wrote $out" >&2

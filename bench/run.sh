@@ -165,16 +165,16 @@ filtered read's cost goes: [benchmarks-cost.md](benchmarks-cost.md) (\`bench/com
 **The payload check** is included in every portnote figure, and this capture is its worst
 case: nearly every packet is a conversation of its own, so nearly every packet creates a
 conversation state and classifies a first payload. \`bench/payload.sh\` measures it alone
-([benchmarks-payload.md](benchmarks-payload.md)): once conversations are decided it costs a
-conversation lookup per packet, a few percent.
+([benchmarks-payload.md](benchmarks-payload.md)): once conversations are decided it costs two
+comparisons per packet.
 
-**Memory.** In one-pass tshark, portnote keeps the notes of every annotated frame (24
-bytes per note plus Wireshark's per-frame data entry), because Wireshark's GUI, two-pass
-tshark and the packet list re-dissect frames without the port fields and need the
-first pass's result; frames without notes keep nothing. The payload check keeps a small
-state per conversation (about 128 bytes with the framework's entry), which in this capture
-means per packet. That is the growth in the table above, small next to Wireshark's own
-growth per packet over the same capture.
+**Memory.** portnote keeps nothing per frame: every pass finds a frame's notes afresh
+from the ports the transport dissectors leave in the packet's data. It keeps one record
+per conversation in its connection table (the two ends, the TCP sequence state that tells
+a reused port, the payload check's verdicts and the notes already raised; measured in
+[benchmarks-payload.md](benchmarks-payload.md)), which in this capture means per packet.
+That is the growth in the table above, small next to Wireshark's own growth per packet
+over the same capture.
 EOT
 }
 
@@ -204,7 +204,9 @@ Every run is unprivileged, with a private empty configuration (\`scripts/tshark-
 
 \`valgrind --tool=callgrind --toggle-collect='epan_dissect_run*' tshark ARGS\` on a
 $callgrind_packets-packet capture from the same generator: instructions executed inside
-per-packet dissection, divided by the packet count. Deterministic for a given build.
+per-packet dissection, divided by the packet count, one run each. The counts move by a few
+tenths of a percent between runs (Wireshark seeds its hash maps at random); medians of
+three runs on the scan and the realistic capture are in [benchmarks-cost.md](benchmarks-cost.md).
 
 | mode | tshark arguments | baseline | portnote | added | Lua peer | Lua added | portnote's added cost vs Lua's |
 |---|---|---|---|---|---|---|---|
