@@ -27,11 +27,6 @@
  * copied apart. */
 #define PN_INLINE_ADDRESS 16
 
-#define TCP_FLAG_FIN 0x01
-#define TCP_FLAG_SYN 0x02
-#define TCP_FLAG_RST 0x04
-#define TCP_FLAG_ACK 0x10
-
 /* Both ends of a connection, in a fixed order (the smaller address first,
  * then the smaller port), so that both directions have one key.  The hash
  * is computed once, with the key: the map asks for it again on insertion
@@ -98,28 +93,13 @@ static guint key_hash(gconstpointer k)
     return ((const conn_key_t *)k)->hash;
 }
 
-/** Whether two addresses are the same: addresses_equal(), with IPv4
- * compared as a word rather than by memcmp(). */
-static inline gboolean same_address(const address *a, const address *b)
-{
-    guint32 wa, wb;
-
-    if (a->type != b->type || a->len != b->len)
-        return FALSE;
-    if (a->len != 4)
-        return a->len == 0 || memcmp(a->data, b->data, a->len) == 0;
-    memcpy(&wa, a->data, 4);
-    memcpy(&wb, b->data, 4);
-    return wa == wb;
-}
-
 static gboolean key_equal(gconstpointer a, gconstpointer b)
 {
     const conn_key_t *ka = (const conn_key_t *)a, *kb = (const conn_key_t *)b;
 
     return ka->hash == kb->hash && ka->port[0] == kb->port[0] && ka->port[1] == kb->port[1]
         && ka->ptype == kb->ptype
-        && same_address(&ka->addr[0], &kb->addr[0]) && same_address(&ka->addr[1], &kb->addr[1]);
+        && addresses_equal(&ka->addr[0], &kb->addr[0]) && addresses_equal(&ka->addr[1], &kb->addr[1]);
 }
 
 /** Creates the table (at registration; it lives with each capture file). */
@@ -193,20 +173,20 @@ static conn_t *follow_tcp(conn_t *c, const pn_layer_t *inner, guint32 frame, int
     if (!inner || !portnote_layer_tcp_numbers(inner, &seq, &ack, &flags))
         return c;
     /* Only SYNs and each direction's first segment matter. */
-    if ((flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN && c->base_set[src]
+    if ((flags & (PN_TCP_SYN | PN_TCP_ACK)) == PN_TCP_SYN && c->base_set[src]
         && (seq != c->base_seq[src] || syn_reopens(c)))
         c = new_connection(&c->key, c, frame, src, state_size);
-    else if ((flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == (TCP_FLAG_SYN | TCP_FLAG_ACK) && c->base_set[src])
+    else if ((flags & (PN_TCP_SYN | PN_TCP_ACK)) == (PN_TCP_SYN | PN_TCP_ACK) && c->base_set[src])
         c->base_seq[src] = seq;
     if (!c->base_set[src]) {
-        c->base_seq[src] = flags & TCP_FLAG_SYN ? seq : seq - 1;
+        c->base_seq[src] = flags & PN_TCP_SYN ? seq : seq - 1;
         c->base_set[src] = TRUE;
     }
-    if (!c->base_set[!src] && (flags & TCP_FLAG_ACK)) {
+    if (!c->base_set[!src] && (flags & PN_TCP_ACK)) {
         c->base_seq[!src] = ack - 1;
         c->base_set[!src] = TRUE;
     }
-    if (flags & (TCP_FLAG_FIN | TCP_FLAG_RST))
+    if (flags & (PN_TCP_FIN | PN_TCP_RST))
         c->closed = TRUE;
     return c;
 }

@@ -50,6 +50,12 @@ typedef gboolean pn_pref_bool_t;
 #define pn_ntoh32 pntoh32
 #endif
 
+/* TCP header flags (byte 13), read for the handshake and for port reuse. */
+#define PN_TCP_FIN 0x01
+#define PN_TCP_SYN 0x02
+#define PN_TCP_RST 0x04
+#define PN_TCP_ACK 0x10
+
 #define PN_NOTES_FILE "portnotes.csv"
 
 /* The preferences in force (packet-portnote.c). */

@@ -216,8 +216,7 @@ static gboolean is_conversation_layer(const packet_info *pinfo, const pn_layer_t
 static gboolean ports_at(const guint8 *d, gsize len, gsize offset, const pn_layer_t *layer, gsize room)
 {
     return offset + room <= len
-        && (guint)(d[offset] << 8 | d[offset + 1]) == layer->ports[0]
-        && (guint)(d[offset + 2] << 8 | d[offset + 3]) == layer->ports[1];
+        && pn_ntoh16(d + offset) == layer->ports[0] && pn_ntoh16(d + offset + 2) == layer->ports[1];
 }
 
 /* ---- Headers in the tree ---------------------------------------------------- */
@@ -315,13 +314,13 @@ static gboolean header_after_ip(const guint8 *d, gsize len, gsize ip, gboolean v
         if (ip + 20 > len || d[ip] >> 4 != 4 || (d[ip + 6] & 0x1f) != 0 || d[ip + 7] != 0)
             return FALSE;
         *start = ip + (d[ip] & 0x0f) * 4u;
-        total = (guint)(d[ip + 2] << 8 | d[ip + 3]);
+        total = pn_ntoh16(d + ip + 2);
         *end = total ? ip + total : len;
         return ports_at(d, len, *start, layer, (gsize)layer->ti->min_header);
     }
     if (ip + 40 > len || d[ip] >> 4 != 6)
         return FALSE;
-    total = (guint)(d[ip + 4] << 8 | d[ip + 5]);
+    total = pn_ntoh16(d + ip + 4);
     *end = total ? ip + 40 + total : len;
     /* extension headers come in multiples of 8 bytes */
     for (*start = ip + 40; *start < ip + 40 + 256; *start += 8)
@@ -457,9 +456,9 @@ pn_transport_t portnote_layer_transport(const pn_layer_t *layer)
 /** Who the TCP handshake says the client is, when the layer's header is known. */
 pn_hint_t portnote_layer_handshake(const pn_layer_t *layer)
 {
-    if (!layer->tcp_known || !(layer->tcp_flags & 0x02))
+    if (!layer->tcp_known || !(layer->tcp_flags & PN_TCP_SYN))
         return PN_HINT_NONE;
-    return (layer->tcp_flags & 0x10) ? PN_HINT_SRC_IS_SERVER : PN_HINT_SRC_IS_CLIENT;
+    return (layer->tcp_flags & PN_TCP_ACK) ? PN_HINT_SRC_IS_SERVER : PN_HINT_SRC_IS_CLIENT;
 }
 
 /** The sequence and acknowledgement numbers and the flags of a TCP layer
