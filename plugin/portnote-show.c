@@ -182,6 +182,7 @@ static const char *note_line(wmem_allocator_t *scope, const pn_note_t *note)
  * and a filtered read asks about 20 times per note. */
 static header_field_info **field_infos;
 static int first_field_id;
+static header_field_info *protocol_info;    /* PortNote's own */
 
 /** Whether anyone can see a field: a shown tree, or a filter, column,
  * colour rule or export that asks for it (items no one asks for would
@@ -350,8 +351,9 @@ static gboolean raises_expert(const pn_note_t *notes, guint count)
 }
 
 /* PortNote's registered Expert Info.  Registration keeps pointers to these
- * entries, and the Expert Info severity table (a UAT) changes their
- * severity in place, so expert_severity() reads the severity in force. */
+ * entries (and to their fields): the Expert Info severity table (a UAT)
+ * changes their severity in place, so expert_severity() reads the severity
+ * in force, and filters mark their fields' reference state here. */
 static ei_register_info expert_infos[] = {
     { &ei_portnote_risk[PN_RISK_LOW],
       { "portnote.risk.low", PI_SECURITY, PI_CHAT,
@@ -428,48 +430,30 @@ static void add_expert(packet_info *pinfo, proto_item *ti, const pn_note_t *note
                            *threats ? "; threats: " : "", threats);
 }
 
-/** Fills fields with the infos of _ws.expert and of PortNote's Expert Info
- * fields; returns how many. */
-static guint expert_field_infos(header_field_info **fields)
-{
-    int proto_expert = proto_get_id_by_filter_name("_ws.expert");
-    guint count = 0;
-
-    if (proto_expert > 0)
-        fields[count++] = proto_registrar_get_nth(proto_expert);
-    for (int r = PN_RISK_LOW; r < PN_RISK_COUNT; r++) {
-        const expert_field *eis[] = { &ei_portnote_risk[r], &ei_portnote_mismatch[r], &ei_portnote_non_standard[r] };
-        for (size_t i = 0; i < G_N_ELEMENTS(eis); i++)
-            if (eis[i]->hf > 0)
-                fields[count++] = proto_registrar_get_nth(eis[i]->hf);
-    }
-    return count;
-}
-
 /** Whether anyone can read an Expert Info's text: a shown tree, an expert
  * tap (tshark -z expert, Wireshark's dialog), or a filter, column or
  * colour rule on expert fields.  Building it costs more than the rest of
  * a packet's notes. */
 static gboolean expert_text_wanted(proto_tree *tree)
 {
-    /* _ws.expert and PortNote's Expert Info fields, looked up once: their
-     * reference state is read directly (as by field_wanted()). */
-    static header_field_info *fields[1 + 3 * PN_RISK_COUNT];
-    static guint field_count;
+    static header_field_info *expert_protocol;
     static int expert_tap = -1;
 
     if (tree && PTREE_DATA(tree)->visible)
         return TRUE;
-    if (expert_tap < 0)
+    if (expert_tap < 0)     /* both registered after PortNote */
         expert_tap = find_tap_id("expert");
     if (expert_tap >= 0 && have_tap_listener(expert_tap))
         return TRUE;
     if (!tree)
         return FALSE;
-    if (field_count == 0)
-        field_count = expert_field_infos(fields);
-    for (guint i = 0; i < field_count; i++)
-        if (fields[i]->ref_type != HF_REF_TYPE_NONE)
+    if (!expert_protocol)
+        expert_protocol = proto_registrar_get_nth(proto_get_id_by_filter_name("_ws.expert"));
+    if (expert_protocol->ref_type != HF_REF_TYPE_NONE)
+        return TRUE;
+    /* each entry's field, as registered (read directly, as by field_wanted()) */
+    for (size_t i = 0; i < G_N_ELEMENTS(expert_infos); i++)
+        if (expert_infos[i].eiinfo.hf_info.hfinfo.ref_type != HF_REF_TYPE_NONE)
             return TRUE;
     return FALSE;
 }
@@ -579,12 +563,8 @@ static void add_fields_only(tvbuff_t *tvb, packet_info *pinfo, proto_tree *root,
  */
 static gboolean only_fields_wanted(proto_tree *tree, gboolean expert_text)
 {
-    static header_field_info *protocol;
-
-    if (!protocol)
-        protocol = proto_registrar_get_nth(proto_portnote);
     return !PTREE_DATA(tree)->visible && PTREE_DATA(tree)->fake_protocols
-        && protocol->ref_type == HF_REF_TYPE_INDIRECT && !expert_text;
+        && protocol_info->ref_type == HF_REF_TYPE_INDIRECT && !expert_text;
 }
 
 /**
@@ -621,11 +601,13 @@ static void register_expert_infos(void)
     expert_register_field_array(expert, expert_infos, array_length(expert_infos));
 }
 
-/** Keeps the registered infos of PortNote's fields for field_wanted(). */
+/** Keeps the registered infos of PortNote and its fields for
+ * field_wanted() and only_fields_wanted(). */
 static void remember_field_infos(const hf_register_info *hf, int count)
 {
     int last = 0;
 
+    protocol_info = proto_registrar_get_nth(proto_portnote);
     first_field_id = G_MAXINT;
     for (int i = 0; i < count; i++) {
         first_field_id = MIN(first_field_id, *hf[i].p_id);
