@@ -582,7 +582,9 @@ void portnote_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     for (guint i = 0; i < count; i++)
         if (portnote_prefs.info_column)
             add_info_column(pinfo, &notes[i]);
-    if (!tree || !proto_field_is_referenced(tree, proto_portnote)) {
+    /* Expert Info's items (what a filter on _ws.expert reads) need the
+     * notes' items to hang on. */
+    if (!tree || (!proto_field_is_referenced(tree, proto_portnote) && !expert_text)) {
         for (guint i = 0; i < count; i++)
             add_expert(pinfo, NULL, &notes[i], expert_text);
     } else if (only_fields_wanted(tree, expert_text)) {

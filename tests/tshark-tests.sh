@@ -83,6 +83,15 @@ frames_matching() {   # capture, filter, tshark options...
     assert_clean_stderr
 }
 
+# Frame numbers a display filter selects when no tree is shown (summary
+# lines, as a plain `tshark -Y` prints them): PortNote then adds only the
+# fields asked for, straight under the root, or its item when Expert Info
+# fields or the protocol itself are asked for.
+frames_matching_hidden() {   # capture, filter, tshark options...
+    pn_tshark -r "$1" "${@:3}" -Y "$2" -o 'gui.column.format:"No.","%m"' | awk '{ print $1 }'
+    assert_clean_stderr
+}
+
 # Frame numbers of golden rows whose column COL (1-based) matches an awk regex.
 golden_frames() {
     awk -F'\t' -v col="$2" -v re="$3" '
@@ -155,6 +164,14 @@ case_filters() {
         same_frames "portnote.category == \"$category\"" \
             "$(golden_frames "$golden" 7 "(^|[|,])$category([|,]|$)")" \
             "$(frames_matching "$capture" "portnote.category == \"$category\"")"
+    done
+    # A tree nobody sees selects what the shown tree selects, whichever way
+    # PortNote builds it (fields only, its item, Expert Info items).
+    for filter in portnote portnote.risk 'portnote.max_risk >= "high"' 'portnote.threat' \
+                  'portnote.risk.high || portnote.risk.critical' \
+                  'portnote.protocol_mismatch || portnote.non_standard_port' '_ws.expert.group == "Security"'; do
+        same_frames "$filter (no tree shown)" "$(frames_matching "$capture" "$filter")" \
+            "$(frames_matching_hidden "$capture" "$filter")"
     done
 }
 
