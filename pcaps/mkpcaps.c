@@ -466,6 +466,48 @@ static void write_payload(const char *dir)
     writer_close(&w);
 }
 
+/* ---- exposure.pcap ------------------------------------------------------- */
+
+/* An SMB2 NEGOTIATE request behind its direct-TCP length (MS-SMB2 2.1,
+ * 2.2.1): what a client sends first. */
+static const guint8 smb2_negotiate[4 + 64] = {
+    0x00, 0x00, 0x00, 0x40, 0xfe, 'S', 'M', 'B', 0x40, 0x00,
+};
+
+/**
+ * The same services seen from each side of the local networks' edge
+ * (10.1.1.0/24 is local, 198.51.100.0/24 and 203.0.113.0/24 are the
+ * Internet), and the routine traffic that must stay quiet: SMB internal,
+ * inbound, outbound and external; Redis on loopback; a `kinit` of three
+ * Kerberos exchanges with one server; a DNS lookup, an mDNS query to its
+ * multicast group, and the victim's side of a DNS reflection (large
+ * answers that no request asked for).
+ */
+static void write_exposure(const char *dir)
+{
+    writer_t w;
+    const say_t smb[] = { { C2S, smb2_negotiate, sizeof smb2_negotiate } };
+    const addrs_t internal = v4("10.1.1.5", "10.1.1.10"), inbound = v4("203.0.113.7", "10.1.1.10");
+    const addrs_t outbound = v4("10.1.1.5", "198.51.100.9"), external = v4("198.51.100.1", "203.0.113.9");
+    const addrs_t loopback = v4("127.0.0.1", "127.0.0.1"), kdc = v4("10.1.1.5", "10.1.1.2");
+    const addrs_t mdns = v4("10.1.1.5", "224.0.0.251"), reflector = v4("198.51.100.53", "10.1.1.5");
+
+    writer_open(&w, dir, "exposure.pcap");
+    tcp_dialogue(&w, &internal, 50200, 445, NULL, smb, G_N_ELEMENTS(smb));
+    tcp_dialogue(&w, &inbound, 50201, 445, NULL, smb, G_N_ELEMENTS(smb));
+    tcp_dialogue(&w, &outbound, 50202, 445, NULL, smb, G_N_ELEMENTS(smb));
+    tcp_dialogue(&w, &external, 50203, 445, NULL, smb, G_N_ELEMENTS(smb));
+    DIALOGUE(&w, &loopback, 50204, 6379, NULL, SAY(C2S, "*1\r\n$4\r\nPING\r\n"), SAY(S2C, "+PONG\r\n"));
+    for (guint16 i = 0; i < 3; i++)
+        udp_exchange(&w, &kdc, (guint16)(50205 + i), 88, text("kinit request"), text("kinit reply"));
+    udp_exchange(&w, &kdc, 50210, 53, dns_message(FALSE, FALSE), dns_message(TRUE, FALSE));
+    udp_exchange(&w, &mdns, 5353, 5353, dns_message(FALSE, FALSE), NULL);
+    for (int i = 0; i < 3; i++)
+        write_frame(&w, frame(ip(udp(dns_message(TRUE, FALSE), &reflector, 53, 50211), &reflector,
+                                 IPPROTO_UDP_), &reflector));
+    writer_close(&w);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -477,5 +519,6 @@ int main(int argc, char **argv)
     write_encap(argv[1]);
     write_edge(argv[1]);
     write_payload(argv[1]);
+    write_exposure(argv[1]);
     return 0;
 }

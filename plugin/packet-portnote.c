@@ -13,6 +13,7 @@
 #include <epan/proto_data.h>
 #include <epan/tap.h>
 
+#include "portnote-exposure.h"
 #include "portnote-glue.h"
 
 void proto_register_portnote(void);
@@ -56,13 +57,16 @@ pn_prefs_t portnote_prefs = {
 };
 static gint pref_ephemeral_preset = EPHEMERAL_MODERN;
 static range_t *pref_ephemeral_custom;
+static const char *pref_local_networks = PN_LOCAL_NETWORKS_DEFAULT;
 
-/* Picks the ephemeral range in force after a preference change. */
+/* Picks the ephemeral range and the local networks in force after a
+ * preference change. */
 static void portnote_prefs_apply(void)
 {
     static range_t *presets[G_N_ELEMENTS(ephemeral_preset_ranges)];
     gint preset = pref_ephemeral_preset;
 
+    portnote_site_set(pref_local_networks);
     if (preset < 0 || preset >= (gint)G_N_ELEMENTS(ephemeral_preset_ranges)) {
         portnote_prefs.ephemeral = pref_ephemeral_custom;
         return;
@@ -90,6 +94,12 @@ static void register_preferences(void)
     range_convert_str(wmem_epan_scope(), &pref_ephemeral_custom, "49152-65535", 65535);
     prefs_register_range_preference(module, "ephemeral_ports", "Custom ephemeral port range",
         "Used when the ephemeral range is set to \"Custom range\"", &pref_ephemeral_custom, 65535);
+    prefs_register_string_preference(module, "local_networks", "Local networks",
+        "Address prefixes of the networks you defend (like Suricata's HOME_NET), separated by "
+        "commas: a conversation between two of them is internal, from outside to them inbound, "
+        "from them to outside outbound, and neither external. Exposed services, worms, default "
+        "passwords and remote access weigh by exposure; the notes stay visible everywhere",
+        &pref_local_networks);
     prefs_register_bool_preference(module, "client_side_ports",
         "Annotate documented ports on the client side",
         "Also annotate a documented service port when it is the client's temporary "
@@ -186,6 +196,8 @@ static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     /* taps run after the dissection: their notes must outlive it */
     notes = tapped ? wmem_memdup(pinfo->pool, found.notes, found.count * sizeof(pn_note_t)) : found.notes;
     starts = portnote_conv_apply(conv, pinfo, end, notes, found.count);
+    portnote_site_apply(pinfo, notes, found.count);
+    portnote_services_flag(pinfo, notes, found.count);
     portnote_show(tvb, pinfo, tree, notes, found.count);
     if (tapped) {
         shown = wmem_new(pinfo->pool, pn_tap_notes_t);
@@ -211,7 +223,9 @@ void proto_register_portnote(void)
     portnote_tap = register_tap(PN_TAP_NAME);
     register_init_routine(portnote_file_init);
     portnote_connections_init();
+    portnote_services_init();
     register_shutdown_routine(portnote_notes_free);
+    register_shutdown_routine(portnote_site_free);
 }
 
 void proto_reg_handoff_portnote(void)

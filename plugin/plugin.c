@@ -49,6 +49,7 @@ static void plugin_register(void)
     static proto_plugin portnote_plugin;
     static tap_plugin portnote_stats_plugin;
     static tap_plugin portnote_findings_plugin;
+    static tap_plugin portnote_services_plugin;
 
     portnote_plugin.register_protoinfo = proto_register_portnote;
     portnote_plugin.register_handoff = proto_reg_handoff_portnote;
@@ -57,6 +58,8 @@ static void plugin_register(void)
     tap_register_plugin(&portnote_stats_plugin);
     portnote_findings_plugin.register_tap_listener = portnote_register_findings;
     tap_register_plugin(&portnote_findings_plugin);
+    portnote_services_plugin.register_tap_listener = portnote_register_services_view;
+    tap_register_plugin(&portnote_services_plugin);
 }
 
 #ifdef WIRESHARK_PLUGIN_REGISTER

@@ -41,7 +41,9 @@ enum {
     FIELD_ALSO_RISK,
     FIELD_ALSO_CATEGORIES,
     FIELD_ALSO_THREATS,
-    FIELD_ALSO_NOTE
+    FIELD_ALSO_NOTE,
+    FIELD_EXPOSURE_RISKS,
+    FIELD_EXPOSURE_NOTE
 };
 
 struct pn_db {
@@ -61,6 +63,17 @@ typedef struct {
 static const char *const transport_names[PN_TRANSPORT_COUNT] = { "tcp", "udp", "sctp" };
 static const char *const risk_names[PN_RISK_COUNT] = {
     "none", "low", "medium", "high", "critical"
+};
+static const char *const exposure_names[PN_EXPOSURE_COUNT] = {
+    "unknown", "loopback", "internal", "inbound", "outbound", "external"
+};
+/* The categories whose weight depends on who can reach the service
+ * (data/RUBRIC.md, "Exposure"): what an exposed service, a worm or a
+ * default password means depends on who can reach it.  Amplification
+ * depends on what is seen instead. */
+static const char *const exposure_categories[] = {
+    "exposed-service", "default-credentials", "remote-access", "worm",
+    "vulnerable-software", NULL
 };
 static const char *const known_categories[] = {
     "amplification", "backdoor", "cleartext-credentials", "covert-channel",
@@ -111,6 +124,8 @@ static void entry_free(gpointer data)
     g_free(e->description);
     part_free(&e->own);
     part_free(&e->also);
+    g_free(e->exposure.risks_text);
+    g_free(e->exposure.note_text);
     g_free(e->source);
     g_free(e->origin);
     g_free(row);
@@ -424,6 +439,83 @@ static gboolean check_entry(const pn_entry_t *e, char **reason)
     return check_part(&e->own, FALSE, reason) && check_part(&e->also, TRUE, reason);
 }
 
+/** Parses a list of exposure names ("inbound,external") into flags. */
+static gboolean parse_exposure_names(const char *text, guint8 named[PN_EXPOSURE_COUNT], char **reason)
+{
+    char **names = g_strsplit(text, ",", -1);
+    gboolean ok = TRUE, any = FALSE;
+
+    for (char **n = names; *n && ok; n++) {
+        pn_exposure_t exposure;
+        char *name = g_strstrip(*n);
+        if (!*name)
+            continue;
+        ok = pn_exposure_from_name(name, &exposure) && exposure != PN_EXPOSURE_UNKNOWN;
+        if (!ok)
+            *reason = g_strdup_printf("unknown exposure '%s' (expected loopback, internal, inbound, "
+                                      "outbound or external)", name);
+        else
+            named[exposure] = any = TRUE;
+    }
+    g_strfreev(names);
+    if (ok && !any)
+        *reason = g_strdup("no exposure named");
+    return ok && any;
+}
+
+/**
+ * Fills a row's exposure rule from fields 15 ("internal=low;outbound=medium")
+ * and 16 ("outbound: the note"), taking both strings.
+ */
+static gboolean parse_exposure_rule(pn_exposure_rule_t *rule, char **risks, char **note, char **reason)
+{
+    char **items = split_list(*risks);
+    const char *colon = strchr(*note, ':');
+    gboolean ok = TRUE;
+
+    rule->risks_text = *risks;
+    rule->note_text = *note;
+    *risks = *note = NULL;
+    for (char **item = items; *item && ok; item++) {
+        guint8 named[PN_EXPOSURE_COUNT] = { 0 };
+        char *eq = strchr(*item, '=');
+        pn_risk_t risk = PN_RISK_NONE;
+        if (!eq) {
+            *reason = g_strdup_printf("exposure_risks item '%s' is not EXPOSURE=RISK", *item);
+            ok = FALSE;
+            break;
+        }
+        *eq = '\0';
+        ok = parse_exposure_names(*item, named, reason) && parse_risk(g_strstrip(eq + 1), &risk, reason);
+        for (int x = 0; ok && x < PN_EXPOSURE_COUNT; x++)
+            if (named[x]) {
+                rule->has_risk[x] = TRUE;
+                rule->risk[x] = risk;
+            }
+    }
+    g_strfreev(items);
+    rule->note = "";
+    if (!ok || !*rule->note_text)
+        return ok;
+    if (!colon) {
+        *reason = g_strdup("exposure_note must start with the exposures it is for ('outbound: ...')");
+        return FALSE;
+    }
+    {
+        char *names = g_strndup(rule->note_text, (gsize)(colon - rule->note_text));
+        ok = parse_exposure_names(names, rule->has_note, reason);
+        g_free(names);
+    }
+    rule->note = colon + 1;
+    while (*rule->note == ' ')
+        rule->note++;
+    if (ok && !*rule->note) {
+        *reason = g_strdup("exposure_note has no text after its exposures");
+        ok = FALSE;
+    }
+    return ok;
+}
+
 /** Fills a half from its risk, categories, threats and note fields (taking the note). */
 static gboolean parse_part(pn_part_t *part, char *risk, char *categories, char *threats,
                            char **note, gboolean own, char **reason)
@@ -509,7 +601,8 @@ static gboolean also_fields_empty(char **f, guint count)
 
 /**
  * Builds an entry from a row's fields (count: PN_FIELD_COUNT, or
- * PN_LEGACY_FIELD_COUNT for the first format), taking ownership of the
+ * PN_V2_FIELD_COUNT or PN_LEGACY_FIELD_COUNT for the older formats, which
+ * have no exposure rule), taking ownership of the
  * strings it keeps.  A row whose also_ fields are empty (every row of the
  * first format, and such a row saved again by the Port notes table) is
  * read the first format's way; *ambiguous reports one that had to be
@@ -537,6 +630,10 @@ static pn_row_t *row_from_fields(char **f, guint count, gboolean *ambiguous, cha
                    : parse_part(&e->also, f[FIELD_ALSO_RISK], f[FIELD_ALSO_CATEGORIES],
                                 f[FIELD_ALSO_THREATS], &f[FIELD_ALSO_NOTE], FALSE, reason));
     g_free(empty_note);
+    if (ok && count >= PN_FIELD_COUNT)
+        ok = parse_exposure_rule(&e->exposure, &f[FIELD_EXPOSURE_RISKS], &f[FIELD_EXPOSURE_NOTE], reason);
+    else
+        e->exposure.note = "";
     if (!ok || !check_entry(e, reason)) {
         entry_free(row);
         return NULL;
@@ -627,9 +724,9 @@ static gboolean load_row(pn_db_t *db, const char *name, guint line,
     if (!g_utf8_validate(p, end - p, NULL))
         reason = g_strdup("the line is not valid UTF-8");
     else if (split_row(p, end, fields, &reason) && fields->len != PN_FIELD_COUNT
-             && fields->len != PN_LEGACY_FIELD_COUNT)
-        reason = g_strdup_printf("expected %u fields (or %u in the first format), found %u",
-                                 PN_FIELD_COUNT, PN_LEGACY_FIELD_COUNT, fields->len);
+             && fields->len != PN_V2_FIELD_COUNT && fields->len != PN_LEGACY_FIELD_COUNT)
+        reason = g_strdup_printf("expected %u fields (or %u or %u in the older formats), found %u",
+                                 PN_FIELD_COUNT, PN_V2_FIELD_COUNT, PN_LEGACY_FIELD_COUNT, fields->len);
     if (!reason)
         row = row_from_fields((char **)fields->pdata, fields->len, &ambiguous, &reason);
     g_ptr_array_free(fields, TRUE);
@@ -801,15 +898,105 @@ gboolean pn_should_annotate(const pn_entry_t *entry, pn_role_t role,
     return role != PN_ROLE_CLIENT || client_side_too;
 }
 
-/**
- * The risk a port's notes carry: the service's own, and while the payload
- * has not confirmed the service, that of other software on the port too.
- */
-pn_risk_t pn_entry_risk(const pn_entry_t *entry, gboolean confirmed)
+/** Whether a category's weight depends on who can reach the service. */
+gboolean pn_category_depends_on_exposure(const char *category)
 {
+    return lookup_name(exposure_categories, G_N_ELEMENTS(exposure_categories), category) >= 0;
+}
+
+static gboolean has_category(char **categories, const char *category)
+{
+    return lookup_name((const char *const *)categories, G_MAXINT, category) >= 0;
+}
+
+/** Whether the service is (or may be) reachable from outside the local
+ * networks: what the row's own level was rated for. */
+static gboolean reachable_from_outside(pn_exposure_t exposure)
+{
+    return exposure == PN_EXPOSURE_UNKNOWN || exposure == PN_EXPOSURE_INBOUND
+        || exposure == PN_EXPOSURE_EXTERNAL;
+}
+
+/** Whether a category describes reflection in this row: amplification, and
+ * the spoofing and denial of service that come with it. */
+static gboolean is_reflection(const pn_entry_t *e, const char *category)
+{
+    return strcmp(category, "amplification") == 0
+        || ((strcmp(category, "spoofing") == 0 || strcmp(category, "denial-of-service") == 0)
+            && has_category(e->own.categories, "amplification"));
+}
+
+/** Whether a category's weight depends on who can reach the service in
+ * this row: what an exposed service gives away (its information and its
+ * misconfiguration) follows its exposure too. */
+static gboolean follows_exposure(const pn_entry_t *e, const char *category)
+{
+    return pn_category_depends_on_exposure(category)
+        || ((strcmp(category, "information-disclosure") == 0 || strcmp(category, "misconfiguration") == 0)
+            && has_category(e->own.categories, "exposed-service"));
+}
+
+/**
+ * The level one of the service's own categories calls for under an
+ * exposure (data/RUBRIC.md, "Exposure").  Reflection counts only when it
+ * is seen.  Where the service may be reachable from outside, every other
+ * category keeps the row's level.  Between local hosts and towards the
+ * Internet, the categories that follow exposure are routine, and on the
+ * host itself nothing; the others keep the level the rubric gives their
+ * kind.
+ */
+static pn_risk_t category_level(const pn_entry_t *e, const char *category, pn_exposure_t exposure)
+{
+    if (is_reflection(e, category))
+        return exposure == PN_EXPOSURE_LOOPBACK ? PN_RISK_NONE : PN_RISK_LOW;
+    if (reachable_from_outside(exposure))
+        return e->own.risk;
+    if (follows_exposure(e, category))
+        return exposure == PN_EXPOSURE_LOOPBACK ? PN_RISK_NONE : PN_RISK_LOW;
+    if (strcmp(category, "industrial-control") == 0)
+        return PN_RISK_HIGH;
+    if (strcmp(category, "cleartext-credentials") == 0)
+        return has_category(e->own.categories, "remote-access") ? PN_RISK_HIGH : PN_RISK_MEDIUM;
+    if (strcmp(category, "reconnaissance") == 0)
+        return PN_RISK_LOW;
+    return PN_RISK_MEDIUM;
+}
+
+/**
+ * The risk of the service's own notes under an exposure: the highest level
+ * its categories call for (never above the row's own level), or the row's
+ * level for that exposure where it sets one; amplification that is seen
+ * raises either to the row's level.  An unknown exposure is rated as
+ * external.
+ */
+pn_risk_t pn_entry_own_risk(const pn_entry_t *entry, pn_exposure_t exposure, gboolean amplifying)
+{
+    pn_exposure_t rated = exposure == PN_EXPOSURE_UNKNOWN ? PN_EXPOSURE_EXTERNAL : exposure;
+    pn_risk_t risk = PN_RISK_NONE;
+
     if (!entry)
         return PN_RISK_NONE;
-    return confirmed ? entry->own.risk : MAX(entry->own.risk, entry->also.risk);
+    if (entry->exposure.has_risk[rated]) {
+        risk = entry->exposure.risk[rated];
+    } else {
+        for (char **c = entry->own.categories; *c; c++)
+            risk = MAX(risk, category_level(entry, *c, exposure));
+        risk = MIN(risk, entry->own.risk);
+    }
+    if (amplifying && exposure != PN_EXPOSURE_LOOPBACK && has_category(entry->own.categories, "amplification"))
+        risk = MAX(risk, entry->own.risk);
+    return risk;
+}
+
+/**
+ * Whether the software squatting on the port is the likelier explanation
+ * of traffic there even before a payload says so: the rubric rates the
+ * also_ half high only for ports whose only documented use is a trojan or
+ * whose registered service is too rare to be the likelier one.
+ */
+gboolean pn_entry_squatter_likelier(const pn_entry_t *entry)
+{
+    return entry && entry->also.risk >= PN_RISK_HIGH;
 }
 
 const char *pn_transport_name(pn_transport_t transport)
@@ -820,6 +1007,21 @@ const char *pn_transport_name(pn_transport_t transport)
 const char *pn_risk_name(pn_risk_t risk)
 {
     return risk < PN_RISK_COUNT ? risk_names[risk] : "?";
+}
+
+const char *pn_exposure_name(pn_exposure_t exposure)
+{
+    return exposure < PN_EXPOSURE_COUNT ? exposure_names[exposure] : "?";
+}
+
+gboolean pn_exposure_from_name(const char *name, pn_exposure_t *exposure)
+{
+    int i = lookup_name(exposure_names, PN_EXPOSURE_COUNT, name);
+
+    if (i < 0)
+        return FALSE;
+    *exposure = (pn_exposure_t)i;
+    return TRUE;
 }
 
 const char *pn_role_name(pn_role_t role)

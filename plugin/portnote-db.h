@@ -12,10 +12,12 @@
 
 G_BEGIN_DECLS
 
-/** Number of comma-separated fields in a notes row. */
-#define PN_FIELD_COUNT 14
+/** Number of comma-separated fields in a notes row (format 3). */
+#define PN_FIELD_COUNT 16
 
-/** Rows of the first format stop after the source field; they still load. */
+/** Rows of format 2 stop after the also_note field, rows of the first
+ * format after the source field; both still load. */
+#define PN_V2_FIELD_COUNT 14
 #define PN_LEGACY_FIELD_COUNT 10
 
 /** Longest accepted field, in bytes, after unescaping. */
@@ -41,6 +43,19 @@ typedef enum {
     PN_RISK_CRITICAL,
     PN_RISK_COUNT
 } pn_risk_t;
+
+/* Who talks to whom across the edge of the local networks (a preference,
+ * like Suricata's HOME_NET): what exposure risks depend on.  UNKNOWN: no
+ * IP addresses to judge by (rated as EXTERNAL). */
+typedef enum {
+    PN_EXPOSURE_UNKNOWN = 0,
+    PN_EXPOSURE_LOOPBACK,   /* an end is the host itself */
+    PN_EXPOSURE_INTERNAL,   /* both ends local */
+    PN_EXPOSURE_INBOUND,    /* a client outside reaches a local server */
+    PN_EXPOSURE_OUTBOUND,   /* a local client reaches a server outside */
+    PN_EXPOSURE_EXTERNAL,   /* neither end local */
+    PN_EXPOSURE_COUNT
+} pn_exposure_t;
 
 /* What a documented port normally is: the listening port of a service,
  * or a port that clients use (68/udp, the ephemeral range). */
@@ -82,6 +97,21 @@ typedef struct {
  * merely listens on the same port number (trojans, backdoors); it stands
  * only while the payload has not confirmed the service.
  */
+/*
+ * A row's own risk where the rubric's per-exposure levels do not fit the
+ * service (format 3, fields 15 and 16): a level per exposure, and a note
+ * that only applies to some exposures (SMB to the Internet leaks NTLM
+ * credentials).
+ */
+typedef struct {
+    guint8 has_risk[PN_EXPOSURE_COUNT];
+    pn_risk_t risk[PN_EXPOSURE_COUNT];
+    guint8 has_note[PN_EXPOSURE_COUNT];
+    char *risks_text;       /* field 15 as written, "internal=low;outbound=medium" */
+    char *note_text;        /* field 16 as written, "outbound: ..." */
+    const char *note;       /* its text after the exposure names, or "" */
+} pn_exposure_rule_t;
+
 typedef struct pn_entry {
     guint16 first_port;
     guint16 last_port;
@@ -89,6 +119,7 @@ typedef struct pn_entry {
     pn_kind_t kind;
     pn_part_t own;
     pn_part_t also;
+    pn_exposure_rule_t exposure;
     char *service;
     char *description;
     char *source;
@@ -123,12 +154,16 @@ void pn_decide_roles(const pn_endpoint_t *src, const pn_endpoint_t *dst,
 gboolean pn_should_annotate(const pn_entry_t *entry, pn_role_t role,
                             gboolean client_side_too);
 
-pn_risk_t pn_entry_risk(const pn_entry_t *entry, gboolean confirmed);
+pn_risk_t pn_entry_own_risk(const pn_entry_t *entry, pn_exposure_t exposure, gboolean amplifying);
+gboolean pn_entry_squatter_likelier(const pn_entry_t *entry);
+gboolean pn_category_depends_on_exposure(const char *category);
 gboolean pn_is_client_range(const pn_entry_t *entry);
 
 const char *pn_transport_name(pn_transport_t transport);
 const char *pn_risk_name(pn_risk_t risk);
 const char *pn_role_name(pn_role_t role);
+const char *pn_exposure_name(pn_exposure_t exposure);
+gboolean pn_exposure_from_name(const char *name, pn_exposure_t *exposure);
 
 G_END_DECLS
 

@@ -1,10 +1,13 @@
 /* portnote-evidence.c
- * What a port's notes say once the payload has been seen (see
- * portnote-evidence.h):
- *   - the payload confirms the port's own protocol: only the service's
- *     own notes stand; software that merely uses the port number (the
- *     row's also_ half) is context, never a threat or a risk;
- *   - nothing seen yet, or nothing recognised: the port's full notes;
+ * What a port's notes say once the traffic has been seen (see
+ * portnote-evidence.h).  A warning is earned by what this traffic shows,
+ * not by what the port number is known for:
+ *   - the service's own notes weigh what the exposure makes of them
+ *     (data/RUBRIC.md): a worm's way in is routine between local hosts and
+ *     high from outside; amplification counts only when it is seen;
+ *   - software that merely uses the port number (the row's also_ half) is
+ *     context unless the payload contradicts the port, or the rubric says
+ *     the squatter is the likelier explanation (a trojan-only port);
  *   - the payload contradicts the port: the full notes, and the finding.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -23,10 +26,14 @@ gboolean pn_note_is_finding(const pn_note_t *note)
     return note->verdict == PN_VERDICT_MISMATCH || note->verdict == PN_VERDICT_NON_STANDARD;
 }
 
-/** Whether the software squatting on the port still counts (the service is not confirmed). */
+/** Whether the software squatting on the port counts: the payload points
+ * away from the service, or nothing confirmed a service that is rarer than
+ * its squatters. */
 gboolean pn_note_also_stands(const pn_note_t *note)
 {
-    return note->verdict != PN_VERDICT_CONFIRMED;
+    if (pn_note_is_finding(note))
+        return TRUE;
+    return note->verdict != PN_VERDICT_CONFIRMED && pn_entry_squatter_likelier(note->entry);
 }
 
 /** The categories a finding adds (a mismatch is also a known protocol off its port). */
@@ -57,10 +64,47 @@ static pn_risk_t finding_risk(const pn_note_t *note)
 /** The note's risk under the evidence rule above. */
 pn_risk_t pn_note_risk(const pn_note_t *note)
 {
-    pn_risk_t risk = note->kind == PN_NOTE_DOCUMENTED
-        ? pn_entry_risk(note->entry, !pn_note_also_stands(note)) : PN_RISK_NONE;
+    const pn_entry_t *e = note->kind == PN_NOTE_DOCUMENTED ? note->entry : NULL;
+    pn_risk_t risk = PN_RISK_NONE;
 
+    if (e) {
+        risk = pn_entry_own_risk(e, (pn_exposure_t)note->exposure, (note->flags & PN_FLAG_AMPLIFYING) != 0);
+        if (pn_note_also_stands(note))
+            risk = MAX(risk, e->also.risk);
+    }
     return MAX(risk, finding_risk(note));
+}
+
+/** What the row says of this note's exposure in particular, or NULL. */
+const char *pn_note_exposure_note(const pn_note_t *note)
+{
+    const pn_entry_t *e = note->kind == PN_NOTE_DOCUMENTED ? note->entry : NULL;
+
+    pn_exposure_t rated = note->exposure == PN_EXPOSURE_UNKNOWN ? PN_EXPOSURE_EXTERNAL
+                                                                : (pn_exposure_t)note->exposure;
+
+    return e && e->exposure.has_note[rated] ? e->exposure.note : NULL;
+}
+
+/* Amplification is judged over a few exchanges, so that one large answer
+ * (a zone's DNSKEY set) is not a reflection. */
+#define PN_AMPLIFICATION_ANSWERS 3
+#define PN_AMPLIFICATION_FACTOR 10
+
+/**
+ * Whether a UDP service is seen amplifying: over several answers, answers
+ * carrying at least ten times the requests' bytes, or answers with no
+ * request at all (the victim's side of a reflection, where the forged
+ * requests were sent elsewhere).
+ */
+gboolean pn_amplification_seen(guint64 request_bytes, guint32 requests, guint64 answer_bytes,
+                               guint32 answers)
+{
+    if (answers < PN_AMPLIFICATION_ANSWERS)
+        return FALSE;
+    if (requests == 0)
+        return TRUE;
+    return answer_bytes >= PN_AMPLIFICATION_FACTOR * MAX(request_bytes, 1);
 }
 
 /** The categories that stand, in the order they are shown: the finding's,
@@ -128,6 +172,8 @@ char *pn_note_summary(const pn_note_t *note, const char *service)
     append_clean(out, service);
     if (risk != PN_RISK_NONE)
         g_string_append_printf(out, "; risk %s", pn_risk_name(risk));
+    if (note->exposure != PN_EXPOSURE_UNKNOWN)
+        g_string_append_printf(out, "; %s", pn_exposure_name((pn_exposure_t)note->exposure));
     pn_note_threats(note, threats);
     for (int l = 0; l < PN_THREAT_LISTS; l++) {
         if (threats[l] && threats[l][0] && first)

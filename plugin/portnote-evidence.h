@@ -30,7 +30,10 @@ typedef enum {
 enum {
     PN_FLAG_FIRST_IN_CONV = 1 << 0,     /* the conversation's first frame with this note */
     PN_FLAG_VERDICT_CHANGED = 1 << 1,   /* first pass only: the payload just changed the note */
-    PN_FLAG_DECIDED_HERE = 1 << 2       /* the verdict was reached in this frame */
+    PN_FLAG_DECIDED_HERE = 1 << 2,      /* the verdict was reached in this frame */
+    PN_FLAG_AMPLIFYING = 1 << 3,        /* the conversation's answers dwarf its requests */
+    PN_FLAG_FIRST_IN_SERVICE = 1 << 4   /* the server service's first frame with this note,
+                                         * verdict and exposure: where Expert Info goes */
 };
 
 /* One annotated port of a frame (24 bytes), found afresh on every pass. */
@@ -47,6 +50,7 @@ typedef struct {
     guint8 observed;            /* pn_proto_t the payload looks like, or none */
     guint8 flags;               /* PN_FLAG_* */
     guint8 both_sides;          /* both ends of the layer use this port (53 to 53) */
+    guint8 exposure;            /* pn_exposure_t of the conversation */
 } pn_note_t;
 
 /* How many NULL-terminated lists pn_note_categories() and pn_note_threats() give. */
@@ -60,6 +64,11 @@ char **pn_note_context(const pn_note_t *note);
 gboolean pn_note_is_finding(const pn_note_t *note);
 gboolean pn_note_also_stands(const pn_note_t *note);
 char **pn_note_finding_categories(const pn_note_t *note);
+
+const char *pn_note_exposure_note(const pn_note_t *note);
+
+gboolean pn_amplification_seen(guint64 request_bytes, guint32 requests, guint64 answer_bytes,
+                               guint32 answers);
 
 char *pn_note_summary(const pn_note_t *note, const char *service);
 

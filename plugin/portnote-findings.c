@@ -197,6 +197,7 @@ static char *finding_json(const finding_t *f, gboolean reused_ports)
     json_key(out, "transport"); json_string(out, pn_transport_name((pn_transport_t)n->transport));
     json_key(out, "service"); json_string(out, portnote_note_service(n));
     json_key(out, "risk"); json_string(out, pn_risk_name(pn_note_risk(n)));
+    json_key(out, "exposure"); json_string(out, pn_exposure_name((pn_exposure_t)n->exposure));
     json_list(out, "categories", categories, PN_CATEGORY_LISTS);
     json_list(out, "threats", threats, PN_THREAT_LISTS);
     json_list(out, "also_used_by", context, 1);

@@ -5,7 +5,9 @@
  *   portnote-table.c   the "Port notes" table (UAT) of the preferences
  *   portnote-layers.c  reading the ports of every transport layer
  *   portnote-connections.c  its own table of connections (TCP port reuse)
- *   portnote-conv.c    per-conversation state: payload check, alerts once
+ *   portnote-conv.c    per-conversation state: payload check, notes shown
+ *   portnote-site.c    the local networks and each note's exposure
+ *   portnote-services.c  one alert per server service
  *   portnote-show.c    the tree, Expert Info and the Info column
  *   portnote-stats.c   the statistics tree
  * The notes themselves (parsing, lookup, the evidence rule, payload
@@ -138,6 +140,17 @@ void portnote_conv_add_findings(pn_conv_t *conv, packet_info *pinfo, int end_of_
                                 const pn_layer_t *inner, pn_note_buffer_t *notes);
 gboolean portnote_conv_apply(pn_conv_t *conv, packet_info *pinfo, int end_of_packet, pn_note_t *notes,
                              guint count);
+
+/* portnote-site.c */
+void portnote_site_set(const char *text);
+void portnote_site_free(void);
+void portnote_site_apply(const packet_info *pinfo, pn_note_t *notes, guint count);
+const address *portnote_note_server(const packet_info *pinfo, const pn_note_t *note);
+const address *portnote_note_client(const packet_info *pinfo, const pn_note_t *note);
+
+/* portnote-services.c */
+void portnote_services_init(void);
+void portnote_services_flag(const packet_info *pinfo, pn_note_t *notes, guint count);
 
 /* portnote-show.c */
 void portnote_register_fields(void);

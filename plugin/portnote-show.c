@@ -35,6 +35,7 @@ static int hf_portnote_defined_at = -1;
 static int hf_portnote_evidence = -1;
 static int hf_portnote_observed = -1;
 static int hf_portnote_iana_only = -1;
+static int hf_portnote_exposure = -1;
 
 static int ett_portnote = -1;
 static int ett_portnote_note = -1;
@@ -278,6 +279,7 @@ static void add_note_texts(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, gi
     if (pn_note_is_finding(note) && WANTED(pt, hf_portnote_note))
         add_long_text(pinfo->pool, pt, hf_portnote_note, tvb, start, finding_note(pinfo->pool, note));
     if (e) {
+        add_long_text(pinfo->pool, pt, hf_portnote_note, tvb, start, pn_note_exposure_note(note));
         add_long_text(pinfo->pool, pt, hf_portnote_note, tvb, start, e->own.note);
         add_long_text(pinfo->pool, pt, hf_portnote_note, tvb, start,
                       pn_note_also_stands(note) ? e->also.note : NULL);
@@ -313,6 +315,8 @@ static void add_note_fields(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, g
     if (risk != PN_RISK_NONE && WANTED(pt, hf_portnote_risk))
         proto_item_set_generated(proto_tree_add_uint(pt, hf_portnote_risk, tvb, start, 0, risk));
     add_note_lists(pt, tvb, start, note);
+    if (note->exposure != PN_EXPOSURE_UNKNOWN && WANTED(pt, hf_portnote_exposure))
+        add_text(pt, hf_portnote_exposure, tvb, start, pn_exposure_name((pn_exposure_t)note->exposure));
     if (WANTED(pt, hf_portnote_evidence))
         add_text(pt, hf_portnote_evidence, tvb, start, note->verdict != PN_VERDICT_NONE ? "payload" : "port");
     if (note->observed != PN_PROTO_NONE && WANTED(pt, hf_portnote_observed))
@@ -323,10 +327,9 @@ static void add_note_fields(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, g
 /* ---- Expert Info and the Info column ------------------------------------- */
 
 /**
- * The Expert Info a note raises in this frame, or NULL: a finding in the
- * frame that made it; any other note with a risk in the conversation's
- * first frame with it, and on the first pass once more when the payload
- * changes its verdict.
+ * The Expert Info a note raises in this frame, or NULL: once per server
+ * service (address, transport, port, note, verdict and exposure), in the
+ * service's first frame (portnote-services.c).
  */
 static expert_field *note_expert(const pn_note_t *note)
 {
@@ -334,12 +337,11 @@ static expert_field *note_expert(const pn_note_t *note)
 
     if (risk == PN_RISK_NONE || !portnote_prefs.expert_enabled || (gint)risk < portnote_prefs.expert_min_risk)
         return NULL;
-    if (pn_note_is_finding(note)) {
-        if (!(note->flags & PN_FLAG_DECIDED_HERE))
-            return NULL;
+    if (!(note->flags & PN_FLAG_FIRST_IN_SERVICE))
+        return NULL;
+    if (pn_note_is_finding(note))
         return note->verdict == PN_VERDICT_MISMATCH ? &ei_portnote_mismatch[risk] : &ei_portnote_non_standard[risk];
-    }
-    return note->flags & (PN_FLAG_FIRST_IN_CONV | PN_FLAG_VERDICT_CHANGED) ? &ei_portnote_risk[risk] : NULL;
+    return &ei_portnote_risk[risk];
 }
 
 static gboolean raises_expert(const pn_note_t *notes, guint count)
@@ -658,8 +660,9 @@ void portnote_register_fields(void)
             "Worm, trojan, backdoor or attack that stands for this traffic", HFILL }},
         { &hf_portnote_also_used_by,
           { "Also used by", "portnote.also_used_by", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Software known to use the port number, not this traffic: the payload confirmed "
-            "the port's own protocol", HFILL }},
+            "Software known to use the port number that this traffic gives no sign of: "
+            "context, not a warning (the payload confirmed the service, or nothing points "
+            "away from it)", HFILL }},
         { &hf_portnote_note,
           { "Note", "portnote.note", FT_STRING, BASE_NONE, NULL, 0x0,
             "The security note in plain words (long notes come in several items)", HFILL }},
@@ -677,6 +680,12 @@ void portnote_register_fields(void)
           { "Observed protocol", "portnote.observed", FT_STRING, BASE_NONE, NULL, 0x0,
             "The protocol the conversation's first payloads look like (ssh, http, tls, smb, "
             "rdp, dns, ...: the payload check's names)", HFILL }},
+        { &hf_portnote_exposure,
+          { "Exposure", "portnote.exposure", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Who talks to whom across the edge of the local networks (preference "
+            "local_networks): loopback, internal, inbound (client outside), outbound (server "
+            "outside) or external (neither end local); the risks of exposed services, worms, "
+            "default passwords and remote access depend on it", HFILL }},
         { &hf_portnote_iana_only,
           { "IANA name only", "portnote.iana_only", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
             "The port is not in the notes database; the service is Wireshark's IANA name for it", HFILL }},

@@ -21,6 +21,7 @@ typedef struct {
 
 void portnote_register_stats(void);
 void portnote_register_findings(void);
+void portnote_register_services_view(void);
 
 const char *portnote_note_service(const pn_note_t *note);
 

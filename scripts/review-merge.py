@@ -20,7 +20,7 @@ import sys
 # The CSV's columns, in this order (documented in README "Reviewing many captures").
 CSV_COLUMNS = ["capture", "first_seen", "last_seen", "rel_first", "rel_last",
                "client", "client_port", "server", "server_port", "transport",
-               "service", "risk", "categories", "threats", "also_used_by",
+               "service", "risk", "exposure", "categories", "threats", "also_used_by",
                "evidence", "observed", "finding", "packets", "bytes", "filter"]
 
 

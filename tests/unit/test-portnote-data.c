@@ -230,13 +230,77 @@ static void check_row(failures_t *f, const pn_entry_t *e)
     }
 }
 
+/** Whether every one of the row's own categories follows exposure (or is
+ * reflection, judged by what is seen). */
+static gboolean all_follow_exposure(const pn_entry_t *e)
+{
+    static const char *const reflection[] = { "amplification", "spoofing", "denial-of-service", NULL };
+    gboolean exposed = has(e->own.categories, "exposed-service");
+    gboolean amplifier = has(e->own.categories, "amplification");
+
+    for (char **c = e->own.categories; *c; c++) {
+        if (pn_category_depends_on_exposure(*c))
+            continue;
+        if (exposed && (!strcmp(*c, "information-disclosure") || !strcmp(*c, "misconfiguration")))
+            continue;
+        if (amplifier && g_strv_contains(reflection, *c))
+            continue;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/** The routine services of the quiet list (RUBRIC.md, "Exposure"). */
+static gboolean is_quiet_service(const pn_entry_t *e)
+{
+    static const guint16 quiet[] = { 53, 88, 123, 5353, 5355 };
+
+    if (e->first_port != e->last_port || e->kind != PN_KIND_SERVICE)
+        return FALSE;
+    for (gsize i = 0; i < G_N_ELEMENTS(quiet); i++)
+        if (e->first_port == quiet[i] && (e->transport != PN_TRANSPORT_TCP || quiet[i] == 53 || quiet[i] == 88))
+            return TRUE;
+    return FALSE;
+}
+
+/** The rubric's per-exposure rules for one row. */
+static void check_exposure(failures_t *f, const pn_entry_t *e)
+{
+    pn_risk_t inbound = pn_entry_own_risk(e, PN_EXPOSURE_INBOUND, TRUE);
+
+    if (!e->exposure.has_risk[PN_EXPOSURE_INBOUND] && inbound != e->own.risk)
+        fail(f, e, "inbound (seen amplifying, if it amplifies) is %s, not the row's level %s",
+             pn_risk_name(inbound), pn_risk_name(e->own.risk));
+    if (all_follow_exposure(e) && pn_entry_own_risk(e, PN_EXPOSURE_LOOPBACK, FALSE) != PN_RISK_NONE)
+        fail(f, e, "loopback is never exposed, yet rated %s",
+             pn_risk_name(pn_entry_own_risk(e, PN_EXPOSURE_LOOPBACK, FALSE)));
+    if (all_follow_exposure(e) && pn_entry_own_risk(e, PN_EXPOSURE_INTERNAL, FALSE) > PN_RISK_LOW)
+        fail(f, e, "routine between local hosts, yet rated %s internal",
+             pn_risk_name(pn_entry_own_risk(e, PN_EXPOSURE_INTERNAL, FALSE)));
+    for (int x = 0; x < PN_EXPOSURE_COUNT; x++) {
+        pn_risk_t r = pn_entry_own_risk(e, (pn_exposure_t)x, FALSE);
+        if (is_quiet_service(e) && r > PN_RISK_LOW)
+            fail(f, e, "a routine service rated %s %s", pn_risk_name(r), pn_exposure_name((pn_exposure_t)x));
+        if (has(e->own.categories, "cleartext-credentials") && strstr(e->service, "LDAP") && r > PN_RISK_MEDIUM)
+            fail(f, e, "LDAP's clear-text binds are medium at most, not %s", pn_risk_name(r));
+    }
+    if (strstr(e->service, "SMB") || strstr(e->service, "NetBIOS Session")) {
+        if (e->transport == PN_TRANSPORT_TCP
+            && (pn_entry_own_risk(e, PN_EXPOSURE_OUTBOUND, FALSE) != PN_RISK_MEDIUM
+                || !e->exposure.has_note[PN_EXPOSURE_OUTBOUND]))
+            fail(f, e, "SMB to the Internet is medium, with a note saying why");
+    }
+}
+
 static void check_rows(pn_db_t *db)
 {
     failures_t f = { g_string_new(NULL), 0 };
     const pn_entry_t *e;
 
-    for (guint i = 0; (e = pn_db_row(db, i)) != NULL; i++)
+    for (guint i = 0; (e = pn_db_row(db, i)) != NULL; i++) {
         check_row(&f, e);
+        check_exposure(&f, e);
+    }
     report_failures(&f);
 }
 
@@ -263,6 +327,11 @@ static void test_rubric_catches_wrong_rows(void)
         "\"21\",\"tcp\",\"\",\"FTP\",\"medium\",\"cleartext-credentials\",\"\",\"d\",\"n\",\"s\",\"high\",\"trojan\",\"Fore\",\"n\"",
         "\"80\",\"tcp\",\"\",\"HTTP\",\"\",\"\",\"\",\"d\",\"\",\"s\",\"medium\",\"trojan\",\"Executor\",\"n\"",
         "\"79\",\"tcp\",\"\",\"Finger\",\"critical\",\"information-disclosure\",\"\",\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\"",
+        "\"53\",\"udp\",\"\",\"DNS\",\"medium\",\"covert-channel\",\"\",\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\"",
+        "\"445\",\"tcp\",\"\",\"SMB\",\"high\",\"worm\",\"W\",\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\"",
+        "\"2049\",\"tcp\",\"\",\"NFS\",\"high\",\"exposed-service\",\"\",\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\",\"loopback=low\",\"\"",
+        "\"2049\",\"tcp\",\"\",\"NFS\",\"high\",\"exposed-service\",\"\",\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\",\"internal=high\",\"\"",
+        "\"389\",\"tcp\",\"\",\"LDAP\",\"high\",\"cleartext-credentials\",\"\",\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\"",
     };
 
     for (gsize i = 0; i < G_N_ELEMENTS(wrong); i++) {
@@ -271,8 +340,10 @@ static void test_rubric_catches_wrong_rows(void)
         const pn_entry_t *e;
 
         g_assert_cmpuint(pn_db_load_text(db, "planted", wrong[i], strlen(wrong[i]), NULL), ==, 1);
-        for (guint r = 0; (e = pn_db_row(db, r)) != NULL; r++)
+        for (guint r = 0; (e = pn_db_row(db, r)) != NULL; r++) {
             check_row(&f, e);
+            check_exposure(&f, e);
+        }
         g_test_message("planted row %" G_GSIZE_FORMAT ": %s", i, f.text->str);
         g_assert_cmpuint(f.count, >=, 1);
         g_string_free(f.text, TRUE);

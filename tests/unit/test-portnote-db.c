@@ -392,11 +392,67 @@ static void test_good_row_fields(void)
     g_assert_cmpstr(e->also.categories_text, ==, "trojan");
     g_assert_cmpstr(e->also.threats_text, ==, "Tiny Telnet Server, X");
     g_assert_cmpstr(e->also.note, ==, "Squats");
-    g_assert_cmpint(pn_entry_risk(e, TRUE), ==, PN_RISK_HIGH);
-    g_assert_cmpint(pn_entry_risk(e, FALSE), ==, PN_RISK_CRITICAL);
+    g_assert_cmpint(pn_entry_own_risk(e, PN_EXPOSURE_INBOUND, FALSE), ==, PN_RISK_HIGH);
+    g_assert_true(pn_entry_squatter_likelier(e));
+    g_assert_null(e->exposure.risks_text);      /* a format 2 row has no exposure rule */
     g_assert_cmpstr(e->origin, ==, "t.csv:2");
     g_assert_null(pn_db_lookup(l.db, PN_TRANSPORT_UDP, 23));
     g_assert_null(pn_db_lookup(l.db, PN_TRANSPORT_TCP, 24));
+    loaded_free(&l);
+}
+
+/* Format 3: per-exposure levels and a note for some exposures. */
+static void test_exposure_rule(void)
+{
+    loaded_t l = load(HEADER_ROW
+        "\"445\",\"tcp\",\"server\",\"SMB\",\"high\",\"exposed-service;worm\",\"WannaCry\","
+        "\"File sharing\",\"Worms spread here\",\"Src\",\"\",\"\",\"\",\"\","
+        "\"outbound=medium\",\"outbound, external: Leaks NTLM hashes\"\n");
+    const pn_entry_t *e = pn_db_lookup(l.db, PN_TRANSPORT_TCP, 445);
+
+    g_assert_cmpuint(l.errors->len, ==, 0);
+    g_assert_nonnull(e);
+    g_assert_cmpstr(e->exposure.risks_text, ==, "outbound=medium");
+    g_assert_cmpstr(e->exposure.note, ==, "Leaks NTLM hashes");
+    g_assert_true(e->exposure.has_note[PN_EXPOSURE_OUTBOUND]);
+    g_assert_true(e->exposure.has_note[PN_EXPOSURE_EXTERNAL]);
+    g_assert_false(e->exposure.has_note[PN_EXPOSURE_INTERNAL]);
+    /* the rubric: a worm's way in is routine inside, high from outside */
+    g_assert_cmpint(pn_entry_own_risk(e, PN_EXPOSURE_INBOUND, FALSE), ==, PN_RISK_HIGH);
+    g_assert_cmpint(pn_entry_own_risk(e, PN_EXPOSURE_EXTERNAL, FALSE), ==, PN_RISK_HIGH);
+    g_assert_cmpint(pn_entry_own_risk(e, PN_EXPOSURE_UNKNOWN, FALSE), ==, PN_RISK_HIGH);
+    g_assert_cmpint(pn_entry_own_risk(e, PN_EXPOSURE_INTERNAL, FALSE), ==, PN_RISK_LOW);
+    g_assert_cmpint(pn_entry_own_risk(e, PN_EXPOSURE_LOOPBACK, FALSE), ==, PN_RISK_NONE);
+    /* the row's own level for outbound */
+    g_assert_cmpint(pn_entry_own_risk(e, PN_EXPOSURE_OUTBOUND, FALSE), ==, PN_RISK_MEDIUM);
+    loaded_free(&l);
+}
+
+/* Categories that do not depend on exposure keep their level; amplification
+ * counts only when seen. */
+static void test_exposure_categories(void)
+{
+    loaded_t l = load(HEADER_ROW
+        "\"23\",\"tcp\",\"server\",\"Telnet\",\"high\",\"cleartext-credentials;remote-access;worm\",\"\","
+        "\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\"\n"
+        "\"123\",\"udp\",\"server\",\"NTP\",\"high\",\"amplification;spoofing\",\"\","
+        "\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\",\"internal,outbound,inbound,external,loopback=low\",\"\"\n"
+        "\"19\",\"udp\",\"server\",\"chargen\",\"high\",\"amplification\",\"\","
+        "\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\"\n");
+    const pn_entry_t *telnet = pn_db_lookup(l.db, PN_TRANSPORT_TCP, 23);
+    const pn_entry_t *ntp = pn_db_lookup(l.db, PN_TRANSPORT_UDP, 123);
+    const pn_entry_t *chargen = pn_db_lookup(l.db, PN_TRANSPORT_UDP, 19);
+
+    g_assert_cmpuint(l.errors->len, ==, 0);
+    g_assert_cmpint(pn_entry_own_risk(telnet, PN_EXPOSURE_INTERNAL, FALSE), ==, PN_RISK_HIGH);
+    g_assert_cmpint(pn_entry_own_risk(telnet, PN_EXPOSURE_LOOPBACK, FALSE), ==, PN_RISK_HIGH);
+    g_assert_cmpint(pn_entry_own_risk(ntp, PN_EXPOSURE_INBOUND, FALSE), ==, PN_RISK_LOW);
+    g_assert_cmpint(pn_entry_own_risk(ntp, PN_EXPOSURE_INBOUND, TRUE), ==, PN_RISK_HIGH);
+    g_assert_cmpint(pn_entry_own_risk(ntp, PN_EXPOSURE_LOOPBACK, TRUE), ==, PN_RISK_LOW);
+    g_assert_cmpint(pn_entry_own_risk(chargen, PN_EXPOSURE_EXTERNAL, FALSE), ==, PN_RISK_LOW);
+    g_assert_cmpint(pn_entry_own_risk(chargen, PN_EXPOSURE_INTERNAL, TRUE), ==, PN_RISK_HIGH);
+    g_assert_true(pn_category_depends_on_exposure("worm"));
+    g_assert_false(pn_category_depends_on_exposure("cleartext-credentials"));
     loaded_free(&l);
 }
 
@@ -416,8 +472,8 @@ static void test_legacy_row_trojans_only(void)
     g_assert_cmpstr(e->also.categories_text, ==, "trojan");
     g_assert_cmpstr(e->also.threats_text, ==, "Executor");
     g_assert_cmpstr(e->also.note, ==, "n");
-    g_assert_cmpint(pn_entry_risk(e, TRUE), ==, PN_RISK_NONE);
-    g_assert_cmpint(pn_entry_risk(e, FALSE), ==, PN_RISK_LOW);
+    g_assert_cmpint(pn_entry_own_risk(e, PN_EXPOSURE_EXTERNAL, FALSE), ==, PN_RISK_NONE);
+    g_assert_false(pn_entry_squatter_likelier(e));
     loaded_free(&l);
 }
 
@@ -495,8 +551,8 @@ typedef struct {
 #define GOOD_ROW "\"25\",\"tcp\",\"\",\"SMTP\",\"\",\"\",\"\",\"d\",\"\",\"s\"\n"
 
 static const bad_row_t bad_rows[] = {
-    { "\"25\",\"tcp\",\"SMTP\"", "expected 14 fields (or 10 in the first format), found 3" },
-    { "\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"10\",\"11\"", "expected 14 fields (or 10 in the first format), found 11" },
+    { "\"25\",\"tcp\",\"SMTP\"", "expected 16 fields (or 14 or 10 in the older formats), found 3" },
+    { "\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"10\",\"11\"", "expected 16 fields (or 14 or 10 in the older formats), found 11" },
     { "\"10\",\"tcp\",\"\",\"x\",\"low\",\"trojan\",\"\",\"d\",\"n\",\"s\",\"low\",\"backdoor\",\"B\",\"n\"", "category 'trojan' belongs in also_categories" },
     { "\"10\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\",\"high\",\"trojan\",\"T\",\"\"", "also_risk 'high' needs an also_note" },
     { "\"10\",\"tcp\",\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\",\"high\",\"\",\"T\",\"n\"", "also_risk 'high' needs at least one also_category" },
@@ -522,6 +578,11 @@ static const bad_row_t bad_rows[] = {
     { "\"10\",\"tcp\",\"\",\"x\\xff\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "field 4 is not valid UTF-8" },
     { "\"10\",\"tcp\",\"\",\"x\xff\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "the line is not valid UTF-8" },
     { "\"10\",\"tcp\",\"\",\"x\tq\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "control character 0x09" },
+    { "\"10\",\"tcp\",\"\",\"x\",\"low\",\"worm\",\"\",\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\",\"inside=low\",\"\"", "unknown exposure 'inside'" },
+    { "\"10\",\"tcp\",\"\",\"x\",\"low\",\"worm\",\"\",\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\",\"internal\",\"\"", "exposure_risks item 'internal' is not EXPOSURE=RISK" },
+    { "\"10\",\"tcp\",\"\",\"x\",\"low\",\"worm\",\"\",\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\",\"internal=huge\",\"\"", "unknown risk 'huge'" },
+    { "\"10\",\"tcp\",\"\",\"x\",\"low\",\"worm\",\"\",\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\",\"\",\"no exposure here\"", "exposure_note must start with the exposures it is for" },
+    { "\"10\",\"tcp\",\"\",\"x\",\"low\",\"worm\",\"\",\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\",\"\",\"outbound:\"", "exposure_note has no text" },
     { "\"10\",tcp,\"\",\"x\",\"\",\"\",\"\",\"d\",\"\",\"s\"", "field 2 must be a \"quoted string\"" },
 };
 
@@ -766,6 +827,8 @@ int main(int argc, char **argv)
     g_test_add_func("/data/halves", test_embedded_halves);
     g_test_add_func("/parse/good-row", test_good_row_fields);
     g_test_add_func("/parse/legacy-trojans-only", test_legacy_row_trojans_only);
+    g_test_add_func("/parse/exposure-rule", test_exposure_rule);
+    g_test_add_func("/risk/exposure-categories", test_exposure_categories);
     g_test_add_func("/parse/legacy-ambiguous", test_legacy_row_ambiguous);
     g_test_add_func("/parse/empty-fields-and-escapes", test_empty_fields_and_escapes);
     g_test_add_func("/parse/crlf-bom-comments", test_crlf_bom_comments);

@@ -10,13 +10,18 @@
 
 #include "portnote-evidence.h"
 
-/* 80/tcp: no risk of its own, a trojan on the port number; 23/tcp: cleartext
- * logins and Mirai of its own, a trojan too.  Service names carry the
- * characters the summaries must not let through. */
+/* 80/tcp: no risk of its own, a trojan on the port number, rated low (the
+ * service is the likelier explanation); 23/tcp: cleartext logins and Mirai
+ * of its own, and a trojan rated as the likelier explanation; 445/tcp: a
+ * worm's way in, whose weight depends on exposure, with a note for SMB to
+ * the Internet.  Service names carry the characters the summaries must not
+ * let through. */
 static const char rows[] =
     "\"80\",\"tcp\",\"\",\"HTTP|\\\"web\\\"\",\"\",\"\",\"\",\"d\",\"\",\"s\",\"low\",\"trojan\",\"Executor\",\"n\"\n"
     "\"23\",\"tcp\",\"\",\"Telnet\",\"high\",\"cleartext-credentials\",\"Mirai\",\"d\",\"n\",\"s\","
-    "\"critical\",\"trojan\",\"Tiny Telnet Server\",\"n\"\n";
+    "\"critical\",\"trojan\",\"Tiny Telnet Server\",\"n\"\n"
+    "\"445\",\"tcp\",\"\",\"SMB\",\"high\",\"exposed-service;worm\",\"WannaCry\",\"d\",\"n\",\"s\","
+    "\"\",\"\",\"\",\"\",\"outbound=medium\",\"outbound: Leaks NTLM hashes\"\n";
 
 static pn_db_t *db;
 
@@ -35,15 +40,19 @@ static pn_note_t note_for(guint16 port, pn_verdict_t verdict, pn_proto_t observe
     return n;
 }
 
-/* Nothing seen yet: the port's full notes stand. */
-static void test_unconfirmed_keeps_everything(void)
+/* Nothing seen yet: the service's own notes stand; software that only
+ * shares the port is context unless the rubric calls it the likelier
+ * explanation. */
+static void test_unconfirmed_keeps_own_notes(void)
 {
     pn_note_t http = note_for(80, PN_VERDICT_NONE, PN_PROTO_NONE);
     pn_note_t telnet = note_for(23, PN_VERDICT_NONE, PN_PROTO_NONE);
 
-    g_assert_cmpint(pn_note_risk(&http), ==, PN_RISK_LOW);
+    g_assert_cmpint(pn_note_risk(&http), ==, PN_RISK_NONE);
+    g_assert_false(pn_note_also_stands(&http));
+    g_assert_cmpstr(pn_note_context(&http)[0], ==, "Executor");
     g_assert_cmpint(pn_note_risk(&telnet), ==, PN_RISK_CRITICAL);
-    g_assert_true(pn_note_also_stands(&http));
+    g_assert_true(pn_note_also_stands(&telnet));
     g_assert_false(pn_note_is_finding(&http));
     g_assert_null(pn_note_finding_categories(&http)[0]);
 }
@@ -87,6 +96,42 @@ static void test_non_standard_port(void)
     g_assert_null(pn_note_finding_categories(&ssh)[1]);
 }
 
+/* The same SMB note weighs what its exposure makes of it. */
+static void test_exposure(void)
+{
+    pn_note_t smb = note_for(445, PN_VERDICT_CONFIRMED, PN_PROTO_SMB);
+    const pn_risk_t expected[PN_EXPOSURE_COUNT] = {
+        [PN_EXPOSURE_UNKNOWN] = PN_RISK_HIGH, [PN_EXPOSURE_LOOPBACK] = PN_RISK_NONE,
+        [PN_EXPOSURE_INTERNAL] = PN_RISK_LOW, [PN_EXPOSURE_INBOUND] = PN_RISK_HIGH,
+        [PN_EXPOSURE_OUTBOUND] = PN_RISK_MEDIUM, [PN_EXPOSURE_EXTERNAL] = PN_RISK_HIGH,
+    };
+
+    for (int x = 0; x < PN_EXPOSURE_COUNT; x++) {
+        smb.exposure = (guint8)x;
+        g_test_message("exposure %s", pn_exposure_name((pn_exposure_t)x));
+        g_assert_cmpint(pn_note_risk(&smb), ==, expected[x]);
+        if (x == PN_EXPOSURE_OUTBOUND)
+            g_assert_cmpstr(pn_note_exposure_note(&smb), ==, "Leaks NTLM hashes");
+        else
+            g_assert_null(pn_note_exposure_note(&smb));
+    }
+    /* a finding does not depend on exposure */
+    smb = note_for(445, PN_VERDICT_MISMATCH, PN_PROTO_HTTP);
+    smb.exposure = PN_EXPOSURE_INTERNAL;
+    g_assert_cmpint(pn_note_risk(&smb), ==, PN_RISK_HIGH);
+}
+
+/* Amplification is judged over several answers, or answers with no request. */
+static void test_amplification_seen(void)
+{
+    g_assert_false(pn_amplification_seen(60, 2, 3000, 2));      /* too few answers */
+    g_assert_true(pn_amplification_seen(60, 3, 3000, 3));
+    g_assert_false(pn_amplification_seen(300, 3, 2999, 3));     /* under ten times */
+    g_assert_true(pn_amplification_seen(300, 3, 3000, 3));
+    g_assert_true(pn_amplification_seen(0, 0, 300, 3));         /* the victim's side */
+    g_assert_false(pn_amplification_seen(0, 0, 300, 2));
+}
+
 /* One self-contained value per note; the separators of exports never appear. */
 static void test_summary(void)
 {
@@ -119,7 +164,9 @@ int main(int argc, char **argv)
     db = pn_db_new();
     pn_db_load_text(db, "rows", rows, sizeof rows - 1, errors);
     g_assert_cmpuint(errors->len, ==, 0);
-    g_test_add_func("/evidence/unconfirmed", test_unconfirmed_keeps_everything);
+    g_test_add_func("/evidence/unconfirmed", test_unconfirmed_keeps_own_notes);
+    g_test_add_func("/evidence/exposure", test_exposure);
+    g_test_add_func("/evidence/amplification-seen", test_amplification_seen);
     g_test_add_func("/evidence/confirmed", test_confirmed_keeps_own_risk_only);
     g_test_add_func("/evidence/mismatch", test_mismatch_keeps_everything_and_adds);
     g_test_add_func("/evidence/non-standard-port", test_non_standard_port);
