@@ -198,7 +198,7 @@ Three variants run the same tshark command:
 - **Lua peer**: no plugin, \`-X lua_script:bench/portnote.lua\`, a Lua post-dissector
   that does the same lookup the way a Wireshark user would script it.
 
-Every run is unprivileged, with a private empty configuration (\`scripts/tshark-stage.sh\`).
+Every run is unprivileged, with a private empty configuration (\`tests/harness/tshark-stage.sh\`).
 
 ## Per-packet cost in instructions (callgrind)
 

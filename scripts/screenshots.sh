@@ -10,14 +10,14 @@ cd "$(dirname "$0")/.."
 out=${1:-docs/screenshots}
 plugin=$(ls build/plugins/*/epan/portnote.so)
 ws_version=$(basename "$(dirname "$(dirname "$plugin")")")
-. scripts/tshark-stage.sh
-. scripts/wireshark-gui.sh
+. tests/harness/tshark-stage.sh
+. tests/harness/wireshark-gui.sh
 
 gui_available && command -v import >/dev/null \
     || { echo "needs wireshark-qt, xvfb, xdotool and imagemagick" >&2; exit 1; }
 pn_stage "$plugin" "$ws_version"
 trap 'gui_cleanup; rm -rf "$STAGE"' EXIT
-bash scripts/install-profile.sh "$STAGE/config" >/dev/null
+bash tools/install-profile.sh "$STAGE/config" >/dev/null
 chmod -R a+rX "$STAGE/config"
 capture=$(pn_stage_file pcaps/seed.pcap)
 gui_start_display || { echo "cannot start Xvfb" >&2; exit 1; }

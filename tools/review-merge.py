@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""review-merge.py DIR: merges the per-capture parts of scripts/review.sh.
+"""review-merge.py DIR: merges the per-capture parts of tools/review.sh.
 
 Reads DIR/parts/*.meta.json and their *.ndjson and writes
   DIR/findings.ndjson  every finding, each naming its "capture"; ordered by
