@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Takes the README's screenshots in the real Wireshark under Xvfb, with the
-# freshly built plugin and the PortNote profile: the packet details with Port
+# Takes the screenshots of the README and docs/ in the real Wireshark under
+# Xvfb, with the freshly built plugin and the PortNote profile: the packet details with Port
 # Notes expanded, the Expert Information dialog, the statistics tree, and a
 # protocol mismatch found by the payload check.
 #   usage: scripts/screenshots.sh [OUTPUT_DIR]    (default docs/screenshots)

@@ -537,7 +537,7 @@ case_stats() {
     fi
 }
 
-# The README's export recipes (its "Forensic review" section, word for word).
+# The export recipes of docs/case-review.md (step 3, word for word; the CSV one is also in the README).
 export_csv() {   # capture
     pn_tshark -r "$1" -2 -Y portnote.risk -T fields -E header=y -E separator=, -E quote=d -E aggregator='|' \
         -e frame.number -e ip.src -e ip.dst -e portnote.max_risk -e portnote.summary
