@@ -1,6 +1,6 @@
 # bench/common.sh: sourced by the benchmark scripts (run from the repository
 # root).  Stages the freshly built plugin the way the tests do
-# (scripts/tshark-stage.sh), with an empty plugin folder for the no-plugin
+# (tests/harness/tshark-stage.sh), with an empty plugin folder for the no-plugin
 # baseline, and runs tshark under callgrind or /usr/bin/time.
 
 # bench_stage: builds build/mkbench and build/mkrealistic, stages build/plugins/*/epan/portnote.so as
@@ -11,7 +11,7 @@ bench_stage() {
     cmake --build build --target mkbench mkrealistic >/dev/null
     plugin=$(ls build/plugins/*/epan/portnote.so)
     ws_version=$(basename "$(dirname "$(dirname "$plugin")")")
-    . scripts/tshark-stage.sh
+    . tests/harness/tshark-stage.sh
     pn_stage "$plugin" "$ws_version"
     mkdir -p "$STAGE/no-plugins"
 }

@@ -156,7 +156,7 @@ targets() {
 everything it calls) costs $(own_pct "${own[plain:portnote]}" "${ir[plain:none]}")% of the baseline per packet in plain mode,
 $(own_pct "${own[filter:portnote]}" "${ir[filter:none]}")% in filter mode and $(own_pct "${own[verbose:portnote]}" "${ir[verbose:none]}")% with \`-V\`. portnote asks for no fields, so
 tshark builds no protocol tree for it; a plain read shows nothing of portnote's, so it turns
-itself off for the file (README, "Performance"). The Lua peer asks for the port fields
+itself off for the file (docs/performance.md). The Lua peer asks for the port fields
 (\`Field.new\`), which makes tshark build a tree for every packet: most of its added cost
 in plain mode. With a filter and with \`-V\` the tree is built anyway, and the comparison is
 of the two post-dissectors' own work. The scan and the realistic capture, and where the
@@ -198,7 +198,7 @@ Three variants run the same tshark command:
 - **Lua peer**: no plugin, \`-X lua_script:bench/portnote.lua\`, a Lua post-dissector
   that does the same lookup the way a Wireshark user would script it.
 
-Every run is unprivileged, with a private empty configuration (\`scripts/tshark-stage.sh\`).
+Every run is unprivileged, with a private empty configuration (\`tests/harness/tshark-stage.sh\`).
 
 ## Per-packet cost in instructions (callgrind)
 

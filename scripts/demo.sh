@@ -8,7 +8,7 @@ bash scripts/build.sh
 
 plugin=$(ls build/plugins/*/epan/portnote.so)
 ws_version=$(basename "$(dirname "$(dirname "$plugin")")")
-. scripts/tshark-stage.sh
+. tests/harness/tshark-stage.sh
 pn_stage "$plugin" "$ws_version"
 capture=$(pn_stage_file pcaps/seed.pcap)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Takes the README's screenshots in the real Wireshark under Xvfb, with the
-# freshly built plugin and the PortNote profile: the packet details with Port
+# Takes the screenshots of the README and docs/ in the real Wireshark under
+# Xvfb, with the freshly built plugin and the PortNote profile: the packet details with Port
 # Notes expanded, the Expert Information dialog, the statistics tree, and a
 # protocol mismatch found by the payload check.
 #   usage: scripts/screenshots.sh [OUTPUT_DIR]    (default docs/screenshots)
@@ -10,14 +10,14 @@ cd "$(dirname "$0")/.."
 out=${1:-docs/screenshots}
 plugin=$(ls build/plugins/*/epan/portnote.so)
 ws_version=$(basename "$(dirname "$(dirname "$plugin")")")
-. scripts/tshark-stage.sh
-. scripts/wireshark-gui.sh
+. tests/harness/tshark-stage.sh
+. tests/harness/wireshark-gui.sh
 
 gui_available && command -v import >/dev/null \
     || { echo "needs wireshark-qt, xvfb, xdotool and imagemagick" >&2; exit 1; }
 pn_stage "$plugin" "$ws_version"
 trap 'gui_cleanup; rm -rf "$STAGE"' EXIT
-bash scripts/install-profile.sh "$STAGE/config" >/dev/null
+bash tools/install-profile.sh "$STAGE/config" >/dev/null
 chmod -R a+rX "$STAGE/config"
 capture=$(pn_stage_file pcaps/seed.pcap)
 gui_start_display || { echo "cannot start Xvfb" >&2; exit 1; }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """bulk-test.py FINDINGS_BULK_PY FINDINGS.ndjson: the bulk output of
-scripts/findings-bulk.py against its own mapping (no server runs here): action
+tools/findings-bulk.py against its own mapping (no server runs here): action
 and document lines alternate, one document per finding, every document has
 exactly the mapping's fields, and every value fits its mapped type (keyword:
 string or list of strings or null, ip: an address, long: an integer, double:

@@ -9,7 +9,7 @@
 # Environment: PN_SOURCE_DIR, PN_ASAN_PLUGIN, PN_ASAN_RUNTIME, PN_WS_VERSION,
 # PN_SHARED_PCAPS.
 set -euo pipefail
-. "$PN_SOURCE_DIR/scripts/tshark-stage.sh"
+. "$PN_SOURCE_DIR/tests/harness/tshark-stage.sh"
 
 tier=${1:-short}
 case "$tier" in

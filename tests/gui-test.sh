@@ -4,15 +4,15 @@
 # Wireshark's own log and saved state that the plugin ran and the profile was
 # applied.  Skips (77) where Wireshark's GUI or a display server is missing.
 set -euo pipefail
-. "$PN_SOURCE_DIR/scripts/tshark-stage.sh"
-. "$PN_SOURCE_DIR/scripts/wireshark-gui.sh"
+. "$PN_SOURCE_DIR/tests/harness/tshark-stage.sh"
+. "$PN_SOURCE_DIR/tests/harness/wireshark-gui.sh"
 
 fail() { echo "FAIL: $*" >&2; cat "$STAGE/wireshark.out" >&2 2>/dev/null; exit 1; }
 
 gui_available || { echo "wireshark (Qt), Xvfb or xdotool not installed: skipped"; exit 77; }
 pn_stage "$PN_PLUGIN" "$PN_WS_VERSION"
 trap 'gui_cleanup; rm -rf "$STAGE"' EXIT
-bash "$PN_SOURCE_DIR/scripts/install-profile.sh" "$STAGE/config" >/dev/null
+bash "$PN_SOURCE_DIR/tools/install-profile.sh" "$STAGE/config" >/dev/null
 chmod -R a+rX "$STAGE/config"
 capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
 gui_start_display || { echo "no display server could be started: skipped"; exit 77; }

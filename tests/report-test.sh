@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# report-test.sh: the case review report (scripts/review-report.py) in a real
+# report-test.sh: the case review report (tools/review-report.py) in a real
 # headless browser.  Generates the report from tests/data/findings-sample.ndjson,
 # lets Debian's chromium run the page's script (--dump-dom prints the DOM after
 # the load event) and checks the table in the DOM: every row rendered, a
 # payload finding first by default, sorting from #sort=..., filtering from
 # #filter=..., and that hostile text in the data (a </script>, an <img onerror>)
-# stayed text.  Also checks the CSV and NDJSON merge of scripts/review-merge.py
+# stayed text.  Also checks the CSV and NDJSON merge of tools/review-merge.py
 # on the same fixture.
 #
 #   tests/report-test.sh [--screenshot FILE]   FILE: also save a 1400x900 screenshot
@@ -126,7 +126,7 @@ if kind == "sort":
 '
 
 note "generating the report from $FIXTURE"
-python3 -I -S "$SRC/scripts/review-report.py" "$FIXTURE" "$WORK/report.html"
+python3 -I -S "$SRC/tools/review-report.py" "$FIXTURE" "$WORK/report.html"
 # The page needs nothing from the network.
 if grep -Eqi '(src|href)=["'"'"']?(https?:)?//' "$WORK/report.html"; then
     fail "the report refers to an external resource"
@@ -160,7 +160,7 @@ with open("%s/bad.meta.json" % parts, "w") as f:
     json.dump({"capture": "/cases/broken.pcap", "status": "failed", "exit": 2,
                "reason": "tshark: not a capture file", "done": 9}, f)
 EOF
-python3 -I -S "$SRC/scripts/review-merge.py" "$WORK/case" 2>"$WORK/merge.err" \
+python3 -I -S "$SRC/tools/review-merge.py" "$WORK/case" 2>"$WORK/merge.err" \
     || fail "review-merge.py failed: $(cat "$WORK/merge.err")"
 python3 -I -S - "$FIXTURE" "$WORK/case" <<'EOF' || fail "merged outputs are wrong"
 import csv, json, sys

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# review-test.sh: scripts/review.sh on the sample captures (in a folder tree,
+# review-test.sh: tools/review.sh on the sample captures (in a folder tree,
 # one of them gzipped) plus an unreadable file: the batch goes on past the bad
 # file and reports it, the merged findings of seed.pcap and payload.pcap are
 # those of the reviewed golden files (tests/golden/findings-*.ndjson, tshark
@@ -13,7 +13,7 @@ set -euo pipefail
 
 SKIP=77
 SRC=$PN_SOURCE_DIR
-REVIEW=(bash "$SRC/scripts/review.sh" --plugin "$PN_PLUGIN")
+REVIEW=(bash "$SRC/tools/review.sh" --plugin "$PN_PLUGIN")
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "# $*"; }

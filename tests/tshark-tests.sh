@@ -7,7 +7,7 @@
 # Environment (set by ctest): PN_SOURCE_DIR, PN_PLUGIN (the built portnote.so),
 # PN_WS_VERSION (MAJOR.MINOR), PN_MKPCAPS, PN_SHARED_PCAPS.
 #
-# Every tshark run goes through pn_tshark (scripts/tshark-stage.sh): the freshly
+# Every tshark run goes through pn_tshark (tests/harness/tshark-stage.sh): the freshly
 # built plugin staged in a private folder, a private empty configuration,
 # WIRESHARK_ABORT_ON_DISSECTOR_BUG, and an unprivileged user when we are root.
 set -euo pipefail
@@ -36,8 +36,8 @@ note() { echo "# $*"; }
 
 # ---- Staging and running tshark -----------------------------------------
 
-# shellcheck source=../scripts/tshark-stage.sh
-. "$PN_SOURCE_DIR/scripts/tshark-stage.sh"
+# shellcheck source=harness/tshark-stage.sh
+. "$PN_SOURCE_DIR/tests/harness/tshark-stage.sh"
 
 # Writes stdin to the personal notes file that tshark reads, world-readable.
 set_user_notes() {
@@ -572,7 +572,7 @@ case_stats() {
     fi
 }
 
-# The README's export recipes (its "Forensic review" section, word for word).
+# The export recipes of docs/case-review.md (step 3, word for word; the CSV one is also in the README).
 export_csv() {   # capture
     pn_tshark -r "$1" -2 -Y portnote.risk -T fields -E header=y -E separator=, -E quote=d -E aggregator='|' \
         -e frame.number -e ip.src -e ip.dst -e portnote.max_risk -e portnote.summary
@@ -635,7 +635,7 @@ PY
     echo "$out" | quiet_grep -F '"portnote_portnote_risk":{"type":"short"}' || fail "tshark mapping: risk"
     # ... and ours covers every field, agreeing with tshark where it maps one.
     pn_tshark -G fields >"$STAGE/fields"
-    mapping=$(bash "$PN_SOURCE_DIR/scripts/elastic-mapping.sh" "$STAGE/fields" | tr -d ' \n')
+    mapping=$(bash "$PN_SOURCE_DIR/tools/elastic-mapping.sh" "$STAGE/fields" | tr -d ' \n')
     for field in $(pn_tshark -G fields | awk -F'\t' '$1 == "F" && $3 ~ /^portnote\./ && $4 != "FT_NONE" { print $3 }'); do
         echo "$mapping" | quiet_grep -F "\"portnote_${field//./_}\":{\"type\":" || fail "mapping lacks $field"
     done
@@ -775,7 +775,7 @@ EOT
 case_profile() {
     local capture payload out filter
     capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
-    bash "$PN_SOURCE_DIR/scripts/install-profile.sh" "$STAGE/config" >/dev/null
+    bash "$PN_SOURCE_DIR/tools/install-profile.sh" "$STAGE/config" >/dev/null
     chmod -R a+rX "$STAGE/config"
     out=$(pn_tshark -C PortNote -r "$capture" -Y 'frame.number == 31')
     assert_clean_stderr

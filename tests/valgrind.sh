@@ -5,7 +5,7 @@
 # through portnote's code; Wireshark's own are not ours to judge here.
 # Environment: PN_SOURCE_DIR, PN_PLUGIN, PN_WS_VERSION.
 set -euo pipefail
-. "$PN_SOURCE_DIR/scripts/tshark-stage.sh"
+. "$PN_SOURCE_DIR/tests/harness/tshark-stage.sh"
 command -v valgrind >/dev/null || { echo "valgrind not installed: skipped"; exit 77; }
 
 pn_stage "$PN_PLUGIN" "$PN_WS_VERSION"

@@ -1,5 +1,5 @@
 """Reading `tshark -T json` output one packet at a time (shared by
-scripts/measure-findings.sh and scripts/measure-payload.py).
+measure/measure-findings.sh and measure/measure-payload.py).
 
 Objects keep their (key, value) pairs in order, duplicates included:
 tshark repeats a layer key (eth, ip, tcp) for each layer and a field key

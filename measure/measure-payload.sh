@@ -2,7 +2,7 @@
 # measure-payload.sh: how well portnote's payload check does on real
 # captures, per protocol, against Wireshark's own dissection (issue 13).
 #
-#   bash scripts/measure-payload.sh [--plugin SO] [--out FILE] [--labels CSV]
+#   bash measure/measure-payload.sh [--plugin SO] [--out FILE] [--labels CSV]
 #                                   [--protocols LIST] [CAPTURE...]
 #
 # Defaults: the freshly built build/plugins/*/epan/portnote.so; the report
@@ -27,7 +27,7 @@
 # payload, mapped to portnote's names; a row of the labels file (capture
 # file name, transport, stream, protocol, reason) overrides it, for flows
 # Wireshark cannot decode because the port is not the protocol's.  Details
-# in scripts/measure-payload.py.
+# in measure/measure-payload.py.
 #
 # A measurement, not a test: exits non-zero only on errors (no plugin, a
 # tshark failure, an unreadable capture), never on the figures.
@@ -36,7 +36,7 @@ shopt -s inherit_errexit
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED_DIR="$ROOT/../shared/pcaps"
-PY="$ROOT/scripts/measure-payload.py"
+PY="$ROOT/measure/measure-payload.py"
 # The truth pass's fields: keep in step with TRUTH_FIELDS in measure-payload.py.
 TRUTH_FIELDS=(frame.number frame.protocols tcp.stream udp.stream tcp.srcport tcp.dstport
               udp.srcport udp.dstport tcp.len udp.length tcp.flags.syn)
@@ -57,7 +57,7 @@ LABELS="$ROOT/tests/data/payload-labels.csv"
 PROTOCOLS=""
 CAPTURES=()
 # The command line as the report shows it (arguments quoted for the shell).
-COMMAND="scripts/measure-payload.sh"
+COMMAND="measure/measure-payload.sh"
 for arg in "$@"; do COMMAND+=" $(printf '%q' "$arg")"; done
 
 parse_args() {
@@ -87,8 +87,8 @@ capture_label() {
 
 # ---- tshark ------------------------------------------------------------------
 
-# shellcheck source=scripts/tshark-stage.sh
-. "$ROOT/scripts/tshark-stage.sh"
+# shellcheck source=tests/harness/tshark-stage.sh
+. "$ROOT/tests/harness/tshark-stage.sh"
 
 TSHARK_VERSION=""
 

@@ -2,7 +2,7 @@
  * Prints each payload-check protocol's own ports as the plugin's core has
  * them (pn_port_protocols), one line per protocol:
  *   NAME tcp:PORTS udp:PORTS sctp:PORTS      PORTS: "22,80-81" or empty
- * so that scripts/measure-payload.py judges flows by the plugin's own table.
+ * so that measure/measure-payload.py judges flows by the plugin's own table.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""review-merge.py DIR: merges the per-capture parts of scripts/review.sh.
+"""review-merge.py DIR: merges the per-capture parts of tools/review.sh.
 
 Reads DIR/parts/*.meta.json and their *.ndjson and writes
   DIR/findings.ndjson  every finding, each naming its "capture"; ordered by
@@ -17,7 +17,7 @@ import json
 import os
 import sys
 
-# The CSV's columns, in this order (documented in README "Reviewing many captures").
+# The CSV's columns, in this order (documented in docs/case-review.md).
 CSV_COLUMNS = ["capture", "first_seen", "last_seen", "rel_first", "rel_last",
                "client", "client_port", "server", "server_port", "transport",
                "service", "risk", "exposure", "categories", "threats", "also_used_by",

@@ -3,7 +3,7 @@
 # indexing `tshark -T ek` output.  tshark's own `-G elastic-mapping` (4.0)
 # leaves string fields out, and its mapping is "dynamic": false, so they
 # would not be searchable; this adds them as keyword fields.
-#   usage: scripts/elastic-mapping.sh [FIELDS_FILE]
+#   usage: tools/elastic-mapping.sh [FIELDS_FILE]
 # FIELDS_FILE is saved `tshark -G fields` output (default: run tshark now).
 set -euo pipefail
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """review-report.py NDJSON OUT.html [--failures FAILURES.tsv]
 
-One self-contained HTML page from the findings of scripts/review.sh (or of
+One self-contained HTML page from the findings of tools/review.sh (or of
 one `tshark -z portnote,findings` run with "capture" added): totals by risk,
 the riskiest servers and their ports, findings over time (an inline SVG drawn
 here), and a sortable, filterable table of the findings.  No network access:

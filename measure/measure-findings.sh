@@ -3,7 +3,7 @@
 # per capture.  A Markdown table (one row per capture and a totals row) on
 # stdout; --tsv prints the same figures tab-separated instead.
 #
-#   bash scripts/measure-findings.sh [--plugin PATH/TO/portnote.so] [--tsv] [CAPTURES...]
+#   bash measure/measure-findings.sh [--plugin PATH/TO/portnote.so] [--tsv] [CAPTURES...]
 #
 # Defaults: the freshly built build/plugins/*/epan/portnote.so, and the
 # captures pcaps/*.pcap plus the shared real captures in ../shared/pcaps/
@@ -108,8 +108,8 @@ capture_label() {
 
 # ---- tshark ------------------------------------------------------------------
 
-# shellcheck source=scripts/tshark-stage.sh
-. "$ROOT/scripts/tshark-stage.sh"
+# shellcheck source=tests/harness/tshark-stage.sh
+. "$ROOT/tests/harness/tshark-stage.sh"
 
 # run_tshark OUT ARGS...: tshark (as nobody when root, private configuration)
 # with stdout in OUT; stops the script when tshark fails or complains.
@@ -137,7 +137,7 @@ measure_capture() {
     measure_mode "$staged" "$STAGE/one"
     measure_mode "$staged" "$STAGE/two" -2
     # -I -S: no site packages (only json and re are needed; starts faster).
-    python3 -I -S -c "$SUMMARISE_PY" "$ROOT/scripts" "$label" "$FINDING_CATEGORIES" \
+    python3 -I -S -c "$SUMMARISE_PY" "$ROOT/measure" "$label" "$FINDING_CATEGORIES" \
         "$STAGE/one.json" "$STAGE/one.expert" "$STAGE/two.json" "$STAGE/two.expert"
     # The JSON of a long capture is large (tcp.payload is in it): not kept.
     rm -f "$staged" "$STAGE"/one.* "$STAGE"/two.*

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""findings-bulk.py: findings.ndjson (scripts/review.sh) for Elasticsearch or
+"""findings-bulk.py: findings.ndjson (tools/review.sh) for Elasticsearch or
 OpenSearch.
 
   findings-bulk.py [--index NAME] FINDINGS.ndjson > bulk.ndjson

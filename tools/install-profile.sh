@@ -3,7 +3,7 @@
 # filter buttons) into your Wireshark configuration folder, or into
 # $WIRESHARK_CONFIG_DIR when that is set.  Use it with `wireshark -C PortNote`
 # or Edit > Configuration Profiles.
-#   usage: scripts/install-profile.sh [CONFIG_DIR]
+#   usage: tools/install-profile.sh [CONFIG_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 config=${1:-${WIRESHARK_CONFIG_DIR:-${XDG_CONFIG_HOME:-$HOME/.config}/wireshark}}

@@ -4,9 +4,9 @@
 # answer for the whole case: DIR/findings.ndjson, DIR/findings.csv and
 # DIR/report.html.
 #
-#   scripts/review.sh CAPTURES_OR_FOLDERS... --out DIR [--jobs N] [--plugin PATH] [-2|--one-pass]
-#   scripts/review.sh --merge DIR          rebuild the outputs from DIR/parts/ only
-#   scripts/review.sh --one CAPTURE --out DIR [--plugin PATH] [--one-pass]
+#   tools/review.sh CAPTURES_OR_FOLDERS... --out DIR [--jobs N] [--plugin PATH] [-2|--one-pass]
+#   tools/review.sh --merge DIR          rebuild the outputs from DIR/parts/ only
+#   tools/review.sh --one CAPTURE --out DIR [--plugin PATH] [--one-pass]
 #                                          one capture's job (for other job runners)
 #
 # Folders are searched recursively for *.pcap, *.pcapng, *.cap, *.pcap.gz and
@@ -25,7 +25,7 @@ set -euo pipefail
 shopt -s inherit_errexit
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SELF="$ROOT/scripts/review.sh"
+SELF="$ROOT/tools/review.sh"
 # What a capture is called in a folder (compared case-insensitively).
 CAPTURE_NAMES=(-iname '*.pcap' -o -iname '*.pcapng' -o -iname '*.cap'
                -o -iname '*.pcap.gz' -o -iname '*.pcapng.gz')
@@ -72,8 +72,8 @@ default_plugin() {
 
 # ---- One capture (the job a runner spreads) -------------------------------------
 
-# shellcheck source=scripts/tshark-stage.sh
-. "$ROOT/scripts/tshark-stage.sh"
+# shellcheck source=tests/harness/tshark-stage.sh
+. "$ROOT/tests/harness/tshark-stage.sh"
 
 # part_key ABS_PATH: the part's name: changes when the file is replaced or grows.
 part_key() {
@@ -232,9 +232,9 @@ run_batch() {
 merge_parts() {
     [ -d "$OUT/parts" ] || fail "no $OUT/parts folder"
     local rc=0
-    python3 -I -S "$ROOT/scripts/review-merge.py" "$OUT" || rc=$?
+    python3 -I -S "$ROOT/tools/review-merge.py" "$OUT" || rc=$?
     [ "$rc" -le 1 ] || fail "merging $OUT/parts failed"
-    python3 -I -S "$ROOT/scripts/review-report.py" "$OUT/findings.ndjson" "$OUT/report.html" \
+    python3 -I -S "$ROOT/tools/review-report.py" "$OUT/findings.ndjson" "$OUT/report.html" \
         --failures "$OUT/failures.tsv"
     say "wrote $OUT/findings.ndjson, $OUT/findings.csv, $OUT/report.html"
     return "$rc"

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Throughput of the case review batch (scripts/review.sh): generated captures
+# Throughput of the case review batch (tools/review.sh): generated captures
 # (build/mkbench, the same bytes each time) read with one job and with two,
 # each run from scratch (no resume).  Prints a Markdown table: wall time of
 # the whole batch (tshark -2 on every capture, merge, CSV, report) and packets
 # per second.  A script, not a test: it sets no thresholds.
-#   bench/review.sh [--captures N] [--packets P] [--flows F] [--jobs "1 2"]
+#   bench/review-throughput.sh [--captures N] [--packets P] [--flows F] [--jobs "1 2"]
 # Defaults: 8 captures of 50,000 packets over 1,000 conversations each.
 # Needs a build (scripts/build.sh).
 set -euo pipefail
@@ -36,7 +36,7 @@ echo "|--:|--:|--:|--:|--:|--:|"
 for jobs in $jobs_list; do
     out="$WORK/out-$jobs"
     start=$(date +%s.%N)
-    bash scripts/review.sh "$WORK/captures" --out "$out" --jobs "$jobs" 2>"$WORK/log-$jobs"
+    bash tools/review.sh "$WORK/captures" --out "$out" --jobs "$jobs" 2>"$WORK/log-$jobs"
     end=$(date +%s.%N)
     findings=$(wc -l <"$out/findings.ndjson")
     awk -v j="$jobs" -v c="$captures" -v p="$total" -v f="$findings" -v s="$start" -v e="$end" \

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""measure-payload.py: the report of scripts/measure-payload.sh (which runs
+"""measure-payload.py: the report of measure/measure-payload.sh (which runs
 tshark and calls this with what it wrote).  python3 standard library only.
 
     measure-payload.py --root DIR --plugin SO --labels CSV --command TEXT
@@ -69,7 +69,7 @@ UNDECODED = {"data", "data-text-lines", "media", "_ws.malformed", "_ws.short",
              "_ws.unreassembled", "tcp.segments"}
 
 # Each protocol's own ports, as the plugin's core has them: printed by the
-# build's own-ports tool (scripts/own-ports.c), so the two cannot drift
+# build's own-ports tool (measure/own-ports.c), so the two cannot drift
 # apart.  A flow is on its protocol's own port when either of its ports is.
 def _ports(spec):
     out = set()
@@ -453,7 +453,7 @@ def report(args, manifest, recognised, detected, labels, results):
             t["other"], t["other_ok"], pct(t["other_ok"], t["other"]), t["wrong"]))
         w("")
     w("own-port flows: either port of the flow is one of the protocol's own (`OWN_PORTS`")
-    w("in `scripts/measure-payload.py`); confirmed: portnote confirmed that protocol.")
+    w("in `measure/measure-payload.py`); confirmed: portnote confirmed that protocol.")
     w("other-port flows: neither port is; found: a protocol-mismatch or")
     w("non-standard-port finding naming that protocol.  Wrong findings, counted")
     w("against the protocol portnote named: a confirmation or a finding naming a")
