@@ -19,6 +19,7 @@
 #include <epan/to_str.h>
 
 #include "portnote-glue.h"
+#include "portnote-fields.h"
 
 #define FINDINGS_CLI "portnote,findings"
 

@@ -6,8 +6,11 @@
  *   portnote-layers.c  reading the ports of every transport layer
  *   portnote-connections.c  its own table of connections (TCP port reuse)
  *   portnote-conv.c    per-conversation state: payload check, alerts once
- *   portnote-show.c    the tree, Expert Info and the Info column
- *   portnote-stats.c   the statistics tree
+ *   portnote-fields.c  the fields and subtrees, the service a note names
+ *   portnote-expert.c  the Expert Info entries and which one a note raises
+ *   portnote-show.c    the tree, Expert Info's text and the Info column
+ *   portnote-stats.c   the statistics tree (tap listener)
+ *   portnote-findings.c  findings per conversation (tap listener, JSON)
  * The notes themselves (parsing, lookup, the evidence rule, payload
  * signatures) are the epan-free core: portnote-db, -evidence, -payload.
  *
@@ -139,8 +142,10 @@ void portnote_conv_add_findings(pn_conv_t *conv, packet_info *pinfo, int end_of_
 gboolean portnote_conv_apply(pn_conv_t *conv, packet_info *pinfo, int end_of_packet, pn_note_t *notes,
                              guint count);
 
-/* portnote-show.c */
+/* portnote-fields.c (and portnote-fields.h, for the display and the taps) */
 void portnote_register_fields(void);
+
+/* portnote-show.c */
 void portnote_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                    const pn_note_t *notes, guint count);
 

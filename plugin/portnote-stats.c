@@ -19,6 +19,7 @@
 #include <epan/to_str.h>
 
 #include "portnote-tap.h"
+#include "portnote-fields.h"
 
 #define PACKETS_NODE "Packets with port notes"
 #define CONVERSATIONS_NODE "Conversations with port notes"
