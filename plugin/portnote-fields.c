@@ -31,13 +31,9 @@ int hf_portnote_iana_only = -1;
 int ett_portnote = -1;
 int ett_portnote_note = -1;
 
-static const value_string risk_vals[] = {
-    { PN_RISK_LOW,      "low" },
-    { PN_RISK_MEDIUM,   "medium" },
-    { PN_RISK_HIGH,     "high" },
-    { PN_RISK_CRITICAL, "critical" },
-    { 0, NULL }
-};
+/* The risk fields' names, pn_risk_name()'s (filled at registration);
+ * "none" is never shown, as the fields are left out without a risk. */
+static value_string risk_vals[PN_RISK_COUNT];
 
 header_field_info **portnote_field_infos;
 int portnote_first_field_id;
@@ -46,13 +42,12 @@ header_field_info *portnote_protocol_info;
 /** A note's service: its row's, else the IANA name where that is wanted. */
 const char *portnote_note_service(const pn_note_t *note)
 {
-    static const port_type ptypes[PN_TRANSPORT_COUNT] = { PT_TCP, PT_UDP, PT_SCTP };
     const char *iana;
 
     if (note->entry)
         return note->entry->service;
     iana = note->kind == PN_NOTE_IANA || portnote_prefs.iana_names
-        ? try_serv_name_lookup(ptypes[note->transport], note->port) : NULL;
+        ? try_serv_name_lookup(portnote_port_type((pn_transport_t)note->transport), note->port) : NULL;
     return iana ? iana : "undocumented";
 }
 
@@ -137,6 +132,8 @@ void portnote_register_fields(void)
     };
     static int *ett[] = { &ett_portnote, &ett_portnote_note };
 
+    for (int r = PN_RISK_LOW; r < PN_RISK_COUNT; r++)
+        risk_vals[r - PN_RISK_LOW] = (value_string){ r, pn_risk_name((pn_risk_t)r) };
     proto_register_field_array(proto_portnote, hf, array_length(hf));
     remember_field_infos(hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));

@@ -10,6 +10,7 @@
 #ifndef PORTNOTE_FIELDS_H
 #define PORTNOTE_FIELDS_H
 
+#include <epan/address.h>
 #include <epan/proto.h>
 #include <epan/expert.h>
 
@@ -56,6 +57,16 @@ static inline gboolean portnote_field_wanted(proto_tree *tree, int hf)
 }
 
 const char *portnote_note_service(const pn_note_t *note);
+
+/** Wireshark's port type of a transport (for its port-name lookups and
+ * pinfo->ptype). */
+static inline port_type portnote_port_type(pn_transport_t transport)
+{
+    static const port_type ptypes[PN_TRANSPORT_COUNT] = {
+        [PN_TRANSPORT_TCP] = PT_TCP, [PN_TRANSPORT_UDP] = PT_UDP, [PN_TRANSPORT_SCTP] = PT_SCTP
+    };
+    return ptypes[transport];
+}
 
 /* ---- portnote-expert.c ---------------------------------------------------- */
 
