@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """measure-judgement.py: what an analyst would see on real traffic, counted.
 
-    python3 scripts/measure-judgement.py [--plugin SO] [--jobs N] [--sample N]
+    python3 measure/measure-judgement.py [--plugin SO] [--jobs N] [--sample N]
                                          [--seed S] [--json OUT] [CAPTURES or FOLDERS...]
 
 For every capture (default: pcaps/, ../shared/pcaps, its protocols/ and

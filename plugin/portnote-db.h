@@ -1,7 +1,8 @@
 /* portnote-db.h
  * The port notes database: parsing of the notes files and lookup by
- * transport and port.  Plain C + GLib, no epan: the Wireshark glue in
- * packet-portnote.c is a thin wrapper around this.
+ * transport and port.  Plain C + GLib, no epan: the Wireshark glue
+ * (packet-portnote.c and the files listed in portnote-glue.h) reads the
+ * notes through this and never parses them itself.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -11,14 +11,17 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <epan/packet.h>
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
 #include <epan/to_str.h>
+#include <wsutil/json_dumper.h>
 
 #include "portnote-glue.h"
+#include "portnote-fields.h"
 
 #define FINDINGS_CLI "portnote,findings"
 
@@ -62,7 +65,6 @@ static void findings_reset(void *tapdata)
 static finding_t *finding_for(findings_t *fs, packet_info *pinfo, const void *conversation,
                               const pn_note_t *note)
 {
-    static const port_type ptypes[PN_TRANSPORT_COUNT] = { PT_TCP, PT_UDP, PT_SCTP };
     char *key = g_strdup_printf("%p/%u/%u", conversation, note->transport, note->port);
     finding_t *f = g_hash_table_lookup(fs->by_key, key);
     gboolean from_server = note->is_src;
@@ -79,7 +81,7 @@ static finding_t *finding_for(findings_t *fs, packet_info *pinfo, const void *co
     f->server = address_to_str(NULL, from_server ? &pinfo->net_src : &pinfo->net_dst);
     f->client = address_to_str(NULL, from_server ? &pinfo->net_dst : &pinfo->net_src);
     f->atype = pinfo->net_src.type;
-    f->ptype = ptypes[note->transport];
+    f->ptype = portnote_port_type((pn_transport_t)note->transport);
     /* The other end's port, when the note is about the packet's own (innermost) layer. */
     if (pinfo->ptype == f->ptype && (from_server ? pinfo->srcport : pinfo->destport) == note->port)
         f->client_port = (guint16)(from_server ? pinfo->destport : pinfo->srcport);
@@ -109,50 +111,50 @@ static tap_packet_status findings_packet(void *tapdata, packet_info *pinfo, epan
 
 /* ---- JSON output ----------------------------------------------------------- */
 
-/** Appends text as a JSON string (quotes, backslashes and control bytes escaped). */
-static void json_string(GString *out, const char *text)
+/** A member holding a string. */
+static void json_member_string(json_dumper *out, const char *key, const char *value)
 {
-    g_string_append_c(out, '"');
-    for (const char *p = text; p && *p; p++) {
-        guchar c = (guchar)*p;
-        if (c == '"' || c == '\\')
-            g_string_append_printf(out, "\\%c", c);
-        else if (c < 0x20)
-            g_string_append_printf(out, "\\u%04x", c);
-        else
-            g_string_append_c(out, (char)c);
-    }
-    g_string_append_c(out, '"');
+    json_dumper_set_member_name(out, key);
+    json_dumper_value_string(out, value);
 }
 
-static void json_key(GString *out, const char *key)
+/** A member holding a number or a JSON literal (null). */
+static void json_member_literal(json_dumper *out, const char *key, const char *format, ...) G_GNUC_PRINTF(3, 4);
+static void json_member_literal(json_dumper *out, const char *key, const char *format, ...)
 {
-    g_string_append(out, out->len > 1 ? ", " : "");
-    json_string(out, key);
-    g_string_append(out, ": ");
+    va_list ap;
+
+    json_dumper_set_member_name(out, key);
+    va_start(ap, format);
+    json_dumper_value_va_list(out, format, ap);
+    va_end(ap);
+}
+
+/** A member holding a string, or null when there is none. */
+static void json_member_string_or_null(json_dumper *out, const char *key, const char *value)
+{
+    if (value)
+        json_member_string(out, key, value);
+    else
+        json_member_literal(out, key, "null");
 }
 
 /** The items of count NULL-terminated lists as one JSON array. */
-static void json_list(GString *out, const char *key, char **const *lists, int count)
+static void json_member_lists(json_dumper *out, const char *key, char **const *lists, int count)
 {
-    gboolean first = TRUE;
-
-    json_key(out, key);
-    g_string_append_c(out, '[');
-    for (int l = 0; l < count; l++) {
-        for (char **item = lists[l]; item && *item; item++) {
-            g_string_append(out, first ? "" : ", ");
-            json_string(out, *item);
-            first = FALSE;
-        }
-    }
-    g_string_append_c(out, ']');
+    json_dumper_set_member_name(out, key);
+    json_dumper_begin_array(out);
+    for (int l = 0; l < count; l++)
+        for (char **item = lists[l]; item && *item; item++)
+            json_dumper_value_string(out, *item);
+    json_dumper_end_array(out);
 }
 
-static void json_time(GString *out, const char *key, const nstime_t *t)
+/** A time in seconds, to the microsecond as the captures' timestamps mostly
+ * are (json_dumper_value_double() would print 1735689600.3699999). */
+static void json_member_time(json_dumper *out, const char *key, const nstime_t *t)
 {
-    json_key(out, key);
-    g_string_append_printf(out, "%.6f", nstime_to_sec(t));
+    json_member_literal(out, key, "%.6f", nstime_to_sec(t));
 }
 
 /** The display filter of the conversation: both addresses and both ports
@@ -174,50 +176,45 @@ static char *conversation_filter(const finding_t *f, gboolean reused_ports)
     return g_string_free(filter, FALSE);
 }
 
-/** One finding as a JSON object on one line. */
-static char *finding_json(const finding_t *f, gboolean reused_ports)
+/** Writes one finding as a JSON object on one line. */
+static void write_finding(FILE *file, const finding_t *f, gboolean reused_ports)
 {
     const pn_note_t *n = &f->note;
     char **categories[PN_CATEGORY_LISTS], **threats[PN_THREAT_LISTS], **context[1];
-    GString *out = g_string_new("{");
+    json_dumper out = { .output_file = file };
     char *filter = conversation_filter(f, reused_ports);
 
     pn_note_categories(n, categories);
     pn_note_threats(n, threats);
     context[0] = pn_note_context(n);
 
-    json_time(out, "first_seen", &f->first_abs);
-    json_time(out, "last_seen", &f->last_abs);
-    json_time(out, "rel_first", &f->first_rel);
-    json_time(out, "rel_last", &f->last_rel);
-    json_key(out, "client"); json_string(out, f->client);
-    json_key(out, "client_port"); g_string_append_printf(out, "%u", f->client_port);
-    json_key(out, "server"); json_string(out, f->server);
-    json_key(out, "server_port"); g_string_append_printf(out, "%u", n->port);
-    json_key(out, "transport"); json_string(out, pn_transport_name((pn_transport_t)n->transport));
-    json_key(out, "service"); json_string(out, portnote_note_service(n));
-    json_key(out, "risk"); json_string(out, pn_risk_name(pn_note_risk(n)));
-    json_key(out, "exposure"); json_string(out, pn_exposure_name((pn_exposure_t)n->exposure));
-    json_list(out, "categories", categories, PN_CATEGORY_LISTS);
-    json_list(out, "threats", threats, PN_THREAT_LISTS);
-    json_list(out, "also_used_by", context, 1);
-    json_key(out, "evidence"); json_string(out, n->verdict != PN_VERDICT_NONE ? "payload" : "port");
-    json_key(out, "observed");
-    if (n->observed != PN_PROTO_NONE)
-        json_string(out, pn_proto_name((pn_proto_t)n->observed));
-    else
-        g_string_append(out, "null");
-    json_key(out, "finding");
-    if (pn_note_is_finding(n))
-        json_string(out, pn_verdict_name((pn_verdict_t)n->verdict));
-    else
-        g_string_append(out, "null");
-    json_key(out, "packets"); g_string_append_printf(out, "%" G_GUINT64_FORMAT, f->packets);
-    json_key(out, "bytes"); g_string_append_printf(out, "%" G_GUINT64_FORMAT, f->bytes);
-    json_key(out, "filter"); json_string(out, filter);
-    g_string_append_c(out, '}');
+    json_dumper_begin_object(&out);
+    json_member_time(&out, "first_seen", &f->first_abs);
+    json_member_time(&out, "last_seen", &f->last_abs);
+    json_member_time(&out, "rel_first", &f->first_rel);
+    json_member_time(&out, "rel_last", &f->last_rel);
+    json_member_string(&out, "client", f->client);
+    json_member_literal(&out, "client_port", "%u", f->client_port);
+    json_member_string(&out, "server", f->server);
+    json_member_literal(&out, "server_port", "%u", n->port);
+    json_member_string(&out, "transport", pn_transport_name((pn_transport_t)n->transport));
+    json_member_string(&out, "service", portnote_note_service(n));
+    json_member_string(&out, "risk", pn_risk_name(pn_note_risk(n)));
+    json_member_string(&out, "exposure", pn_exposure_name((pn_exposure_t)n->exposure));
+    json_member_lists(&out, "categories", categories, PN_CATEGORY_LISTS);
+    json_member_lists(&out, "threats", threats, PN_THREAT_LISTS);
+    json_member_lists(&out, "also_used_by", context, 1);
+    json_member_string(&out, "evidence", n->verdict != PN_VERDICT_NONE ? "payload" : "port");
+    json_member_string_or_null(&out, "observed",
+                               n->observed != PN_PROTO_NONE ? pn_proto_name((pn_proto_t)n->observed) : NULL);
+    json_member_string_or_null(&out, "finding",
+                               pn_note_is_finding(n) ? pn_verdict_name((pn_verdict_t)n->verdict) : NULL);
+    json_member_literal(&out, "packets", "%" G_GUINT64_FORMAT, f->packets);
+    json_member_literal(&out, "bytes", "%" G_GUINT64_FORMAT, f->bytes);
+    json_member_string(&out, "filter", filter);
+    json_dumper_end_object(&out);
+    json_dumper_finish(&out);   /* ends the line */
     g_free(filter);
-    return g_string_free(out, FALSE);
 }
 
 /**
@@ -256,11 +253,8 @@ static void findings_draw(void *tapdata)
     gboolean *reused = rows_with_reused_ports(fs);
 
     printf("=== portnote findings ===\n");
-    for (guint i = 0; i < fs->rows->len; i++) {
-        char *line = finding_json(fs->rows->pdata[i], reused[i]);
-        printf("%s\n", line);
-        g_free(line);
-    }
+    for (guint i = 0; i < fs->rows->len; i++)
+        write_finding(stdout, fs->rows->pdata[i], reused[i]);
     printf("=== end ===\n");
     g_free(reused);
 }

@@ -8,8 +8,12 @@
  *   portnote-conv.c    per-conversation state: payload check, notes shown
  *   portnote-site.c    the local networks and each note's exposure
  *   portnote-services.c  one alert per server service
- *   portnote-show.c    the tree, Expert Info and the Info column
- *   portnote-stats.c   the statistics tree
+ *   portnote-fields.c  the fields and subtrees, the service a note names
+ *   portnote-expert.c  the Expert Info entries and which one a note raises
+ *   portnote-show.c    the tree, Expert Info's text and the Info column
+ *   portnote-stats.c   the statistics tree (tap listener)
+ *   portnote-findings.c  findings per conversation (tap listener, JSON)
+ *   portnote-services-view.c  the per-service view (tap listener, JSON)
  * The notes themselves (parsing, lookup, the evidence rule, payload
  * signatures) are the epan-free core: portnote-db, -evidence, -payload.
  *
@@ -152,8 +156,10 @@ const address *portnote_note_client(const packet_info *pinfo, const pn_note_t *n
 void portnote_services_init(void);
 void portnote_services_flag(const packet_info *pinfo, pn_note_t *notes, guint count);
 
-/* portnote-show.c */
+/* portnote-fields.c (and portnote-fields.h, for the display and the taps) */
 void portnote_register_fields(void);
+
+/* portnote-show.c */
 void portnote_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                    const pn_note_t *notes, guint count);
 

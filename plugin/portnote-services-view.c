@@ -18,6 +18,7 @@
 #include <epan/to_str.h>
 #include <wsutil/json_dumper.h>
 
+#include "portnote-fields.h"
 #include "portnote-glue.h"
 
 #define SERVICES_CLI "portnote,services"

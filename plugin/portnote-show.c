@@ -1,64 +1,22 @@
 /* portnote-show.c
  * Showing a frame's notes: one "Port Notes" item per packet, with the
  * packet's highest risk and one item per note (its self-contained
- * summary, and the note's fields below it); Expert Info; the Info column.
+ * summary, and the note's fields below it); the text of its Expert Info
+ * (the entries are portnote-expert.c's); the Info column.
  * Text from the notes files is only ever passed as a "%s" argument.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <string.h>
-#include <epan/addr_resolv.h>
 #include <epan/expert.h>
-#include <epan/tap.h>
 
 #include "portnote-glue.h"
+#include "portnote-fields.h"
 
 /* Free text is cut into items of at most this many bytes, at a sentence
  * or word boundary, so that no label reaches Wireshark's limit
  * (ITEM_LABEL_LENGTH, 240 with the field name) and gets "[truncated]". */
 #define PN_TEXT_PIECE 200
-
-static int hf_portnote_max_risk = -1;
-static int hf_portnote_summary = -1;
-static int hf_portnote_port = -1;
-static int hf_portnote_transport = -1;
-static int hf_portnote_role = -1;
-static int hf_portnote_service = -1;
-static int hf_portnote_description = -1;
-static int hf_portnote_risk = -1;
-static int hf_portnote_category = -1;
-static int hf_portnote_threat = -1;
-static int hf_portnote_also_used_by = -1;
-static int hf_portnote_note = -1;
-static int hf_portnote_source = -1;
-static int hf_portnote_defined_at = -1;
-static int hf_portnote_evidence = -1;
-static int hf_portnote_observed = -1;
-static int hf_portnote_iana_only = -1;
-static int hf_portnote_exposure = -1;
-
-static int ett_portnote = -1;
-static int ett_portnote_note = -1;
-
-static expert_field ei_portnote_risk[PN_RISK_COUNT] = {
-    EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT
-};
-/* A finding's Expert Info, by its risk (severity follows the risk, as for
- * the notes; the abbreviation names the kind of finding). */
-static expert_field ei_portnote_mismatch[PN_RISK_COUNT] = {
-    EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT
-};
-static expert_field ei_portnote_non_standard[PN_RISK_COUNT] = {
-    EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT
-};
-
-static const value_string risk_vals[] = {
-    { PN_RISK_LOW,      "low" },
-    { PN_RISK_MEDIUM,   "medium" },
-    { PN_RISK_HIGH,     "high" },
-    { PN_RISK_CRITICAL, "critical" },
-    { 0, NULL }
-};
 
 #define PN_PAYLOAD_SOURCE "PortNote payload check: the first payloads of each direction against " \
     "the public formats of 38 protocols (RFCs and specifications cited in the source, " \
@@ -67,19 +25,6 @@ static const value_string risk_vals[] = {
     "as known to Wireshark's resolver (services file); not in the notes database"
 
 /* ---- What a note says -------------------------------------------------- */
-
-/** A note's service: its row's, else the IANA name where that is wanted. */
-const char *portnote_note_service(const pn_note_t *note)
-{
-    static const port_type ptypes[PN_TRANSPORT_COUNT] = { PT_TCP, PT_UDP, PT_SCTP };
-    const char *iana;
-
-    if (note->entry)
-        return note->entry->service;
-    iana = note->kind == PN_NOTE_IANA || portnote_prefs.iana_names
-        ? try_serv_name_lookup(ptypes[note->transport], note->port) : NULL;
-    return iana ? iana : "undocumented";
-}
 
 static const char *transport_of(const pn_note_t *note)
 {
@@ -177,23 +122,7 @@ static const char *note_line(wmem_allocator_t *scope, const pn_note_t *note)
 
 /* ---- Tree items ---------------------------------------------------------- */
 
-/* PortNote's registered field infos by id (from first_field_id on), so
- * that asking whether a field is referenced reads its reference state
- * directly: proto_field_is_referenced() looks the field up on each call,
- * and a filtered read asks about 20 times per note. */
-static header_field_info **field_infos;
-static int first_field_id;
-static header_field_info *protocol_info;    /* PortNote's own */
-
-/** Whether anyone can see a field: a shown tree, or a filter, column,
- * colour rule or export that asks for it (items no one asks for would
- * only be faked away by Wireshark, one call each). */
-static inline gboolean field_wanted(proto_tree *tree, int hf)
-{
-    return tree && (PTREE_DATA(tree)->visible
-                    || field_infos[hf - first_field_id]->ref_type != HF_REF_TYPE_NONE);
-}
-#define WANTED(tree, hf) field_wanted(tree, hf)
+#define WANTED(tree, hf) portnote_field_wanted(tree, hf)
 
 static void add_text(proto_tree *tree, int hf, tvbuff_t *tvb, gint start, const char *text)
 {
@@ -237,7 +166,7 @@ static void add_text_pieces(wmem_allocator_t *scope, proto_tree *tree, int hf, t
 }
 
 /** Adds free text only when someone can see the field: cutting it costs
- * allocations, and a filtered read asks about four texts per note. */
+ * allocations, and a filtered read would pay them for every note. */
 static inline void add_long_text(wmem_allocator_t *scope, proto_tree *tree, int hf, tvbuff_t *tvb,
                                  gint start, const char *text)
 {
@@ -326,88 +255,12 @@ static void add_note_fields(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, g
 
 /* ---- Expert Info and the Info column ------------------------------------- */
 
-/**
- * The Expert Info a note raises in this frame, or NULL: once per server
- * service (address, transport, port, note, verdict and exposure), in the
- * service's first frame (portnote-services.c).
- */
-static expert_field *note_expert(const pn_note_t *note)
-{
-    pn_risk_t risk = pn_note_risk(note);
-
-    if (risk == PN_RISK_NONE || !portnote_prefs.expert_enabled || (gint)risk < portnote_prefs.expert_min_risk)
-        return NULL;
-    if (!(note->flags & PN_FLAG_FIRST_IN_SERVICE))
-        return NULL;
-    if (pn_note_is_finding(note))
-        return note->verdict == PN_VERDICT_MISMATCH ? &ei_portnote_mismatch[risk] : &ei_portnote_non_standard[risk];
-    return &ei_portnote_risk[risk];
-}
-
 static gboolean raises_expert(const pn_note_t *notes, guint count)
 {
     for (guint i = 0; i < count; i++)
-        if (note_expert(&notes[i]))
+        if (portnote_note_expert(&notes[i]))
             return TRUE;
     return FALSE;
-}
-
-/* PortNote's registered Expert Info.  Registration keeps pointers to these
- * entries (and to their fields): the Expert Info severity table (a UAT)
- * changes their severity in place, so expert_severity() reads the severity
- * in force, and filters mark their fields' reference state here. */
-static ei_register_info expert_infos[] = {
-    { &ei_portnote_risk[PN_RISK_LOW],
-      { "portnote.risk.low", PI_SECURITY, PI_CHAT,
-        "Port with a low-risk security note", EXPFILL }},
-    { &ei_portnote_risk[PN_RISK_MEDIUM],
-      { "portnote.risk.medium", PI_SECURITY, PI_NOTE,
-        "Port with a medium-risk security note", EXPFILL }},
-    { &ei_portnote_risk[PN_RISK_HIGH],
-      { "portnote.risk.high", PI_SECURITY, PI_WARN,
-        "Port with a high-risk security note", EXPFILL }},
-    { &ei_portnote_risk[PN_RISK_CRITICAL],
-      { "portnote.risk.critical", PI_SECURITY, PI_ERROR,
-        "Port with a critical-risk security note", EXPFILL }},
-    { &ei_portnote_mismatch[PN_RISK_HIGH],
-      { "portnote.protocol_mismatch", PI_SECURITY, PI_WARN,
-        "The payload is not the protocol of the port it uses", EXPFILL }},
-    { &ei_portnote_mismatch[PN_RISK_CRITICAL],
-      { "portnote.protocol_mismatch.critical", PI_SECURITY, PI_ERROR,
-        "The payload is not the protocol of the port it uses (a port with a critical note)", EXPFILL }},
-    { &ei_portnote_non_standard[PN_RISK_LOW],
-      { "portnote.non_standard_port.low", PI_SECURITY, PI_CHAT,
-        "A web server on a port that is not its own (and has no warning of its own)", EXPFILL }},
-    { &ei_portnote_non_standard[PN_RISK_MEDIUM],
-      { "portnote.non_standard_port", PI_SECURITY, PI_NOTE,
-        "A known protocol on a port that is not its own", EXPFILL }},
-    { &ei_portnote_non_standard[PN_RISK_HIGH],
-      { "portnote.non_standard_port.high", PI_SECURITY, PI_WARN,
-        "A known protocol on a port that is not its own, documented with a high-risk note", EXPFILL }},
-    { &ei_portnote_non_standard[PN_RISK_CRITICAL],
-      { "portnote.non_standard_port.critical", PI_SECURITY, PI_ERROR,
-        "A known protocol on a port that is not its own, documented with a critical note", EXPFILL }},
-};
-
-/** The severity in force of one of PortNote's Expert Info fields. */
-static int expert_severity(const expert_field *ei)
-{
-    for (size_t i = 0; i < G_N_ELEMENTS(expert_infos); i++)
-        if (expert_infos[i].ids == ei)
-            return expert_infos[i].eiinfo.severity;
-    return PI_ERROR;
-}
-
-/**
- * Whether an Expert Info without text or item would change nothing anyone
- * sees: no column shows the packet's severity, and the capture's highest
- * severity (the status bar's) is already at least as high.  Raising it
- * costs about 1,200 instructions in Wireshark, on every conversation's
- * first packet of a port scan.
- */
-static gboolean expert_changes_nothing(packet_info *pinfo, const proto_item *ti, const expert_field *ei)
-{
-    return !ti && !pinfo->cinfo && expert_severity(ei) <= expert_get_highest_severity();
 }
 
 /**
@@ -417,47 +270,19 @@ static gboolean expert_changes_nothing(packet_info *pinfo, const proto_item *ti,
  */
 static void add_expert(packet_info *pinfo, proto_item *ti, const pn_note_t *note, gboolean with_text)
 {
-    expert_field *ei = note_expert(note);
+    expert_field *ei = portnote_note_expert(note);
     const char *threats;
 
     if (!ei)
         return;
     if (!with_text) {
-        if (!expert_changes_nothing(pinfo, ti, ei))
+        if (!portnote_expert_changes_nothing(pinfo, ti, ei))
             expert_add_info(pinfo, ti, ei);     /* still counts: the status bar's severity */
         return;
     }
     threats = pn_note_is_finding(note) ? "" : threats_text(pinfo->pool, note);
     expert_add_info_format(pinfo, ti, ei, "%s%s%s", note_line(pinfo->pool, note),
                            *threats ? "; threats: " : "", threats);
-}
-
-/** Whether anyone can read an Expert Info's text: a shown tree, an expert
- * tap (tshark -z expert, Wireshark's dialog), or a filter, column or
- * colour rule on expert fields.  Building it costs more than the rest of
- * a packet's notes. */
-static gboolean expert_text_wanted(proto_tree *tree)
-{
-    static header_field_info *expert_protocol;
-    static int expert_tap = -1;
-
-    if (tree && PTREE_DATA(tree)->visible)
-        return TRUE;
-    if (expert_tap < 0)     /* both registered after PortNote */
-        expert_tap = find_tap_id("expert");
-    if (expert_tap >= 0 && have_tap_listener(expert_tap))
-        return TRUE;
-    if (!tree)
-        return FALSE;
-    if (!expert_protocol)
-        expert_protocol = proto_registrar_get_nth(proto_get_id_by_filter_name("_ws.expert"));
-    if (expert_protocol->ref_type != HF_REF_TYPE_NONE)
-        return TRUE;
-    /* each entry's field, as registered (read directly, as by field_wanted()) */
-    for (size_t i = 0; i < G_N_ELEMENTS(expert_infos); i++)
-        if (expert_infos[i].eiinfo.hf_info.hfinfo.ref_type != HF_REF_TYPE_NONE)
-            return TRUE;
-    return FALSE;
 }
 
 static void add_info_column(packet_info *pinfo, const pn_note_t *note)
@@ -566,7 +391,7 @@ static void add_fields_only(tvbuff_t *tvb, packet_info *pinfo, proto_tree *root,
 static gboolean only_fields_wanted(proto_tree *tree, gboolean expert_text)
 {
     return !PTREE_DATA(tree)->visible && PTREE_DATA(tree)->fake_protocols
-        && protocol_info->ref_type == HF_REF_TYPE_INDIRECT && !expert_text;
+        && portnote_protocol_info->ref_type == HF_REF_TYPE_INDIRECT && !expert_text;
 }
 
 /**
@@ -579,7 +404,7 @@ static gboolean only_fields_wanted(proto_tree *tree, gboolean expert_text)
 void portnote_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                    const pn_note_t *notes, guint count)
 {
-    gboolean expert_text = raises_expert(notes, count) && expert_text_wanted(tree);
+    gboolean expert_text = raises_expert(notes, count) && portnote_expert_text_wanted(tree);
 
     for (guint i = 0; i < count; i++)
         if (portnote_prefs.info_column)
@@ -596,104 +421,3 @@ void portnote_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     }
 }
 
-/* ---- Registration ---------------------------------------------------------- */
-
-static void register_expert_infos(void)
-{
-    expert_module_t *expert = expert_register_protocol(proto_portnote);
-
-    expert_register_field_array(expert, expert_infos, array_length(expert_infos));
-}
-
-/** Keeps the registered infos of PortNote and its fields for
- * field_wanted() and only_fields_wanted(). */
-static void remember_field_infos(const hf_register_info *hf, int count)
-{
-    int last = 0;
-
-    protocol_info = proto_registrar_get_nth(proto_portnote);
-    first_field_id = G_MAXINT;
-    for (int i = 0; i < count; i++) {
-        first_field_id = MIN(first_field_id, *hf[i].p_id);
-        last = MAX(last, *hf[i].p_id);
-    }
-    field_infos = wmem_alloc0_array(wmem_epan_scope(), header_field_info *, last - first_field_id + 1);
-    for (int i = 0; i < count; i++)
-        field_infos[*hf[i].p_id - first_field_id] = proto_registrar_get_nth(*hf[i].p_id);
-}
-
-/** Registers PortNote's fields, subtrees and Expert Info. */
-void portnote_register_fields(void)
-{
-    static hf_register_info hf[] = {
-        { &hf_portnote_max_risk,
-          { "Highest risk", "portnote.max_risk", FT_UINT8, BASE_DEC, VALS(risk_vals), 0x0,
-            "The highest risk among the packet's notes (one value per packet, for columns and "
-            "colouring); absent when no note has a warning", HFILL }},
-        { &hf_portnote_summary,
-          { "Note summary", "portnote.summary", FT_STRING, BASE_NONE, NULL, 0x0,
-            "One self-contained value per note: port/transport, role, service, risk, threats "
-            "and the payload's verdict, so that exports never pair a value with the wrong port", HFILL }},
-        { &hf_portnote_port,
-          { "Port", "portnote.port", FT_UINT16, BASE_DEC, NULL, 0x0,
-            "The documented port", HFILL }},
-        { &hf_portnote_transport,
-          { "Transport", "portnote.transport", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Transport protocol of the port: tcp, udp or sctp", HFILL }},
-        { &hf_portnote_role,
-          { "Role", "portnote.role", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Whether the port is the server or the client side here: server, client or unknown", HFILL }},
-        { &hf_portnote_service,
-          { "Service", "portnote.service", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Service documented for the port", HFILL }},
-        { &hf_portnote_description,
-          { "Description", "portnote.description", FT_STRING, BASE_NONE, NULL, 0x0,
-            "What the service is (long text comes in several items)", HFILL }},
-        { &hf_portnote_risk,
-          { "Risk", "portnote.risk", FT_UINT8, BASE_DEC, VALS(risk_vals), 0x0,
-            "Risk level of the note; absent when there is no warning", HFILL }},
-        { &hf_portnote_category,
-          { "Category", "portnote.category", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Kind of abuse documented for the port", HFILL }},
-        { &hf_portnote_threat,
-          { "Threat", "portnote.threat", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Worm, trojan, backdoor or attack that stands for this traffic", HFILL }},
-        { &hf_portnote_also_used_by,
-          { "Also used by", "portnote.also_used_by", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Software known to use the port number that this traffic gives no sign of: "
-            "context, not a warning (the payload confirmed the service, or nothing points "
-            "away from it)", HFILL }},
-        { &hf_portnote_note,
-          { "Note", "portnote.note", FT_STRING, BASE_NONE, NULL, 0x0,
-            "The security note in plain words (long notes come in several items)", HFILL }},
-        { &hf_portnote_source,
-          { "Source", "portnote.source", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Where the entry's facts come from", HFILL }},
-        { &hf_portnote_defined_at,
-          { "Defined at", "portnote.defined_at", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Notes file and line the entry was read from", HFILL }},
-        { &hf_portnote_evidence,
-          { "Evidence", "portnote.evidence", FT_STRING, BASE_NONE, NULL, 0x0,
-            "What the note rests on: port (the port number alone) or payload (the payload "
-            "confirmed the port's protocol, or contradicts it)", HFILL }},
-        { &hf_portnote_observed,
-          { "Observed protocol", "portnote.observed", FT_STRING, BASE_NONE, NULL, 0x0,
-            "The protocol the conversation's first payloads look like (ssh, http, tls, smb, "
-            "rdp, dns, ...: the payload check's names)", HFILL }},
-        { &hf_portnote_exposure,
-          { "Exposure", "portnote.exposure", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Who talks to whom across the edge of the local networks (preference "
-            "local_networks): loopback, internal, inbound (client outside), outbound (server "
-            "outside) or external (neither end local); the risks of exposed services, worms, "
-            "default passwords and remote access depend on it", HFILL }},
-        { &hf_portnote_iana_only,
-          { "IANA name only", "portnote.iana_only", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
-            "The port is not in the notes database; the service is Wireshark's IANA name for it", HFILL }},
-    };
-    static int *ett[] = { &ett_portnote, &ett_portnote_note };
-
-    proto_register_field_array(proto_portnote, hf, array_length(hf));
-    remember_field_infos(hf, array_length(hf));
-    proto_register_subtree_array(ett, array_length(ett));
-    register_expert_infos();
-}

@@ -17,16 +17,18 @@
 #include <epan/packet.h>
 #include <epan/stats_tree.h>
 #include <epan/to_str.h>
+#include <wsutil/inet_addr.h>
+#include <wsutil/pint.h>
 
-#include "portnote-tap.h"
+#include "portnote-glue.h"
+#include "portnote-fields.h"
 
 #define PACKETS_NODE "Packets with port notes"
 #define CONVERSATIONS_NODE "Conversations with port notes"
 #define PAYLOAD_NODE "Payload check (conversations)"
 
-static const char *const risk_nodes[PN_RISK_COUNT] = {
-    "Risk 0: none", "Risk 1: low", "Risk 2: medium", "Risk 3: high", "Risk 4: critical"
-};
+/* "Risk 4: critical": the level's number first, so that the worst sort first. */
+static char risk_nodes[PN_RISK_COUNT][32];
 /* Indexed by pn_verdict_t; descending by name, mismatches come first. */
 static const char *const verdict_nodes[] = {
     NULL, "Payload confirms the port's protocol", "Protocol mismatch", "Known protocol on a non-standard port"
@@ -38,6 +40,8 @@ static int payload_root = -1;
 
 static void portnote_stats_init(stats_tree *st)
 {
+    for (int r = 0; r < PN_RISK_COUNT; r++)
+        g_snprintf(risk_nodes[r], sizeof risk_nodes[r], "Risk %d: %s", r, pn_risk_name((pn_risk_t)r));
     packets_root = stats_tree_create_node(st, PACKETS_NODE, 0, STAT_DT_INT, TRUE);
     conversations_root = stats_tree_create_node(st, CONVERSATIONS_NODE, 0, STAT_DT_INT, TRUE);
     payload_root = stats_tree_create_node(st, PAYLOAD_NODE, 0, STAT_DT_INT, TRUE);
@@ -74,12 +78,13 @@ static gboolean is_group_link_address(const address *a)
 static gboolean is_group_address(const address *a)
 {
     static const guint8 unspecified6[16] = { 0 };
-    const guint8 *b = a->data;
 
-    if (a->type == AT_IPv4 && a->len == 4)
-        return b[0] >= 224 || (b[0] | b[1] | b[2] | b[3]) == 0;
+    if (a->type == AT_IPv4 && a->len == 4) {
+        ws_in4_addr host_order = pn_ntoh32(a->data);
+        return in4_addr_is_multicast(host_order) || host_order == G_MAXUINT32 || host_order == 0;
+    }
     if (a->type == AT_IPv6 && a->len == 16)
-        return b[0] == 0xff || memcmp(b, unspecified6, 16) == 0;
+        return in6_addr_is_multicast((const ws_in6_addr *)a->data) || memcmp(a->data, unspecified6, 16) == 0;
     return FALSE;
 }
 

@@ -1,7 +1,8 @@
 /* portnote-tap.h
  * What PortNote hands its tap listeners (the statistics tree in
- * portnote-stats.c) for every frame with notes, on every pass: the
- * frame's notes with the conversation's payload verdict applied.
+ * portnote-stats.c, the findings per conversation in portnote-findings.c)
+ * for every frame with notes, on every pass: the frame's notes with the
+ * conversation's payload verdict applied.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -22,7 +23,5 @@ typedef struct {
 void portnote_register_stats(void);
 void portnote_register_findings(void);
 void portnote_register_services_view(void);
-
-const char *portnote_note_service(const pn_note_t *note);
 
 #endif /* PORTNOTE_TAP_H */

@@ -1010,7 +1010,11 @@ for n, line in enumerate(sys.stdin):
     done
     # a filter argument narrows the findings like a display filter
     rows=$(pn_findings "$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")" 'udp.port == 53')
-    [ "$(echo "$rows" | grep -c '"server_port": 53,')" = "$(echo "$rows" | grep -c .)" ] || fail "filtered findings: $rows"
+    echo "$rows" | python3 -c '
+import json, sys
+rows = [json.loads(line) for line in sys.stdin if line.strip()]
+assert rows and all(r["server_port"] == 53 and r["transport"] == "udp" for r in rows), rows
+' || fail "filtered findings: $rows"
     note "$checked findings parse and their filters bring back their packets"
 }
 
