@@ -773,13 +773,13 @@ EOT
 
 # The shipped profile: columns, colouring rules and filter buttons.
 case_profile() {
-    local capture payload out filter
+    local capture payload exposure out filter
     capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
     bash "$PN_SOURCE_DIR/tools/install-profile.sh" "$STAGE/config" >/dev/null
     chmod -R a+rX "$STAGE/config"
     out=$(pn_tshark -C PortNote -r "$capture" -Y 'frame.number == 31')
     assert_clean_stderr
-    echo "$out" | quiet_grep -F 'TCP MSG Authentication (msg-auth) high 54 49160 → 31 [SYN]' \
+    echo "$out" | quiet_grep -F 'TCP MSG Authentication (msg-auth) high external 54 49160 → 31 [SYN]' \
         || fail "profile columns missing: $out"
     echo "$out" | quiet_grep -F '[31/tcp MSG Authentication (msg-auth): high risk]' || fail "Info column"
     out=$(pn_tshark -C PortNote -r "$capture" --color -T fields -e frame.number -e frame.coloring_rule.name)
@@ -790,13 +790,22 @@ case_profile() {
     payload=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/payload.pcap")
     out=$(pn_tshark -C PortNote -r "$payload" --color -Y 'tcp.port == 6379' -T fields -e frame.coloring_rule.name | sort -u)
     [ "$out" = "PortNote critical" ] || fail "colouring: critical: $out"
+    # a warning reached from outside stands out, the same service inside does not
+    out=$(pn_tshark -C PortNote -r "$(pn_stage_file "$PN_SOURCE_DIR/pcaps/exposure.pcap")" --color \
+          -Y 'tcp.port == 445' -T fields -e ip.src -e frame.coloring_rule.name | sort -u)
+    echo "$out" | quiet_grep -xF "$(printf '203.0.113.7\tPortNote inbound')" || fail "colouring: inbound: $out"
+    out=$(pn_tshark -C PortNote -r "$(pn_stage_file "$PN_SOURCE_DIR/pcaps/exposure.pcap")" --color \
+          -Y 'tcp.port == 50200' -T fields -e frame.coloring_rule.name | sort -u)
+    ! echo "$out" | quiet_grep PortNote || fail "colouring: internal SMB is coloured: $out"
     grep -q '^@Bad TCP@' "$STAGE/config/profiles/PortNote/colorfilters" \
         || fail "Wireshark's default colouring rules were not kept"
     # every filter button is a valid filter that selects something here (the
     # payload check's findings are in payload.pcap)
     payload=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/payload.pcap")
+    exposure=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/exposure.pcap")
     while IFS= read -r filter; do
         [ "$(count_matching "$capture" "$filter")" -gt 0 ] || [ "$(count_matching "$payload" "$filter")" -gt 0 ] \
+            || [ "$(count_matching "$exposure" "$filter")" -gt 0 ] \
             || fail "button filter '$filter' selects nothing"
     done < <(awk -F'","' '/^"TRUE"/ { gsub(/\\x22/, "\"", $3); print $3 }' \
                  "$STAGE/config/profiles/PortNote/dfilter_buttons")
