@@ -14,7 +14,9 @@
 # everything (robustness tiers and the GUI included).  The others are built in
 # a minimal root file system of their Debian release (debootstrap, kept in
 # ${PORTNOTE_CHROOT_CACHE:-/var/cache/portnote-chroots}; delete one to remake
-# it), where the GUI, sanitizer, libFuzzer and valgrind tests skip, saying why.
+# it) with the robustness tiers too (the ASan+UBSan plugin on mutated captures,
+# libFuzzer on the notes parser and the payload signatures); there only the
+# GUI, valgrind and headless-browser tests skip, saying why.
 # Every package is installed in a chroot of its release, never on this machine,
 # where it would be loaded by every other tshark run (other tests included).
 # The source tree and ../shared are bind-mounted read-only into the chroots.
@@ -34,6 +36,10 @@ declare -A SUITE=([4.0]=bookworm [4.4]=trixie [4.6]=sid)
 # and diff are in every minimal Debian; nmap-common for the data-coverage test).
 CHROOT_PACKAGES=(cmake make gcc libc6-dev pkg-config libglib2.0-dev
                  libwireshark-dev tshark wireshark-common nmap-common)
+# What the robustness tiers add where the tests run: clang and its libFuzzer
+# runtime (libclang-rt-dev, only recommended by clang).  gcc's ASan and UBSan
+# runtimes come with gcc.  Not in a chroot that only checks a package.
+ROBUSTNESS_PACKAGES=(clang libclang-rt-dev)
 # (no pty for dpkg: a chroot has no /dev/pts, and apt would complain)
 APT_OPTIONS=(-o Acquire::Check-Valid-Until=false -o APT::Get::Assume-Yes=true -o Dpkg::Use-Pty=0 -q)
 CHROOT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -99,10 +105,12 @@ lock_chroot() {
     flock "$lock"
 }
 
-# ensure_chroot SUITE: makes (or reuses) $CACHE/SUITE with CHROOT_PACKAGES
-# installed; sets CHROOT.
+# ensure_chroot SUITE [PACKAGE...]: makes (or reuses) $CACHE/SUITE with
+# CHROOT_PACKAGES and the PACKAGEs installed; sets CHROOT.
 ensure_chroot() {
     local suite=$1 mirror
+    shift
+    local packages=("${CHROOT_PACKAGES[@]}" "$@")
     lock_chroot "$suite"
     if [ ! -f "$CHROOT/.portnote-ready" ]; then
         if ! command -v debootstrap >/dev/null; then   # (scripts/install-deps.sh --test installs it)
@@ -118,14 +126,23 @@ ensure_chroot() {
         mv "$CHROOT.new" "$CHROOT"
         touch "$CHROOT/.portnote-ready"
     fi
-    # (Re)install when the package list changed since the chroot was made.
-    if [ "$(cat "$CHROOT/.portnote-packages" 2>/dev/null)" != "${CHROOT_PACKAGES[*]}" ]; then
-        say "installing ${CHROOT_PACKAGES[*]} in the $suite chroot"
+    # Install what no earlier run installed (new packages in the lists above).
+    if ! chroot_has_packages "${packages[@]}"; then
+        say "installing ${packages[*]} in the $suite chroot"
         with_mounts "$CHROOT" in_chroot "$CHROOT" apt-get "${APT_OPTIONS[@]}" update
         with_mounts "$CHROOT" in_chroot "$CHROOT" env DEBIAN_FRONTEND=noninteractive \
-            apt-get "${APT_OPTIONS[@]}" install --no-install-recommends "${CHROOT_PACKAGES[@]}"
-        echo "${CHROOT_PACKAGES[*]}" >"$CHROOT/.portnote-packages"
+            apt-get "${APT_OPTIONS[@]}" install --no-install-recommends "${packages[@]}"
+        echo "${packages[*]}" >"$CHROOT/.portnote-packages"
     fi
+}
+
+# chroot_has_packages PACKAGE...: every PACKAGE was installed in $CHROOT by
+# an earlier run (a package-only run asks for fewer: no reinstall).
+chroot_has_packages() {
+    local installed=" $(cat "$CHROOT/.portnote-packages" 2>/dev/null) " package
+    for package in "$@"; do
+        [[ $installed == *" $package "* ]] || return 1
+    done
 }
 
 # in_chroot ROOT COMMAND...: COMMAND inside ROOT, with a clean environment.
@@ -199,7 +216,7 @@ print_skip_reasons() {
     shift 2
     for name in $(grep -oP '^\s+[0-9]+ - \K\S+(?= \(Skipped\)$)' "$log"); do
         printf '  skipped %s: %s\n' "$name" \
-            "$("$@" ctest --test-dir "$build" -R "^$name\$" -V 2>&1 | grep -oP '^[0-9]+: \K.*skipped.*' | head -1)"
+            "$("$@" ctest --test-dir "$build" -R "^$name\$" -V 2>&1 | grep -oiP '^[0-9]+: \K.*skip.*' | head -1)"
     done
 }
 
@@ -277,7 +294,7 @@ package_in_chroot() {
 # Another version: its release's chroot, a fresh build in /portnote/build.
 run_chroot() {
     local suite=${SUITE[$VERSION]} build=ok package=ok ws status=0 t0=$SECONDS t_chroot t_build t_tests t_pkg
-    ensure_chroot "$suite"
+    ensure_chroot "$suite" "${ROBUSTNESS_PACKAGES[@]}"
     t_chroot=$((SECONDS - t0))
     ws=$(in_chroot "$CHROOT" dpkg-query -W -f '${Version}' libwireshark-dev | sed 's/-.*//')
     [[ $ws == "$VERSION".* ]] || die "the $suite chroot has Wireshark $ws, not $VERSION"
@@ -300,6 +317,7 @@ chroot_build_test_package() {
     say "Wireshark $ws in the ${SUITE[$VERSION]} chroot: build (warnings are errors)"
     in_chroot "$CHROOT" cmake "${cmake_args[@]}" || return 1
     in_chroot "$CHROOT" cmake --build /portnote/build -j "$(nproc)" || return 1
+    in_chroot "$CHROOT" cmake --build /portnote/build -j "$(nproc)" --target robustness || return 1
     echo ok >"$RESULTS/$VERSION.build"
     t_build=$((SECONDS - t0))
     say "Wireshark $ws in the ${SUITE[$VERSION]} chroot: ctest"
