@@ -733,6 +733,12 @@ EOT
     grep -qF "$STAGE/config/portnotes.csv:2: a row without also_ fields mixes the service's own risks (cleartext-credentials)" \
         "$STAGE/stderr" || fail "ambiguous old row not reported: $(cat "$STAGE/stderr")"
     [ "$(grep -c portnotes.csv: "$STAGE/stderr")" = 1 ] || fail "an unambiguous old row was reported"
+    # the table's own file, in the first format, loads too
+    mv "$STAGE/config/portnotes.csv" "$STAGE/config/portnotes-table.csv"
+    out=$(pn_tshark -r "$capture" -Y 'tcp.port == 80 && tcp.flags.syn == 1 && tcp.flags.ack == 0' -T fields -e portnote.service | sort -u)
+    [ "$out" = "HTTP (old file)" ] || fail "the table's file in the first format: $out"
+    ! grep -q "Error loading table" "$STAGE/stderr" || fail "the Port notes table refused its old file: $(cat "$STAGE/stderr")"
+    rm "$STAGE/config/portnotes-table.csv"
 }
 
 # The shipped profile: columns, colouring rules and filter buttons.
@@ -1009,6 +1015,41 @@ case_payload_real() {
     [ "$total_flagged" = 0 ] || fail "genuine traffic flagged: $total_flagged conversations"
 }
 
+# The Port notes table as Wireshark's dialog saves it (tests/table/table-save.c
+# calls what the dialog calls): it shows the built-in rows, saves only the
+# user's and the changed ones in the profile's portnotes-table.csv, never
+# touches a hand-edited portnotes.csv, and tshark reads what it saved.
+case_table_save() {
+    local capture table rows hand builtins out
+    [ -x "${PN_TABLE_SAVE:-}" ] || { note "table-save helper not built"; exit $SKIP; }
+    cp "$PN_TABLE_SAVE" "$STAGE/table-save"
+    chmod a+rx "$STAGE/table-save"
+    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
+    set_user_notes <<'EOT'
+# edited by hand
+"31337","tcp","server","Hand-written","high","","","Ours","Watch it","our notes","","","",""
+EOT
+    hand=$(cat "$STAGE/config/portnotes.csv")
+    pn_command "$STAGE/table-save" edit
+    table=$("${PN_CMD[@]}" 2>"$STAGE/stderr") || { cat "$STAGE/stderr" >&2; fail "table-save edit failed"; }
+    assert_clean_stderr
+    [ "$table" = "$STAGE/config/portnotes-table.csv" ] || fail "the table saved to '$table'"
+    [ "$(cat "$STAGE/config/portnotes.csv")" = "$hand" ] || fail "saving the table changed the hand-edited portnotes.csv"
+    rows=$(grep -v '^#' "$table")
+    [ "$(echo "$rows" | grep -c .)" = 2 ] || fail "the table's file holds other rows than the changed and the added one: $(head -c 600 "$table")"
+    echo "$rows" | quiet_grep '^"23","tcp","server","Telnet","critical",' || fail "changed 23/tcp not saved: $rows"
+    echo "$rows" | quiet_grep '^"40404","tcp","server","Lab console",' || fail "added row not saved: $rows"
+    # reopened: every built-in row once, the changed one in its place, and the added one
+    builtins=$(grep -c '^"' "$PN_SOURCE_DIR/data/portnotes.csv")
+    pn_command "$STAGE/table-save" show
+    out=$("${PN_CMD[@]}" 2>"$STAGE/stderr") || { cat "$STAGE/stderr" >&2; fail "table-save show failed"; }
+    [ "$out" = "$((builtins + 1))	critical	Lab console" ] || fail "reopened table: '$out' (built-in rows: $builtins)"
+    # tshark takes the notes from both files
+    [ "$(count_matching "$capture" 'portnote.port == 23 && portnote.risk == 4')" -gt 0 ] \
+        || fail "the saved 23/tcp change is not in force"
+    note "table saved $(echo "$rows" | grep -c .) rows of $((builtins + 1)) shown; tshark reads them"
+}
+
 update_golden() {
     local capture staged passes
     mkdir -p "$GOLDEN_DIR/shared"
@@ -1053,6 +1094,7 @@ case "${1:-}" in
     long-text)         case_long_text ;;
     findings)          case_findings ;;
     tree-free)         case_tree_free ;;
+    table-save)        case_table_save ;;
     update-golden)     update_golden ;;
     *) echo "usage: $0 CASE [ARG] | update-golden" >&2; exit 2 ;;
 esac
