@@ -361,7 +361,15 @@ case_long_text() {
     out=$(pn_tshark -r "$capture" -Y 'frame.number == 23' -T fields -E aggregator=/s -e portnote.note)
     [ "$out" = "$long" ] || fail "the note's pieces do not make up the note"
     out=$(pn_tshark -r "$capture" -Y 'frame.number == 23' -T fields -E occurrence=f -e portnote.note)
-    [ "${#out}" -le 200 ] && [ "${out: -1}" = . ] || fail "a piece does not end at a sentence: $out"
+    [ "${#out}" -le 220 ] && [ "${out: -1}" = . ] || fail "a piece does not end at a sentence: $out"
+    # without sentence ends: between words, never inside a parenthesis
+    long="Opening words $(printf 'lead%02d ' $(seq 1 25))(an aside of $(printf 'inner%02d ' $(seq 1 20))ends here) $(printf 'tail%02d ' $(seq 1 30))done"
+    printf '"23","tcp","","Telnet","high","cleartext-credentials","","d","%s","s"\n' "$long" | set_user_notes
+    out=$(pn_tshark -r "$capture" -Y 'frame.number == 23' -T fields -E aggregator=/s -e portnote.note)
+    [ "$out" = "$long" ] || fail "the pieces of a note without sentences do not make it up: $out"
+    out=$(pn_tshark -r "$capture" -Y 'frame.number == 23' -T fields -E aggregator=, -e portnote.note)
+    [ "$(echo "$out" | tr , '\n' | awk '{ o = gsub(/\(/, "("); c = gsub(/\)/, ")"); if (o != c) bad++ } END { print bad + 0 }')" = 0 ] \
+        || fail "a note was split inside a parenthesis: $out"
     note "long text split into whole items"
 }
 
@@ -474,7 +482,7 @@ expected_stats() {   # capture, tshark options...
                   else if (part[j] ~ /: [a-z0-9]+ payload$/) { verdict = part[j]; sub(/:.*/, "", verdict)
                        observed = part[j]; sub(/^[^:]*: /, "", observed); sub(/ payload$/, "", observed) }
               }
-              node = head[1] " " service (verdict != "" ? ": " observed " payload" : "")
+              node = head[1] " " service (verdict == "confirmed" ? ": confirmed by payload" : verdict != "" ? ": " observed " payload" : "")
               r = "Risk " risk_no[risk] ": " risk
               add(P, r, 1, P r); add(P, node, 2, P r node)
               if (!(($1, head[1]) in seen)) {
@@ -516,6 +524,8 @@ case_stats() {
     check_stats "$capture" "ip.addr == 198.51.100.53"
     report=$(pn_tshark -r "$capture" -q -z portnote,tree | stats_nodes)
     echo "$report" | quiet_grep -P '^Packets with port notes\t198\.51\.100\.20\t4\t3$' || fail "server address level missing"
+    echo "$report" | quiet_grep -P '^Packets with port notes\t53/udp DNS: confirmed by payload\t\d+\t2$' \
+        || fail "a confirmed port does not say so"
     # risk levels from the worst down, as in the GUI's default sort
     order=$(echo "$report" | awk -F'\t' '$1 ~ /^Packets/ && $4 == 1 { print $2 }' | paste -sd,)
     [ "$order" = "$(echo "$order" | tr , '\n' | sort -r | paste -sd,)" ] && [[ "$order" == *high*medium*low*none ]] \
@@ -770,6 +780,21 @@ case_profile() {
             || fail "button filter '$filter' selects nothing"
     done < <(awk -F'","' '/^"TRUE"/ { gsub(/\\x22/, "\"", $3); print $3 }' \
                  "$STAGE/config/profiles/PortNote/dfilter_buttons")
+    # every column of the profile has a width, and the Service column fits the
+    # longest built-in service name at about 7.5 pixels a character
+    python3 -I -S - "$STAGE/config/profiles/PortNote" "$DATA_FILE" <<'PY' || fail "profile column widths"
+import csv, re, sys
+profile, data = sys.argv[1:]
+prefs = open(profile + "/preferences", encoding="utf-8").read()
+columns = re.findall(r'"[^"]*", "(%[^"]*?)(?::\d+:R)?"', prefs)
+recent = open(profile + "/recent", encoding="utf-8").read()
+widths = dict(re.findall(r'"(%[^"]*)", "(\d+)"', recent))
+missing = [c for c in columns if c not in widths]
+assert columns and not missing, "columns without a width in recent: %s" % missing
+services = [r[3] for r in csv.reader(open(data, encoding="utf-8")) if r and not r[0].startswith("#")]
+need = int(max(map(len, services)) * 7.5)
+assert int(widths["%Cus:portnote.service"]) >= need, "Service column %s px < %d px" % (widths["%Cus:portnote.service"], need)
+PY
     note "profile columns, colours and $(grep -c '^"TRUE"' "$STAGE/config/profiles/PortNote/dfilter_buttons") buttons work"
 }
 
