@@ -123,7 +123,7 @@ static void register_preferences(void)
         "name Wireshark knows (marked portnote.iana_only, with no risk)",
         &portnote_prefs.iana_names);
     prefs_register_uat_preference(module, "notes_table", "Port notes",
-        "Add, override or silence port notes (saved as portnotes.csv in the profile)",
+        "Change, add or silence port notes; the table shows the built-in rows and saves the changed and added ones as portnotes-table.csv in the profile",
         portnote_register_notes_table());
     portnote_prefs_apply();
 }

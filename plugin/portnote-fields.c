@@ -5,6 +5,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <string.h>
 #include <epan/addr_resolv.h>
 
 #include "portnote-glue.h"
@@ -40,7 +41,24 @@ header_field_info **portnote_field_infos;
 int portnote_first_field_id;
 header_field_info *portnote_protocol_info;
 
-/** A note's service: its row's, else the IANA name where that is wanted. */
+/** "LDAP (non-standard port)": what the payload showed on a port with no
+ * notes (names of up to four letters are initialisms, longer ones words). */
+static const char *observed_service(pn_proto_t proto)
+{
+    static char *names[PN_PROTO_COUNT];
+    const char *name = pn_proto_name(proto);
+
+    if (!names[proto]) {
+        char *shown = strlen(name) <= 4 ? g_ascii_strup(name, -1) : g_strdup(name);
+        shown[0] = g_ascii_toupper(shown[0]);
+        names[proto] = g_strdup_printf("%s (non-standard port)", shown);
+        g_free(shown);
+    }
+    return names[proto];
+}
+
+/** A note's service: its row's, else the IANA name where that is wanted,
+ * else the protocol the payload showed. */
 const char *portnote_note_service(const pn_note_t *note)
 {
     const char *iana;
@@ -49,7 +67,10 @@ const char *portnote_note_service(const pn_note_t *note)
         return note->entry->service;
     iana = note->kind == PN_NOTE_IANA || portnote_prefs.iana_names
         ? try_serv_name_lookup(portnote_port_type((pn_transport_t)note->transport), note->port) : NULL;
-    return iana ? iana : "undocumented";
+    if (iana)
+        return iana;
+    return note->observed != PN_PROTO_NONE && note->observed < PN_PROTO_COUNT
+        ? observed_service((pn_proto_t)note->observed) : "undocumented";
 }
 
 /** Keeps the registered infos of PortNote and its fields for

@@ -121,6 +121,7 @@ void portnote_notes_free(void);
 
 /* portnote-table.c */
 uat_t *portnote_register_notes_table(void);
+char *portnote_notes_table_file(void);
 
 /* portnote-layers.c */
 void portnote_layers_init(void);

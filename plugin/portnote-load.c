@@ -1,8 +1,8 @@
 /* portnote-load.c
  * The notes in force: the built-in notes, then the global, personal and
- * profile portnotes.csv (as addr_resolv does for "services"), later rows
- * winning port by port.  Reloaded when the profile changes or the Port
- * notes table is edited.
+ * profile portnotes.csv (as addr_resolv does for "services"), then the
+ * file of the Port notes table (portnote-table.c), later rows winning port
+ * by port.  Reloaded when the profile changes or the table is edited.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -60,12 +60,15 @@ static pn_db_t *load_notes(void)
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
     gint64 started = g_get_monotonic_time();
+    char *table;
 
     pn_db_load_text(db, PN_EMBEDDED_NAME, portnote_embedded_notes,
                     portnote_embedded_notes_len, errors);
     add_unique_path(files, get_datafile_path(PN_NOTES_FILE));
     add_unique_path(files, get_persconffile_path(PN_NOTES_FILE, FALSE));
     add_unique_path(files, get_persconffile_path(PN_NOTES_FILE, TRUE));
+    if ((table = portnote_notes_table_file()))
+        add_unique_path(files, table);
     for (guint i = 0; i < files->len; i++)
         pn_db_load_file(db, files->pdata[i], errors);
 

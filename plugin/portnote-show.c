@@ -13,14 +13,14 @@
 #include "portnote-glue.h"
 #include "portnote-fields.h"
 
-/* Free text is cut into items of at most this many bytes, at a sentence
- * or word boundary, so that no label reaches Wireshark's limit
- * (ITEM_LABEL_LENGTH, 240 with the field name) and gets "[truncated]". */
-#define PN_TEXT_PIECE 200
+/* Free text is cut into items of at most this many bytes, so that no
+ * label reaches Wireshark's limit (ITEM_LABEL_LENGTH, with the field name)
+ * and gets "[truncated]": after a sentence where one fits, else between
+ * words outside parentheses, else between any words. */
+#define PN_TEXT_PIECE 220
 
-#define PN_PAYLOAD_SOURCE "PortNote payload check: the first payloads of each direction against " \
-    "the public formats of 38 protocols (RFCs and specifications cited in the source, " \
-    "plugin/portnote-sig-*.c; list in README.md, \"Payload check\")"
+#define PN_PAYLOAD_SOURCE "The protocols' public specifications (RFCs, vendors' protocol " \
+    "documents), which PortNote's payload check compares the conversation's first payloads with"
 #define PN_IANA_SOURCE "IANA Service Name and Transport Protocol Port Number Registry, " \
     "as known to Wireshark's resolver (services file); not in the notes database"
 
@@ -88,9 +88,9 @@ static const char *finding_note(wmem_allocator_t *scope, const pn_note_t *note)
             "may decode it as the wrong protocol.",
             note->port, transport_of(note), own_protocols_text(scope, note), observed_of(note));
     return wmem_strdup_printf(scope,
-        "The server on %u/%s speaks %s, and this is not a %s port: a backdoor or tunnel "
-        "(an SSH or web server on 31337), or a service moved out of sight.",
-        note->port, transport_of(note), observed_of(note), observed_of(note));
+        "The server on %u/%s speaks %s, a protocol that does not use this port: a backdoor "
+        "or tunnel (an SSH or web server on 31337), or a service moved out of sight.",
+        note->port, transport_of(note), observed_of(note));
 }
 
 /** "23/tcp Telnet (server)" */
@@ -130,19 +130,41 @@ static void add_text(proto_tree *tree, int hf, tvbuff_t *tvb, gint start, const 
         proto_item_set_generated(proto_tree_add_string(tree, hf, tvb, start, 0, text));
 }
 
-/** Where a piece of at most PN_TEXT_PIECE bytes of text should end. */
+/** Whether a sentence ends before text[at] (a space): ". ", "?) " or
+ * ".\" " followed by a capital or digit, so that "e.g. x" is no end. */
+static gboolean sentence_ends_at(const char *text, size_t at)
+{
+    size_t end = at;
+
+    while (end > 0 && (text[end - 1] == ')' || text[end - 1] == '"'))
+        end--;
+    return end > 0 && strchr(".!?", text[end - 1])
+        && (g_ascii_isupper(text[at + 1]) || g_ascii_isdigit(text[at + 1]));
+}
+
+/** Where a piece of at most PN_TEXT_PIECE bytes of text should end (text
+ * longer than that): the last sentence end that fits, else the last space
+ * outside parentheses, else the last space, else a character boundary. */
 static size_t piece_end(const char *text, size_t len)
 {
-    size_t cut;
+    size_t sentence = 0, outside = 0, any = 0, cut;
+    int depth = 0;
 
-    if (len <= PN_TEXT_PIECE)
-        return len;
-    for (cut = PN_TEXT_PIECE; cut > PN_TEXT_PIECE / 2; cut--)
-        if (text[cut - 1] == '.' && text[cut] == ' ')
-            return cut;
-    for (cut = PN_TEXT_PIECE; cut > 0; cut--)
-        if (text[cut] == ' ')
-            return cut;
+    for (size_t i = 0; i < len && i <= PN_TEXT_PIECE; i++) {
+        if (text[i] == '(')
+            depth++;
+        else if (text[i] == ')' && depth > 0)
+            depth--;
+        else if (text[i] == ' ' && i > 0) {
+            any = i;
+            if (depth == 0)
+                outside = i;
+            if (depth == 0 && sentence_ends_at(text, i))
+                sentence = i;
+        }
+    }
+    if (sentence || outside || any)
+        return sentence ? sentence : outside ? outside : any;
     cut = PN_TEXT_PIECE;
     while (cut > 0 && (text[cut] & 0xC0) == 0x80)  /* not inside a UTF-8 character */
         cut--;
@@ -156,7 +178,7 @@ static void add_text_pieces(wmem_allocator_t *scope, proto_tree *tree, int hf, t
     size_t len = strlen(text);
 
     while (len > 0) {
-        size_t end = piece_end(text, len);
+        size_t end = len <= PN_TEXT_PIECE ? len : piece_end(text, len);
         add_text(tree, hf, tvb, start, wmem_strndup(scope, text, end));
         while (end < len && text[end] == ' ')
             end++;

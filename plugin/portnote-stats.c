@@ -56,11 +56,14 @@ static gboolean same_node(const pn_note_t *a, const pn_note_t *b)
         && a->kind == b->kind && a->verdict == b->verdict && a->observed == b->observed;
 }
 
-/** "23/tcp Telnet", "80/tcp HTTP: ssh payload". */
+/** "23/tcp Telnet", "53/udp DNS: confirmed by payload", "80/tcp HTTP: ssh payload". */
 static char *port_node_name(wmem_allocator_t *scope, const pn_note_t *note)
 {
     const char *transport = pn_transport_name((pn_transport_t)note->transport);
 
+    if (note->verdict == PN_VERDICT_CONFIRMED)
+        return wmem_strdup_printf(scope, "%u/%s %s: confirmed by payload", note->port, transport,
+                                  portnote_note_service(note));
     if (note->verdict != PN_VERDICT_NONE)
         return wmem_strdup_printf(scope, "%u/%s %s: %s payload", note->port, transport,
                                   portnote_note_service(note), pn_proto_name((pn_proto_t)note->observed));

@@ -396,7 +396,15 @@ case_long_text() {
     out=$(pn_tshark -r "$capture" -Y 'frame.number == 23' -T fields -E aggregator=/s -e portnote.note)
     [ "$out" = "$long" ] || fail "the note's pieces do not make up the note"
     out=$(pn_tshark -r "$capture" -Y 'frame.number == 23' -T fields -E occurrence=f -e portnote.note)
-    [ "${#out}" -le 200 ] && [ "${out: -1}" = . ] || fail "a piece does not end at a sentence: $out"
+    [ "${#out}" -le 220 ] && [ "${out: -1}" = . ] || fail "a piece does not end at a sentence: $out"
+    # without sentence ends: between words, never inside a parenthesis
+    long="Opening words $(printf 'lead%02d ' $(seq 1 25))(an aside of $(printf 'inner%02d ' $(seq 1 20))ends here) $(printf 'tail%02d ' $(seq 1 30))done"
+    printf '"23","tcp","","Telnet","high","cleartext-credentials","","d","%s","s"\n' "$long" | set_user_notes
+    out=$(pn_tshark -r "$capture" -Y 'frame.number == 23' -T fields -E aggregator=/s -e portnote.note)
+    [ "$out" = "$long" ] || fail "the pieces of a note without sentences do not make it up: $out"
+    out=$(pn_tshark -r "$capture" -Y 'frame.number == 23' -T fields -E aggregator=, -e portnote.note)
+    [ "$(echo "$out" | tr , '\n' | awk '{ o = gsub(/\(/, "("); c = gsub(/\)/, ")"); if (o != c) bad++ } END { print bad + 0 }')" = 0 ] \
+        || fail "a note was split inside a parenthesis: $out"
     note "long text split into whole items"
 }
 
@@ -509,7 +517,7 @@ expected_stats() {   # capture, tshark options...
                   else if (part[j] ~ /: [a-z0-9]+ payload$/) { verdict = part[j]; sub(/:.*/, "", verdict)
                        observed = part[j]; sub(/^[^:]*: /, "", observed); sub(/ payload$/, "", observed) }
               }
-              node = head[1] " " service (verdict != "" ? ": " observed " payload" : "")
+              node = head[1] " " service (verdict == "confirmed" ? ": confirmed by payload" : verdict != "" ? ": " observed " payload" : "")
               r = "Risk " risk_no[risk] ": " risk
               add(P, r, 1, P r); add(P, node, 2, P r node)
               if (!(($1, head[1]) in seen)) {
@@ -551,6 +559,8 @@ case_stats() {
     check_stats "$capture" "ip.addr == 198.51.100.53"
     report=$(pn_tshark -r "$capture" -q -z portnote,tree | stats_nodes)
     echo "$report" | quiet_grep -P '^Packets with port notes\t198\.51\.100\.20\t4\t3$' || fail "server address level missing"
+    echo "$report" | quiet_grep -P '^Packets with port notes\t53/udp DNS: confirmed by payload\t\d+\t2$' \
+        || fail "a confirmed port does not say so"
     # risk levels from the worst down, as in the GUI's default sort
     order=$(echo "$report" | awk -F'\t' '$1 ~ /^Packets/ && $4 == 1 { print $2 }' | paste -sd,)
     [ "$order" = "$(echo "$order" | tr , '\n' | sort -r | paste -sd,)" ] && [[ "$order" == *high*medium*low*none ]] \
@@ -769,6 +779,12 @@ EOT
     grep -qF "$STAGE/config/portnotes.csv:2: a row without also_ fields mixes the service's own risks (cleartext-credentials)" \
         "$STAGE/stderr" || fail "ambiguous old row not reported: $(cat "$STAGE/stderr")"
     [ "$(grep -c portnotes.csv: "$STAGE/stderr")" = 1 ] || fail "an unambiguous old row was reported"
+    # the table's own file, in the first format, loads too
+    mv "$STAGE/config/portnotes.csv" "$STAGE/config/portnotes-table.csv"
+    out=$(pn_tshark -r "$capture" -Y 'tcp.port == 80 && tcp.flags.syn == 1 && tcp.flags.ack == 0' -T fields -e portnote.service | sort -u)
+    [ "$out" = "HTTP (old file)" ] || fail "the table's file in the first format: $out"
+    ! grep -q "Error loading table" "$STAGE/stderr" || fail "the Port notes table refused its old file: $(cat "$STAGE/stderr")"
+    rm "$STAGE/config/portnotes-table.csv"
 }
 
 # The shipped profile: columns, colouring rules and filter buttons.
@@ -809,6 +825,21 @@ case_profile() {
             || fail "button filter '$filter' selects nothing"
     done < <(awk -F'","' '/^"TRUE"/ { gsub(/\\x22/, "\"", $3); print $3 }' \
                  "$STAGE/config/profiles/PortNote/dfilter_buttons")
+    # every column of the profile has a width, and the Service column fits the
+    # longest built-in service name at about 7.5 pixels a character
+    python3 -I -S - "$STAGE/config/profiles/PortNote" "$DATA_FILE" <<'PY' || fail "profile column widths"
+import csv, re, sys
+profile, data = sys.argv[1:]
+prefs = open(profile + "/preferences", encoding="utf-8").read()
+columns = re.findall(r'"[^"]*", "(%[^"]*?)(?::\d+:R)?"', prefs)
+recent = open(profile + "/recent", encoding="utf-8").read()
+widths = dict(re.findall(r'"(%[^"]*)", "(\d+)"', recent))
+missing = [c for c in columns if c not in widths]
+assert columns and not missing, "columns without a width in recent: %s" % missing
+services = [r[3] for r in csv.reader(open(data, encoding="utf-8")) if r and not r[0].startswith("#")]
+need = int(max(map(len, services)) * 7.5)
+assert int(widths["%Cus:portnote.service"]) >= need, "Service column %s px < %d px" % (widths["%Cus:portnote.service"], need)
+PY
     note "profile columns, colours and $(grep -c '^"TRUE"' "$STAGE/config/profiles/PortNote/dfilter_buttons") buttons work"
 }
 
@@ -1120,6 +1151,41 @@ for line in sys.stdin:
     [ "$risk" = internal ] || fail "the good entries of a bad list apply: '$risk'"
 }
 
+# The Port notes table as Wireshark's dialog saves it (tests/table/table-save.c
+# calls what the dialog calls): it shows the built-in rows, saves only the
+# user's and the changed ones in the profile's portnotes-table.csv, never
+# touches a hand-edited portnotes.csv, and tshark reads what it saved.
+case_table_save() {
+    local capture table rows hand builtins out
+    [ -x "${PN_TABLE_SAVE:-}" ] || { note "table-save helper not built"; exit $SKIP; }
+    cp "$PN_TABLE_SAVE" "$STAGE/table-save"
+    chmod a+rx "$STAGE/table-save"
+    capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
+    set_user_notes <<'EOT'
+# edited by hand
+"31337","tcp","server","Hand-written","high","","","Ours","Watch it","our notes","","","",""
+EOT
+    hand=$(cat "$STAGE/config/portnotes.csv")
+    pn_command "$STAGE/table-save" edit
+    table=$("${PN_CMD[@]}" 2>"$STAGE/stderr") || { cat "$STAGE/stderr" >&2; fail "table-save edit failed"; }
+    assert_clean_stderr
+    [ "$table" = "$STAGE/config/portnotes-table.csv" ] || fail "the table saved to '$table'"
+    [ "$(cat "$STAGE/config/portnotes.csv")" = "$hand" ] || fail "saving the table changed the hand-edited portnotes.csv"
+    rows=$(grep -v '^#' "$table")
+    [ "$(echo "$rows" | grep -c .)" = 2 ] || fail "the table's file holds other rows than the changed and the added one: $(head -c 600 "$table")"
+    echo "$rows" | quiet_grep '^"23","tcp","server","Telnet","critical",' || fail "changed 23/tcp not saved: $rows"
+    echo "$rows" | quiet_grep '^"40404","tcp","server","Lab console",' || fail "added row not saved: $rows"
+    # reopened: every built-in row once, the changed one in its place, and the added one
+    builtins=$(grep -c '^"' "$PN_SOURCE_DIR/data/portnotes.csv")
+    pn_command "$STAGE/table-save" show
+    out=$("${PN_CMD[@]}" 2>"$STAGE/stderr") || { cat "$STAGE/stderr" >&2; fail "table-save show failed"; }
+    [ "$out" = "$((builtins + 1))	critical	Lab console" ] || fail "reopened table: '$out' (built-in rows: $builtins)"
+    # tshark takes the notes from both files
+    [ "$(count_matching "$capture" 'portnote.port == 23 && portnote.risk == 4')" -gt 0 ] \
+        || fail "the saved 23/tcp change is not in force"
+    note "table saved $(echo "$rows" | grep -c .) rows of $((builtins + 1)) shown; tshark reads them"
+}
+
 update_golden() {
     local capture staged passes
     mkdir -p "$GOLDEN_DIR/shared"
@@ -1165,6 +1231,7 @@ case "${1:-}" in
     findings)          case_findings ;;
     tree-free)         case_tree_free ;;
     exposure)          case_exposure ;;
+    table-save)        case_table_save ;;
     update-golden)     update_golden ;;
     *) echo "usage: $0 CASE [ARG] | update-golden" >&2; exit 2 ;;
 esac

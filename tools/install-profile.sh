@@ -11,7 +11,7 @@ dest="$config/profiles/PortNote"
 global_rules=/usr/share/wireshark/colorfilters
 
 mkdir -p "$dest"
-cp "$here/profile/PortNote/preferences" "$here/profile/PortNote/dfilter_buttons" "$dest/"
+cp "$here/profile/PortNote/preferences" "$here/profile/PortNote/dfilter_buttons" "$here/profile/PortNote/recent" "$dest/"
 # A profile's colorfilters replaces the default rules: put ours first and keep
 # Wireshark's own after them.
 {
