@@ -165,7 +165,7 @@ def captures_table(rows, captures):
         w = worst(mine)
         status = c["status"]
         note = ("<br><small>%s</small>" % e(c["reason"])) if c.get("reason") and status != "reviewed" else ""
-        out.append("<tr class='capture %s'><td>%s</td><td title='%s'>%s</td><td>%s%s</td><td>%s</td>"
+        out.append("<tr class='capture %s'><td>%s</td><td title='%s'>%s</td><td class='status'>%s%s</td><td>%s</td>"
                    "<td>%s</td><td>%s</td>%s<td>%s</td></tr>"
                    % (e(status), e(c.get("case") or ""), e(c["capture"]), e(short_path(c["capture"])),
                       e(status), note, "" if c.get("packets") is None else c["packets"],
@@ -418,6 +418,7 @@ th, td { border: 1px solid #ccc; padding: 2px 6px; font-size: 13px; text-align: 
 #findings th.sorted-asc::after { content: " \\25B2"; }
 #findings th.sorted-desc::after { content: " \\25BC"; }
 #captures td, #hosts td { overflow-wrap: anywhere; max-width: 40em; }
+#captures td.status { overflow-wrap: normal; min-width: 6em; }
 tr.finding td { background: #fff3e0; }
 tr.capture.partial td { background: #fff8e1; } tr.capture.failed td { background: #ffebee; }
 tr.capture.skipped td { color: #666; }

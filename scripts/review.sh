@@ -154,7 +154,7 @@ one_capture() {
     key=$(part_key "$path")
     mkdir -p "$OUT/parts"
     started=$(date +%s.%N)
-    : >"$STAGE/capinfos" >"$STAGE/out" >"$STAGE/stderr"
+    : >"$STAGE/capinfos"; : >"$STAGE/out"; : >"$STAGE/stderr"
     if [ ! -s "$path" ]; then
         skip="empty file (0 bytes): not a capture"
     else
