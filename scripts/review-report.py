@@ -83,7 +83,8 @@ def duration(seconds):
         return ""
     for unit, size in (("d", 86400), ("h", 3600), ("min", 60), ("s", 1)):
         if seconds >= size:
-            return "%.3g %s" % (seconds / size, unit)
+            value = seconds / size
+            return "%s %s" % ("%.3g" % value if value < 1000 else "{:,.0f}".format(value), unit)
     return "%.3g ms" % (seconds * 1000) if seconds > 0 else "0 s"
 
 
@@ -151,6 +152,14 @@ def finding_text(r):
     return text + (": " + r["finding"] if r.get("finding") else "")
 
 
+def capture_order(capture, mine):
+    """What needs a look first: failed, partial, then the worst findings; skipped last."""
+    status = {"failed": 0, "partial": 1, "reviewed": 2}.get(capture["status"], 3)
+    w = worst(mine)
+    return (status, 0 if w and w.get("finding") else 1, rank(w["risk"]) if w else len(RISKS),
+            str(capture.get("case")), str(capture["capture"]))
+
+
 def captures_table(rows, captures):
     by_capture = {}
     for r in rows:
@@ -159,13 +168,13 @@ def captures_table(rows, captures):
            "<th>status</th><th>packets</th><th>first packet (UTC)</th><th>span</th>"
            + "".join("<th>%s</th>" % risk_badge(risk) for risk in RISKS)
            + "<th>worst finding</th></tr></thead><tbody>"]
-    for c in captures:
+    for c in sorted(captures, key=lambda c: capture_order(c, by_capture.get(c["capture"], []))):
         mine = by_capture.get(c["capture"], [])
         first, last = c.get("first_packet"), c.get("last_packet")
         w = worst(mine)
         status = c["status"]
         note = ("<br><small>%s</small>" % e(c["reason"])) if c.get("reason") and status != "reviewed" else ""
-        out.append("<tr class='capture %s'><td>%s</td><td title='%s'>%s</td><td class='status'>%s%s</td><td>%s</td>"
+        out.append("<tr class='capture %s'><td>%s</td><td class='path' title='%s'>%s</td><td class='status'>%s%s</td><td>%s</td>"
                    "<td>%s</td><td>%s</td>%s<td>%s</td></tr>"
                    % (e(status), e(c.get("case") or ""), e(c["capture"]), e(short_path(c["capture"])),
                       e(status), note, "" if c.get("packets") is None else c["packets"],
@@ -417,7 +426,8 @@ th, td { border: 1px solid #ccc; padding: 2px 6px; font-size: 13px; text-align: 
 #findings th { cursor: pointer; background: #eee; user-select: none; white-space: nowrap; }
 #findings th.sorted-asc::after { content: " \\25B2"; }
 #findings th.sorted-desc::after { content: " \\25BC"; }
-#captures td, #hosts td { overflow-wrap: anywhere; max-width: 40em; }
+#captures td, #hosts td { overflow-wrap: break-word; max-width: 40em; }
+#captures td.path { overflow-wrap: anywhere; }
 #captures td.status { overflow-wrap: normal; min-width: 6em; }
 tr.finding td { background: #fff3e0; }
 tr.capture.partial td { background: #fff8e1; } tr.capture.failed td { background: #ffebee; }
