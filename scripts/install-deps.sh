@@ -6,14 +6,15 @@
 # parser fuzzer (clang and its libFuzzer runtime), valgrind, nmap-common
 # (nmap-services: the port frequencies the data-coverage test measures against),
 # debootstrap for the version matrix's chroots (scripts/test-versions.sh),
-# and chromium (the headless browser of the case review report's test).
+# chromium (the headless browser of the case review report's test), and
+# postgresql (the case review's PostgreSQL test).
 set -euo pipefail
 
 PACKAGES=(cmake make gcc libc6-dev pkg-config libglib2.0-dev
           libwireshark-dev tshark wireshark-common)
 if [ "${1:-}" = --test ]; then
     PACKAGES+=(wireshark-qt xvfb xdotool imagemagick clang libclang-rt-14-dev valgrind nmap-common
-               debootstrap chromium)
+               debootstrap chromium postgresql)
 fi
 
 missing=()

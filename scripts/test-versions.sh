@@ -2,7 +2,8 @@
 # The version matrix: every Wireshark that Debian ships.  For each version it
 # builds portnote with warnings as errors, runs the ctest suite, makes the
 # Debian package, installs it with apt, checks that tshark loads it from the
-# system plugin folder and annotates pcaps/seed.pcap, and removes it.
+# system plugin folder and annotates pcaps/seed.pcap and a live capture of a
+# loopback connection to 31337/tcp (tshark -i lo), and removes it.
 #
 #   scripts/test-versions.sh [VERSION ...]      VERSION: 4.0, 4.4, 4.6 (default: all)
 #
@@ -232,7 +233,7 @@ expected_risk_frames() {
 # seed.pcap, removes it and checks it is gone.  Runs with ROOT's mounts up
 # (where "set -e" does not apply: every step is checked).
 package_check() {
-    local root=$1 deb=$2 version=$3 plugindir plugins frames expected
+    local root=$1 deb=$2 version=$3 plugindir plugins frames expected live=ok
     [ -f "$root$deb" ] || { echo "FAIL: no package $deb in $root"; return 1; }
     in_chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get "${APT_OPTIONS[@]}" install "$deb" || return 1
     plugindir=$(in_chroot "$root" pkg-config --variable=plugindir wireshark)/epan
@@ -250,10 +251,73 @@ package_check() {
         echo "FAIL: the installed plugin does not annotate as the golden file says"
         return 1
     fi
+    live_capture_check "$root" || live=FAILED   # (the package is removed all the same)
     in_chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get "${APT_OPTIONS[@]}" remove portnote || return 1
+    [ "$live" = ok ] || return 1
     [ ! -e "$root$plugindir/portnote.so" ] || { echo "FAIL: $plugindir/portnote.so left behind"; return 1; }
     [ -z "$(nobody tshark -G plugins | grep portnote)" ] || { echo "FAIL: tshark still loads portnote"; return 1; }
     echo "  removed: $plugindir/portnote.so is gone"
+}
+
+# live_capture_check ROOT: with the package installed, `tshark -i lo` in ROOT
+# (as root: only the system plugin folder, where the package put it) captures
+# a real loopback TCP connection to 31337/tcp, made here, and must show
+# PortNote's note for that port.  A chroot shares this machine's network, so
+# its loopback is ours.  Skips, saying why, where capture is not permitted.
+live_capture_check() {
+    local root=$1 dir=$1/tmp/portnote-live pid rc=0 fields
+    rm -rf "$dir" && mkdir -p "$dir"
+    if ! in_chroot "$root" dumpcap -D >"$dir/interfaces" 2>&1 || ! grep -qw lo "$dir/interfaces"; then
+        echo "  SKIP live capture: dumpcap cannot capture on lo here: $(head -c 300 "$dir/interfaces")"
+        return 0
+    fi
+    in_chroot "$root" tshark -i lo -f 'tcp port 31337' -a duration:8 -l -Y 'tcp.port == 31337' \
+        -T fields -e frame.number -e portnote.port -e portnote.service -e portnote.risk \
+        >"$dir/fields" 2>"$dir/stderr" &
+    pid=$!
+    for _ in $(seq 100); do grep -q "Capturing on" "$dir/stderr" && break; sleep 0.1; done
+    live_connection_31337 || { kill "$pid"; wait "$pid"; echo "  SKIP live capture: cannot listen on 127.0.0.1:31337"; return 0; }
+    wait "$pid" || rc=$?
+    if [ "$rc" != 0 ]; then
+        if grep -qi "permission\|not permitted\|don't have permission" "$dir/stderr"; then
+            echo "  SKIP live capture: $(grep -i permission "$dir/stderr" | head -1)"
+            return 0
+        fi
+        echo "FAIL: tshark -i lo exit $rc: $(cat "$dir/stderr")"; return 1
+    fi
+    fields=$(grep -P '\t31337\t' "$dir/fields" | head -1)
+    echo "  tshark -i lo, a connection to 31337/tcp: $(wc -l <"$dir/fields") packets; first note: $fields"
+    # (-T fields prints the risk as its number: 3 is high)
+    [[ $fields == *$'\t31337\tBack Orifice family (trojan)\t3' ]] \
+        || { echo "FAIL: no PortNote note (high) for 31337/tcp in the live capture"; return 1; }
+}
+
+# live_connection_31337: a TCP connection on the loopback to 127.0.0.1:31337
+# (listener and client both here), a few bytes each way, then closed.
+live_connection_31337() {
+    python3 -I -S - <<'PY'
+import socket, sys, threading
+server = socket.socket()
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    server.bind(("127.0.0.1", 31337))
+except OSError:
+    sys.exit(1)
+server.listen(1)
+def answer():
+    conn, _ = server.accept()
+    conn.recv(100)
+    conn.sendall(b"*!*QWTY?\r\n")
+    conn.close()
+t = threading.Thread(target=answer)
+t.start()
+client = socket.create_connection(("127.0.0.1", 31337), timeout=5)
+client.sendall(b"hello\r\n")
+client.recv(100)
+client.close()
+t.join()
+server.close()
+PY
 }
 
 # The version this machine has: ./build, everything, then the package in a

@@ -5,10 +5,14 @@
 # the load event) and checks the table in the DOM: every row rendered, a
 # payload finding first by default, sorting from #sort=..., filtering from
 # #filter=..., and that hostile text in the data (a </script>, an <img onerror>)
-# stayed text.  Also checks the CSV and NDJSON merge of tools/review-merge.py
-# on the same fixture.
+# stayed text.  Checks that the page fits windows 1,400 and 1,920 px wide (the
+# tables wrap and scroll inside it), that hosts are keyed by case (the same
+# address in two cases is two hosts) and that broadcast, multicast and
+# unspecified addresses are never servers, on a fixture derived from the
+# sample.  Also checks the CSV and NDJSON merge of tools/review-merge.py.
 #
-#   tests/report-test.sh [--screenshot FILE]   FILE: also save a 1400x900 screenshot
+#   tests/report-test.sh [--screenshot FILE]   FILE: also save 1400x900 and
+#                                              1920x1080 screenshots (FILE, FILE-1920.png)
 #
 # Environment: PN_SOURCE_DIR (default: this checkout).  Exit 77 (skipped)
 # without chromium (scripts/install-deps.sh --test installs it).
@@ -155,9 +159,10 @@ for i, (capture, rows) in enumerate(sorted(by_capture.items())):
     with open("%s/k%d.ndjson" % (parts, i), "w") as f:
         f.writelines(json.dumps(r) + "\n" for r in rows)
     with open("%s/k%d.meta.json" % (parts, i), "w") as f:
-        json.dump({"capture": capture, "status": "ok", "exit": 0, "reason": "", "done": i}, f)
+        json.dump({"capture": capture, "status": "reviewed", "exit": 0, "reason": "", "done": i,
+                   "packets": sum(r["packets"] for r in rows)}, f)
 with open("%s/bad.meta.json" % parts, "w") as f:
-    json.dump({"capture": "/cases/broken.pcap", "status": "failed", "exit": 2,
+    json.dump({"capture": "/cases/broken.pcap", "status": "failed", "exit": 2, "packets": 0,
                "reason": "tshark: not a capture file", "done": 9}, f)
 EOF
 python3 -I -S "$SRC/tools/review-merge.py" "$WORK/case" 2>"$WORK/merge.err" \
@@ -173,23 +178,90 @@ with open(case + "/findings.csv", newline="", encoding="utf-8") as f:
     table = list(csv.DictReader(f))
 assert len(table) == len(rows), "CSV rows"
 first = list(csv.reader(open(case + "/findings.csv", newline="", encoding="utf-8")))[0]
-assert first[:2] == ["capture", "first_seen"] and first[-1] == "filter", first
+assert first[:3] == ["case", "capture", "first_seen"] and first[-1] == "filter", first
 for r, c in zip(merged, table):
     assert c["capture"] == r["capture"] and c["filter"] == r["filter"], c
     assert c["categories"] == ";".join(r["categories"]), c
     assert c["finding"] == (r["finding"] or ""), c
     assert c["service"] == r["service"], "CSV quoting lost text"
 fails = open(case + "/failures.tsv", encoding="utf-8").read()
-assert fails == "/cases/broken.pcap\ttshark: not a capture file\n", repr(fails)
+assert fails == "/cases/broken.pcap\tfailed\ttshark: not a capture file\n", repr(fails)
 EOF
 grep -q "FAILED /cases/broken.pcap" "$WORK/merge.err" || fail "the failure was not reported on stderr"
 note "ok: merge (NDJSON, CSV, failures)"
+
+# Hosts by case, no broadcast/multicast/unspecified server: a fixture with
+# the sample's rows, one of them again in another case, and conversations to
+# 255.255.255.255, 0.0.0.0 and ff02::1:2.
+python3 -I -S - "$FIXTURE" "$WORK/hosts.ndjson" <<'EOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+other = dict(rows[0], case="unrelated", capture="/cases/unrelated/x.pcap")
+extra = [dict(rows[0], server=s, service="DHCP", server_port=67, transport="udp")
+         for s in ("255.255.255.255", "0.0.0.0", "ff02::1:2")]
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    f.writelines(json.dumps(r) + "\n" for r in rows + [other] + extra)
+EOF
+python3 -I -S "$SRC/tools/review-report.py" "$WORK/hosts.ndjson" "$WORK/hosts.html"
+python3 -I -S - "$WORK/hosts.ndjson" "$WORK/hosts.html" <<'EOF' || fail "the hosts table is wrong"
+import json, sys
+from html.parser import HTMLParser
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+class Hosts(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.rows, self.cell, self.on = [], None, False
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.on = dict(attrs).get("id") == "hosts"
+        if self.on and tag == "tr" and dict(attrs).get("class") == "host":
+            self.rows.append([])
+        if self.on and tag == "td" and self.rows:
+            self.rows[-1].append("")
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.on = False
+    def handle_data(self, data):
+        if self.on and self.rows and self.rows[-1]:
+            self.rows[-1][-1] += data
+h = Hosts()
+h.feed(open(sys.argv[2], encoding="utf-8").read())
+served = {(r[0], r[1]) for r in h.rows if r[3]}
+keys = [(r[0], r[1]) for r in h.rows]
+assert len(keys) == len(set(keys)), "a (case, host) listed twice"
+server = rows[0]["server"]
+assert {(rows[0]["case"], server), ("unrelated", server)} <= served, "the same server in two cases merged"
+bad = {k for k in served if k[1] in ("255.255.255.255", "0.0.0.0", "ff02::1:2")}
+assert not bad, "listed as servers: %s" % bad
+assert len(h.rows) >= len({(r["case"], r["server"]) for r in rows[:-3]}), "hosts missing"
+EOF
+note "ok: hosts keyed by case; no broadcast, multicast or unspecified server"
+
+# fits WIDTH: the report (with a long capture path and filter) rendered in a
+# window WIDTH px wide is no wider than the window: the tables wrap and scroll.
+fits() {
+    browse --window-size="$1,900" --dump-dom "file://$WORK/report.html" >"$WORK/fit.html" \
+        || fail "chromium failed at $1 px"
+    python3 -I -S - "$WORK/fit.html" "$1" <<'EOF' || fail "the report overflows a $1 px window"
+import re, sys
+body = re.search(r"<body[^>]*>", open(sys.argv[1], encoding="utf-8").read()).group(0)
+page = int(re.search(r'data-page-width="(\d+)"', body).group(1))
+window = int(re.search(r'data-window-width="(\d+)"', body).group(1))
+assert window == int(sys.argv[2]), "window %d px, not %s" % (window, sys.argv[2])
+assert page <= window, "page %d px wide in a %d px window" % (page, window)
+EOF
+    note "ok: fits a $1 px window"
+}
+fits 1400
+fits 1920
 
 if [ -n "$SCREENSHOT" ]; then
     mkdir -p "$(dirname "$SCREENSHOT")"
     browse --hide-scrollbars --window-size=1400,900 --screenshot="$SCREENSHOT" \
         "file://$WORK/report.html" >/dev/null
-    note "screenshot: $SCREENSHOT"
+    browse --hide-scrollbars --window-size=1920,1080 --screenshot="${SCREENSHOT%.png}-1920.png" \
+        "file://$WORK/report.html" >/dev/null
+    note "screenshots: $SCREENSHOT, ${SCREENSHOT%.png}-1920.png"
 fi
 browse --window-size=1400,900 --screenshot="$WORK/shot.png" "file://$WORK/report.html" >/dev/null
 magic=$(head -c 8 "$WORK/shot.png" | od -An -tx1 | tr -d ' \n')

@@ -5,7 +5,7 @@ OpenSearch.
   findings-bulk.py [--index NAME] FINDINGS.ndjson > bulk.ndjson
       the bulk API's format: per finding an action line
       {"index": {"_index": NAME, "_id": ID}} and the document line.  ID is a
-      hash of the capture, the conversation's filter, transport, server port,
+      hash of the case, the capture, the conversation's filter, transport, server port,
       service and first_seen (a port reused later is another conversation with
       the same filter), so loading the same case twice replaces, not duplicates.
   findings-bulk.py --mapping
@@ -28,7 +28,7 @@ RISK_LEVEL = {"none": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 # field -> Elasticsearch type; lists (categories...) are keyword arrays.
 FIELDS = {
     "@timestamp": "date",
-    "capture": "keyword",
+    "case": "keyword", "capture": "keyword",
     "first_seen": "double", "last_seen": "double",
     "rel_first": "double", "rel_last": "double",
     "client": "ip", "client_port": "long",
@@ -59,7 +59,7 @@ def document(row):
 
 
 def doc_id(row):
-    key = "\0".join(str(row.get(k)) for k in ("capture", "filter", "transport", "server_port", "service", "first_seen"))
+    key = "\0".join(str(row.get(k)) for k in ("case", "capture", "filter", "transport", "server_port", "service", "first_seen"))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
