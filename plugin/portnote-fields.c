@@ -43,9 +43,11 @@ header_field_info *portnote_protocol_info;
 
 /** "LDAP (non-standard port)": what the payload showed on a port with no
  * notes (names of up to four letters are initialisms, longer ones words). */
+static char *observed_services[PN_PROTO_COUNT];
+
 static const char *observed_service(pn_proto_t proto)
 {
-    static char *names[PN_PROTO_COUNT];
+    char **names = observed_services;
     const char *name = pn_proto_name(proto);
 
     if (!names[proto]) {
@@ -71,6 +73,15 @@ const char *portnote_note_service(const pn_note_t *note)
         return iana;
     return note->observed != PN_PROTO_NONE && note->observed < PN_PROTO_COUNT
         ? observed_service((pn_proto_t)note->observed) : "undocumented";
+}
+
+/** Frees the names made by observed_service() (shutdown routine). */
+static void free_observed_services(void)
+{
+    for (int p = 0; p < PN_PROTO_COUNT; p++) {
+        g_free(observed_services[p]);
+        observed_services[p] = NULL;
+    }
 }
 
 /** Keeps the registered infos of PortNote and its fields for
@@ -164,6 +175,7 @@ void portnote_register_fields(void)
     for (int r = PN_RISK_LOW; r < PN_RISK_COUNT; r++)
         risk_vals[r - PN_RISK_LOW] = (value_string){ r, pn_risk_name((pn_risk_t)r) };
     proto_register_field_array(proto_portnote, hf, array_length(hf));
+    register_shutdown_routine(free_observed_services);
     remember_field_infos(hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     portnote_register_expert();

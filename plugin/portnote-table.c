@@ -251,6 +251,16 @@ static void pn_uat_reset(void)
     builtins_shown = FALSE;
 }
 
+/** Frees the copies of the built-in rows (shutdown routine). */
+static void free_builtin_rows(void)
+{
+    if (builtin_rows)
+        g_ptr_array_free(builtin_rows, TRUE);
+    builtin_rows = NULL;
+    g_free(saved_digest);
+    saved_digest = NULL;
+}
+
 /** The file the table reads (NULL when there is none), for the notes loader. */
 char *portnote_notes_table_file(void)
 {
@@ -279,5 +289,6 @@ uat_t *portnote_register_notes_table(void)
 
     uat_set_default_values(table, defaults);
     notes_table = table;
+    register_shutdown_routine(free_builtin_rows);
     return table;
 }
