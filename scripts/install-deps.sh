@@ -7,14 +7,14 @@
 # (nmap-services: the port frequencies the data-coverage test measures against),
 # debootstrap for the version matrix's chroots (scripts/test-versions.sh),
 # chromium (the headless browser of the case review report's test), and
-# postgresql (the case review's PostgreSQL test).
+# postgresql, slurm-wlm and munge (the case review's PostgreSQL and Slurm tests).
 set -euo pipefail
 
 PACKAGES=(cmake make gcc libc6-dev pkg-config libglib2.0-dev
           libwireshark-dev tshark wireshark-common)
 if [ "${1:-}" = --test ]; then
     PACKAGES+=(wireshark-qt xvfb xdotool imagemagick clang libclang-rt-14-dev valgrind nmap-common
-               debootstrap chromium postgresql)
+               debootstrap chromium postgresql slurm-wlm munge)
 fi
 
 missing=()

@@ -10,6 +10,8 @@
 # input (a cut-off line, an unknown column, a value PostgreSQL refuses) is
 # refused with its reason and loads nothing, not even the deletes.
 #
+# With PN_MEASURE=1 also prints a "# measure:" line (load time per thousand
+# findings) for measure/measure-scaleout.sh.
 # Environment (set by ctest): PN_SOURCE_DIR, PN_PLUGIN.  Installs postgresql
 # when missing and root (scripts/install-deps.sh --test lists it).  Exit 77
 # (skipped, saying why) when PostgreSQL cannot be installed or started.
@@ -21,7 +23,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*"; exit $SKIP; }
 note() { echo "# $*"; }
 
-pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+pg_bin() { find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1; }
 if [ -z "$(pg_bin)" ] && [ "$(id -u)" = 0 ]; then
     note "installing postgresql"
     { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
@@ -165,4 +167,30 @@ bad "an unknown risk" 'violates foreign key constraint' \
     'import sys; p = sys.argv[1]; l = open(p).readlines(); l[-1] = l[-1].replace("\"risk\": \"", "\"risk\": \"extreme-", 1); open(p, "w").writelines(l)'
 sql "SELECT count(*) FROM portnote.findings WHERE case_id = 'incident-a'" | grep -qx "$FINDINGS" ||
     fail "case incident-a lost rows in a refused load"
+
+# Figures (PN_MEASURE=1, for measure/measure-scaleout.sh): the time to load a
+# case of about 20,000 findings, the review's findings repeated as if from
+# copies of its captures (each copy its own path and hash).
+if [ -n "${PN_MEASURE:-}" ]; then
+    mkdir -p "$WORK/m"
+    python3 -I -S - "$WORK/a" "$WORK/m" "$((20000 / FINDINGS + 1))" <<'PY'
+import hashlib, json, sys
+src, dst, copies = sys.argv[1], sys.argv[2], int(sys.argv[3])
+captures = [json.loads(l) for l in open(src + "/captures.ndjson")]
+findings = [json.loads(l) for l in open(src + "/findings.ndjson")]
+with open(dst + "/captures.ndjson", "w") as c, open(dst + "/findings.ndjson", "w") as f:
+    for k in range(copies):
+        for r in captures:
+            r = dict(r, case="measure", capture="%s.copy%d" % (r["capture"], k),
+                     sha256=hashlib.sha256(("%s %d" % (r["sha256"], k)).encode()).hexdigest())
+            c.write(json.dumps(r) + "\n")
+        for r in findings:
+            f.write(json.dumps(dict(r, case="measure", capture="%s.copy%d" % (r["capture"], k))) + "\n")
+PY
+    n=$(wc -l <"$WORK/m/findings.ndjson")
+    started=$(date +%s.%N)
+    "${LOAD[@]}" "$WORK/m" "$URL" 2>/dev/null || fail "the measured load failed"
+    awk -v n="$n" -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {
+        printf "# measure: postgres %d findings loaded in %.2f s, %.3f s per 1000 findings\n", n, e - s, (e - s) * 1000 / n }'
+fi
 echo "PASS: postgres"

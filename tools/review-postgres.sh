@@ -28,7 +28,7 @@ if [ $# != 2 ] || [ "${1:-}" = -h ] || [ "${1:-}" = --help ]; then
 fi
 REVIEW=$1 URL=$2
 command -v psql >/dev/null || { say "psql is needed (Debian: postgresql-client)"; exit 1; }
-[ -f "$REVIEW/findings.ndjson" ] && [ -f "$REVIEW/captures.ndjson" ] ||
+{ [ -f "$REVIEW/findings.ndjson" ] && [ -f "$REVIEW/captures.ndjson" ]; } ||
     { say "$REVIEW has no findings.ndjson and captures.ndjson (run tools/review.sh first)"; exit 1; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/portnote-pg.XXXXXX")

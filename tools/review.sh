@@ -9,6 +9,13 @@
 #   tools/review.sh --merge DIR          rebuild the outputs from DIR/parts/ only
 #   tools/review.sh --one CAPTURE --out DIR [--case NAME] [--plugin PATH]
 #                     [--one-pass] [-o ...] one capture's job (for other job runners)
+#   tools/review.sh CAPTURES_OR_FOLDERS... --out DIR --todo LIST [set-up options]
+#                     writes LIST.all (every capture) and LIST (those without a
+#                     final part for this set-up), NUL-separated, and reads nothing
+#   tools/review.sh --merge DIR --expect LIST.all [set-up options]
+#                     merges, then checks that every capture in LIST.all has a
+#                     part: exit 3, naming them, when some have none (a job
+#                     runner's merge: tools/review-slurm.sh)
 #
 # Folders are searched recursively for *.pcap, *.pcapng, *.cap, *.pcap.gz and
 # *.pcapng.gz; a file given by name is read whatever its name.  --case labels
@@ -39,13 +46,13 @@ CAPTURE_NAMES=(-iname '*.pcap' -o -iname '*.pcapng' -o -iname '*.cap'
 fail() { echo "review: $*" >&2; exit 1; }
 say() { echo "review: $*" >&2; }
 usage() {
-    sed -n '2,30s/^# \{0,1\}//p' "$0" >&2
+    sed -n '2,36s/^# \{0,1\}//p' "$0" >&2
     exit "${1:-0}"
 }
 
 # ---- Arguments ---------------------------------------------------------------
 
-MODE=batch OUT="" JOBS="" PLUGIN="" PASSES=(-2) INPUTS=() CASE="" PREFS=()
+MODE=batch OUT="" JOBS="" PLUGIN="" PASSES=(-2) INPUTS=() CASE="" PREFS=() TODO="" EXPECT=""
 
 parse_args() {
     while [ $# -gt 0 ]; do
@@ -58,6 +65,8 @@ parse_args() {
             -2) PASSES=(-2); shift ;;
             --one-pass) PASSES=(); shift ;;
             --merge) [ $# -ge 2 ] || usage 2; MODE=merge; OUT=$2; shift 2 ;;
+            --todo) [ $# -ge 2 ] || usage 2; MODE=todo; TODO=$2; shift 2 ;;
+            --expect) [ $# -ge 2 ] || usage 2; EXPECT=$2; shift 2 ;;
             --one) [ $# -ge 2 ] || usage 2; MODE=one; INPUTS+=("$2"); shift 2 ;;
             -h|--help) usage 0 ;;
             --) shift; INPUTS+=("$@"); break ;;
@@ -265,6 +274,37 @@ run_batch() {
     merge_parts "${all[@]}"
 }
 
+# write_todo: LIST.all and LIST (see the usage); prints the counts.
+write_todo() {
+    [ ${#INPUTS[@]} -gt 0 ] || usage 2
+    setup
+    local all=() path todo_n=0
+    mapfile -d '' all < <(list_captures "${INPUTS[@]}")
+    [ ${#all[@]} -gt 0 ] || fail "no captures found in: ${INPUTS[*]}"
+    printf '%s\0' "${all[@]}" >"$TODO.all"
+    : >"$TODO"
+    for path in "${all[@]}"; do
+        done_already "$path" || { printf '%s\0' "$path" >>"$TODO"; todo_n=$((todo_n + 1)); }
+    done
+    say "$todo_n of ${#all[@]} files to read ($((${#all[@]} - todo_n)) already done in $OUT/parts)"
+}
+
+# merge_expected: merges the parts of the captures in $EXPECT (NUL-separated),
+# then names those that have no final part (a job that was killed or never
+# ran; a failed capture has one) and returns 3 when there are any.
+merge_expected() {
+    local all=() path missing=0 rc=0
+    mapfile -d '' all <"$EXPECT"
+    merge_parts "${all[@]}" || rc=$?
+    for path in "${all[@]}"; do
+        [ -f "$OUT/parts/$(part_key "$path").meta.json" ] && continue
+        say "MISSING $path: no part (its job was killed or did not run)"
+        missing=$((missing + 1))
+    done
+    [ "$missing" = 0 ] || { say "$missing of ${#all[@]} files have no part: run the review again to read them"; return 3; }
+    return "$rc"
+}
+
 # ---- Merging ------------------------------------------------------------------
 
 # merge_parts [FILE...]: DIR/findings.ndjson, findings.csv, captures.ndjson,
@@ -290,7 +330,9 @@ main() {
     command -v python3 >/dev/null || fail "python3 is needed"
     case "$MODE" in
         one) run_one ;;
-        merge) OUT=$(realpath -- "$OUT"); merge_parts ;;
+        merge) if [ -n "$EXPECT" ]; then [ -n "$CASE" ] || fail "--expect needs --case"; setup; merge_expected
+               else OUT=$(realpath -- "$OUT"); merge_parts; fi ;;
+        todo) write_todo ;;
         batch) run_batch ;;
     esac
 }
