@@ -158,13 +158,12 @@ static void portnote_file_init(void)
 static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     pn_note_buffer_t found;
-    const pn_layer_t *inner;
-    pn_layer_t inner_layer;
+    pn_packet_t packet;
     pn_tap_notes_t *shown;
     pn_note_t *notes;
     pn_conv_t *conv;
     gboolean tapped, starts;
-    int end = 0;
+    pn_conv_view_t view;
 
     if (!portnote_notes())
         return 0;
@@ -174,18 +173,19 @@ static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         proto_set_decoding(proto_portnote, FALSE);
         return 0;
     }
+    portnote_layers_collect(&packet, pinfo, tree, tvb);
     found.count = 0;
-    inner = portnote_find_notes(&found, pinfo, tree, tvb, &inner_layer);
-    if (found.count == 0 && !inner)
+    portnote_layers_notes(&found, &packet);
+    if (found.count == 0 && packet.conv_layer < 0)
         return 0;
-    conv = portnote_conv_update(pinfo, inner, &end);
-    portnote_conv_add_findings(conv, pinfo, end, inner, &found);
+    conv = portnote_conv_update(pinfo, &packet, &view);
+    portnote_conv_add_findings(conv, pinfo, view.end, &packet, &found);
     if (found.count == 0)
         return 0;
     tapped = have_tap_listener(portnote_tap);
     /* taps run after the dissection: their notes must outlive it */
     notes = tapped ? wmem_memdup(pinfo->pool, found.notes, found.count * sizeof(pn_note_t)) : found.notes;
-    starts = portnote_conv_apply(conv, pinfo, end, notes, found.count);
+    starts = portnote_conv_apply(conv, pinfo, view.end, notes, found.count);
     portnote_show(tvb, pinfo, tree, notes, found.count);
     if (tapped) {
         shown = wmem_new(pinfo->pool, pn_tap_notes_t);

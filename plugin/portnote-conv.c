@@ -61,7 +61,7 @@ struct pn_conv {
 /** Decides a direction from a payload a signature knows (or from the
  * last one it looks at). */
 static void decide_direction(pn_conv_t *conv, packet_info *pinfo, int end,
-                             const pn_layer_t *inner, pn_payload_sig_t sig)
+                             pn_transport_t transport, pn_payload_sig_t sig)
 {
     guint16 ports[2];
     gboolean ephemeral[2];
@@ -73,23 +73,22 @@ static void decide_direction(pn_conv_t *conv, packet_info *pinfo, int end,
     ports[!end] = (guint16)pinfo->destport;
     ephemeral[0] = value_is_in_range(portnote_prefs.ephemeral, ports[0]);
     ephemeral[1] = value_is_in_range(portnote_prefs.ephemeral, ports[1]);
-    server = pn_payload_server_end(&sig, portnote_layer_transport(inner), end, ports, ephemeral,
+    server = pn_payload_server_end(&sig, transport, end, ports, ephemeral,
                                    (int)conv->server_hint - 1);
     r->frame = pinfo->num;
     conv->server_end[end] = (guint8)server;
     r->server_port = ports[server];
-    r->verdict = (guint8)pn_payload_verdict(portnote_layer_transport(inner), ports[server],
-                                            &sig, &observed);
+    r->verdict = (guint8)pn_payload_verdict(transport, ports[server], &sig, &observed);
     r->observed = (guint8)observed;
 }
 
 /** Looks at one payload of an undecided direction: a signature it matches
  * decides the direction, and so does the last payload looked at. */
 static void look_at_payload(pn_conv_t *conv, packet_info *pinfo, int end,
-                            const pn_layer_t *inner, const pn_payload_t *payload)
+                            const pn_conv_layer_t *layer)
 {
-    pn_payload_sig_t sig = pn_payload_classify(portnote_layer_transport(inner), payload->data,
-                                               payload->length);
+    const pn_payload_t *payload = &layer->payload;
+    pn_payload_sig_t sig = pn_payload_classify(layer->transport, payload->data, payload->length);
     gboolean noise = pn_payload_is_noise(payload->data, payload->length);
 
     /* A greeting after the other side has spoken is an answer (Redis's
@@ -99,7 +98,7 @@ static void look_at_payload(pn_conv_t *conv, packet_info *pinfo, int end,
     if (!noise)
         conv->any_payload = TRUE;
     if (sig.candidates || ++conv->tries[end] >= PN_PAYLOAD_TRIES)
-        decide_direction(conv, pinfo, end, inner, sig);
+        decide_direction(conv, pinfo, end, layer->transport, sig);
 }
 
 /** Notes the server the TCP handshake names (the SYN's receiver). */
@@ -110,31 +109,32 @@ static void take_handshake_hint(pn_conv_t *conv, int end, pn_hint_t hint)
 }
 
 /** Looks at this packet's payload if its direction is still undecided. */
-static void check_payload(pn_conv_t *conv, packet_info *pinfo, int end, const pn_layer_t *inner)
+static void check_payload(pn_conv_t *conv, packet_info *pinfo, int end, const pn_conv_layer_t *layer)
 {
-    pn_payload_t payload;
-
     if (conv->dir[0].frame && conv->dir[1].frame)
         return;
-    take_handshake_hint(conv, end, portnote_layer_handshake(inner));
-    if (!conv->dir[end].frame && portnote_layer_payload(inner, &payload))
-        look_at_payload(conv, pinfo, end, inner, &payload);
+    take_handshake_hint(conv, end, layer->handshake);
+    if (!conv->dir[end].frame && layer->has_payload)
+        look_at_payload(conv, pinfo, end, layer);
 }
 
 /**
  * The packet's conversation: on the first pass created with its first
- * packet and updated with this packet's payload (inner: the innermost
- * TCP/UDP layer, or NULL); later passes only look it up (NULL when it has
- * no state).  *end: the packet's end of it (0: the first packet's side).
+ * packet and updated with this packet's payload (that of its conversation
+ * layer, if it has one); later passes only look it up (NULL when it has
+ * no state).  *view: what it says of the packet.
  */
-pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_layer_t *inner, int *end)
+pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_packet_t *packet, pn_conv_view_t *view)
 {
-    pn_conv_t *conv = portnote_connection(pinfo, inner, sizeof(pn_conv_t), end);
+    pn_conv_t *conv;
 
+    view->end = 0;
+    view->connection = 0;
+    conv = portnote_connection(pinfo, packet, sizeof(pn_conv_t), &view->end, &view->connection);
     if (!conv || PINFO_FD_VISITED(pinfo))
         return conv;
-    if (inner && portnote_prefs.payload_check)
-        check_payload(conv, pinfo, *end, inner);
+    if (packet->conv_layer >= 0 && portnote_prefs.payload_check)
+        check_payload(conv, pinfo, view->end, &packet->conv);
     return conv;
 }
 
@@ -180,19 +180,20 @@ static gboolean is_judged_port(const pn_note_t *n, const direction_result_t *r, 
  * client range) gets a note of its own, from the deciding frame on.
  */
 void portnote_conv_add_findings(pn_conv_t *conv, packet_info *pinfo, int end_of_packet,
-                                const pn_layer_t *inner, pn_note_buffer_t *notes)
+                                const pn_packet_t *packet, pn_note_buffer_t *notes)
 {
     int end = 0;
     const direction_result_t *r = conv ? deciding_direction(conv, &end) : NULL;
     gboolean server_is_src;
 
-    if (!r || r->verdict == PN_VERDICT_CONFIRMED || !inner || r->frame > pinfo->num)
+    if (!r || r->verdict == PN_VERDICT_CONFIRMED || packet->conv_layer < 0 || r->frame > pinfo->num)
         return;
     server_is_src = conv->server_end[end] == end_of_packet;
     for (guint i = 0; i < notes->count; i++)
         if (is_judged_port(&notes->notes[i], r, server_is_src))
             return;
-    portnote_layer_add_note(notes, inner, NULL, PN_ROLE_SERVER, server_is_src);
+    pn_notes_append(notes, NULL, packet->conv.transport, packet->conv.ports, packet->conv.ports_start,
+                    PN_ROLE_SERVER, server_is_src);
 }
 
 static guint32 note_key(const pn_note_t *n)

@@ -62,7 +62,6 @@ static void findings_reset(void *tapdata)
 static finding_t *finding_for(findings_t *fs, packet_info *pinfo, const void *conversation,
                               const pn_note_t *note)
 {
-    static const port_type ptypes[PN_TRANSPORT_COUNT] = { PT_TCP, PT_UDP, PT_SCTP };
     char *key = g_strdup_printf("%p/%u/%u", conversation, note->transport, note->port);
     finding_t *f = g_hash_table_lookup(fs->by_key, key);
     gboolean from_server = note->is_src;
@@ -79,7 +78,7 @@ static finding_t *finding_for(findings_t *fs, packet_info *pinfo, const void *co
     f->server = address_to_str(NULL, from_server ? &pinfo->net_src : &pinfo->net_dst);
     f->client = address_to_str(NULL, from_server ? &pinfo->net_dst : &pinfo->net_src);
     f->atype = pinfo->net_src.type;
-    f->ptype = ptypes[note->transport];
+    f->ptype = pn_port_type((pn_transport_t)note->transport);
     /* The other end's port, when the note is about the packet's own (innermost) layer. */
     if (pinfo->ptype == f->ptype && (from_server ? pinfo->srcport : pinfo->destport) == note->port)
         f->client_port = (guint16)(from_server ? pinfo->destport : pinfo->srcport);
