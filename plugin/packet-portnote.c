@@ -20,6 +20,9 @@ void proto_reg_handoff_portnote(void);
 
 int proto_portnote = -1;
 
+static int hf_portnote_connection = -1;
+static header_field_info *connection_info;
+
 static dissector_handle_t portnote_handle;
 static int portnote_tap = -1;
 static int expert_tap = -1;
@@ -148,6 +151,18 @@ static void portnote_file_init(void)
     portnote_notes_refresh();
 }
 
+/** The hidden field that names the packet's TCP connection, for checking
+ * PortNote's connections against Wireshark's tcp.stream; added only when
+ * a filter or an export asks for it. */
+static void show_connection(tvbuff_t *tvb, proto_tree *tree, const pn_packet_t *packet,
+                            const pn_conv_view_t *view)
+{
+    if (tree && connection_info->ref_type != HF_REF_TYPE_NONE && view->connection
+        && packet->conv_layer >= 0 && packet->conv.transport == PN_TRANSPORT_TCP)
+        proto_item_set_hidden(proto_tree_add_uint(tree, hf_portnote_connection, tvb, 0, 0,
+                                                  view->connection));
+}
+
 /**
  * Finds the frame's notes afresh on every pass (the ports come from the
  * transport dissectors' proto data, with or without a tree), updates the
@@ -179,6 +194,7 @@ static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     if (found.count == 0 && packet.conv_layer < 0)
         return 0;
     conv = portnote_conv_update(pinfo, &packet, &view);
+    show_connection(tvb, tree, &packet, &view);
     portnote_conv_add_findings(conv, pinfo, view.end, &packet, &found);
     if (found.count == 0)
         return 0;
@@ -200,10 +216,23 @@ static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 
 /* ---- Registration ------------------------------------------------------ */
 
+static void register_connection_field(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_portnote_connection,
+          { "Connection", "portnote.connection", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0,
+            "The frame that started PortNote's record of this TCP connection (hidden; "
+            "its connections follow tcp.stream)", HFILL } },
+    };
+
+    proto_register_field_array(proto_portnote, hf, array_length(hf));
+}
+
 void proto_register_portnote(void)
 {
     proto_portnote = proto_register_protocol("Port Notes", "PortNote", "portnote");
     portnote_register_fields();
+    register_connection_field();
     register_preferences();
 
     portnote_handle = register_dissector("portnote", dissect_portnote, proto_portnote);
@@ -216,5 +245,6 @@ void proto_register_portnote(void)
 
 void proto_reg_handoff_portnote(void)
 {
+    connection_info = proto_registrar_get_nth((guint)hf_portnote_connection);
     portnote_layers_init();
 }
