@@ -153,14 +153,36 @@ static void portnote_file_init(void)
 
 /** The hidden field that names the packet's TCP connection, for checking
  * PortNote's connections against Wireshark's tcp.stream; added only when
- * a filter or an export asks for it. */
+ * the tree is shown (tshark -T fields shows it) or a filter asks for it. */
 static void show_connection(tvbuff_t *tvb, proto_tree *tree, const pn_packet_t *packet,
                             const pn_conv_view_t *view)
 {
-    if (tree && connection_info->ref_type != HF_REF_TYPE_NONE && view->connection
+    if (tree && (PTREE_DATA(tree)->visible || connection_info->ref_type != HF_REF_TYPE_NONE)
+        && view->connection
         && packet->conv_layer >= 0 && packet->conv.transport == PN_TRANSPORT_TCP)
         proto_item_set_hidden(proto_tree_add_uint(tree, hf_portnote_connection, tvb, 0, 0,
                                                   view->connection));
+}
+
+/**
+ * The frame's notes and its conversation.  With a conversation layer, the
+ * conversation comes first: its connection decides the roles of that
+ * layer's ports.  Without one, there is a conversation only when another
+ * layer has notes (returns NULL, with *view unset, when it has none).
+ */
+static pn_conv_t *notes_and_conversation(pn_note_buffer_t *found, packet_info *pinfo,
+                                         const pn_packet_t *packet, pn_conv_view_t *view)
+{
+    pn_conv_t *conv;
+
+    found->count = 0;
+    if (packet->conv_layer < 0) {
+        portnote_layers_notes(found, packet, NULL);
+        return found->count ? portnote_conv_update(pinfo, packet, view) : NULL;
+    }
+    conv = portnote_conv_update(pinfo, packet, view);
+    portnote_layers_notes(found, packet, view->roles_known ? view->roles : NULL);
+    return conv;
 }
 
 /**
@@ -189,13 +211,11 @@ static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         return 0;
     }
     portnote_layers_collect(&packet, pinfo, tree, tvb);
-    found.count = 0;
-    portnote_layers_notes(&found, &packet);
+    conv = notes_and_conversation(&found, pinfo, &packet, &view);
     if (found.count == 0 && packet.conv_layer < 0)
         return 0;
-    conv = portnote_conv_update(pinfo, &packet, &view);
     show_connection(tvb, tree, &packet, &view);
-    portnote_conv_add_findings(conv, pinfo, view.end, &packet, &found);
+    portnote_conv_add_findings(conv, view.end, &packet, &found);
     if (found.count == 0)
         return 0;
     tapped = have_tap_listener(portnote_tap);

@@ -103,23 +103,35 @@ uat_t *portnote_register_notes_table(void);
 void portnote_layers_init(void);
 void portnote_layers_collect(pn_packet_t *packet, packet_info *pinfo, proto_tree *tree,
                              tvbuff_t *frame_tvb);
-void portnote_layers_notes(pn_note_buffer_t *notes, const pn_packet_t *packet);
+void portnote_layers_notes(pn_note_buffer_t *notes, const pn_packet_t *packet,
+                           const pn_role_t *conv_roles);
 
 /* portnote-connections.c */
 void portnote_connections_init(void);
 void *portnote_connection(packet_info *pinfo, const pn_packet_t *packet, gsize state_size, int *end,
                           guint32 *id);
 
+/* The ends of a conversation once its roles are known. */
+enum { PN_END_CLIENT, PN_END_SERVER };
+
 /* What the packet's conversation says of the packet (portnote_conv_update). */
 typedef struct {
     int end;                /* the packet's end: 0 the side that sent the first packet */
     guint32 connection;     /* the frame that started the connection; 0 when it has no state */
+    gboolean roles_known;   /* the connection has decided its roles: */
+    pn_role_t roles[2];     /* the packet's source's and destination's (maybe both unknown) */
+    gboolean server_known;  /* one end is the server: the counts below are by PN_END_* */
+    /* Per end, the packets and payload bytes of the conversation layer seen so
+     * far (first pass) or in all (later passes); indexed by PN_END_* when
+     * server_known, else by end (0: the first packet's sender). */
+    guint32 packets[2];
+    guint64 bytes[2];
 } pn_conv_view_t;
 
 /* portnote-conv.c */
 typedef struct pn_conv pn_conv_t;
 pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_packet_t *packet, pn_conv_view_t *view);
-void portnote_conv_add_findings(pn_conv_t *conv, packet_info *pinfo, int end_of_packet,
+void portnote_conv_add_findings(pn_conv_t *conv, int end_of_packet,
                                 const pn_packet_t *packet, pn_note_buffer_t *notes);
 gboolean portnote_conv_apply(pn_conv_t *conv, packet_info *pinfo, int end_of_packet, pn_note_t *notes,
                              guint count);

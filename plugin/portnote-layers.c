@@ -147,17 +147,13 @@ static void add_side_note(pn_note_buffer_t *notes, const pn_layer_t *layer,
         note->kind = PN_NOTE_IANA;
 }
 
-/** Finds the documented ports of one transport layer; the TCP handshake
- * flags, when the tree shows them, say who the client is. */
-static void find_layer_notes(pn_note_buffer_t *notes, const pn_layer_t *layer, pn_hint_t hint)
+/** Finds the documented ports of one transport layer, whose sides play
+ * the given roles (source, destination). */
+static void find_layer_notes(pn_note_buffer_t *notes, const pn_layer_t *layer,
+                             const pn_endpoint_t ends[2], const pn_role_t roles[2])
 {
-    pn_endpoint_t ends[2] = { endpoint_of(layer->ports[0], layer->ti->transport),
-                              endpoint_of(layer->ports[1], layer->ti->transport) };
-    pn_role_t roles[2];
-
     if (!ends[0].entry && !ends[1].entry && !portnote_prefs.iana_names)
         return;
-    pn_decide_roles(&ends[0], &ends[1], hint, &roles[0], &roles[1]);
     /* 53 to 53: one port, one note, which stands for both ends. */
     if (ends[1].port == ends[0].port) {
         guint before = notes->count;
@@ -168,6 +164,20 @@ static void find_layer_notes(pn_note_buffer_t *notes, const pn_layer_t *layer, p
     }
     add_side_note(notes, layer, &ends[0], roles[0], TRUE);
     add_side_note(notes, layer, &ends[1], roles[1], FALSE);
+}
+
+/** Finds the notes of a layer that is not the conversation layer, whose
+ * roles this packet alone decides: its TCP handshake, else its ports. */
+static void find_packet_layer_notes(pn_note_buffer_t *notes, const pn_layer_t *layer)
+{
+    pn_endpoint_t ends[2] = { endpoint_of(layer->ports[0], layer->ti->transport),
+                              endpoint_of(layer->ports[1], layer->ti->transport) };
+    pn_role_t roles[2];
+
+    if (!ends[0].entry && !ends[1].entry && !portnote_prefs.iana_names)
+        return;
+    pn_decide_roles(&ends[0], &ends[1], layer->handshake, &roles[0], &roles[1]);
+    find_layer_notes(notes, layer, ends, roles);
 }
 
 /** Whether this layer's ports are the ones Wireshark keyed the conversation on. */
@@ -384,11 +394,11 @@ static guint collect_layers(packet_info *pinfo, proto_tree *tree, tvbuff_t *fram
 
 /**
  * The first bytes (at most PN_PAYLOAD_PEEK) of the layer's payload, as far
- * as they were captured; FALSE when the packet carries no payload, or its
- * header was not found.  A payload cut short by the snapshot length has
- * length 0.
+ * as they were captured, and its whole length as the headers give it;
+ * FALSE when the packet carries no payload, or its header was not found.
+ * A payload cut short by the snapshot length has length 0.
  */
-static gboolean read_payload(const pn_layer_t *layer, pn_payload_t *payload)
+static gboolean read_payload(const pn_layer_t *layer, pn_payload_t *payload, guint32 *full_length)
 {
     const pn_header_t *h = &layer->header;
     gint header, offset, length;
@@ -396,6 +406,7 @@ static gboolean read_payload(const pn_layer_t *layer, pn_payload_t *payload)
 
     payload->data = NULL;
     payload->length = 0;
+    *full_length = 0;
     if (!h->tvb || !tvb_bytes_exist(h->tvb, h->start, layer->ti->min_header))
         return FALSE;
     d = tvb_get_ptr(h->tvb, h->start, layer->ti->min_header);
@@ -408,6 +419,7 @@ static gboolean read_payload(const pn_layer_t *layer, pn_payload_t *payload)
     }
     if (length <= 0)
         return FALSE;
+    *full_length = (guint32)length;
     offset = h->start + header;
     length = MIN(length, tvb_captured_length_remaining(h->tvb, offset));
     length = MIN(length, PN_PAYLOAD_PEEK);
@@ -418,8 +430,9 @@ static gboolean read_payload(const pn_layer_t *layer, pn_payload_t *payload)
     return TRUE;
 }
 
-/** Fills what the later stages read of the conversation layer: its TCP
- * numbers and, on the first pass (the only one that reads it), its payload. */
+/** Fills what the later stages read of the conversation layer: its ends'
+ * notes rows, its TCP numbers and, on the first pass (the only one that
+ * reads it), its payload. */
 static void describe_conv_layer(pn_conv_layer_t *c, const pn_layer_t *l, gboolean first_pass)
 {
     const guint8 *tcp = tcp_header(l);
@@ -428,12 +441,15 @@ static void describe_conv_layer(pn_conv_layer_t *c, const pn_layer_t *l, gboolea
     c->ports[0] = l->ports[0];
     c->ports[1] = l->ports[1];
     c->ports_start = l->ports_start;
+    c->ends[0] = endpoint_of(l->ports[0], l->ti->transport);
+    c->ends[1] = endpoint_of(l->ports[1], l->ti->transport);
     c->handshake = l->handshake;
     c->tcp_known = tcp != NULL;
     c->tcp_seq = tcp ? pn_ntoh32(tcp + 4) : 0;
     c->tcp_ack = tcp ? pn_ntoh32(tcp + 8) : 0;
     c->tcp_flags = tcp ? tcp[13] : 0;
-    c->has_payload = first_pass && read_payload(l, &c->payload);
+    c->payload_length = 0;
+    c->has_payload = first_pass && read_payload(l, &c->payload, &c->payload_length);
 }
 
 /**
@@ -457,15 +473,22 @@ void portnote_layers_collect(pn_packet_t *packet, packet_info *pinfo, proto_tree
 
 /**
  * Finds the notes of every transport layer of the packet, TCP layers
- * first, then UDP, then SCTP, each from the outside in.
+ * first, then UDP, then SCTP, each from the outside in.  The conversation
+ * layer's sides play the roles its connection gave them (conv_roles:
+ * source, destination; NULL when the connection has not decided them).
  */
-void portnote_layers_notes(pn_note_buffer_t *notes, const pn_packet_t *packet)
+void portnote_layers_notes(pn_note_buffer_t *notes, const pn_packet_t *packet,
+                           const pn_role_t *conv_roles)
 {
     for (size_t t = 0; t < G_N_ELEMENTS(transports); t++) {
         for (guint i = 0; i < packet->layer_count; i++) {
             const pn_layer_t *l = &packet->layers[i];
-            if (l->ti == &transports[t])
-                find_layer_notes(notes, l, l->handshake);
+            if (l->ti != &transports[t])
+                continue;
+            if ((gint)i == packet->conv_layer && conv_roles)
+                find_layer_notes(notes, l, packet->conv.ends, conv_roles);
+            else
+                find_packet_layer_notes(notes, l);
         }
     }
 }
