@@ -120,6 +120,8 @@ results=$(find "$STAGE/pcaps" -type f | sort |
           PN_CHILD=1 PN_MODE=$mode STAGE=$STAGE xargs -d '\n' -n "${PN_BATCH:-40}" -P "${PN_JOBS:-2}" bash "$0")
 failures=$(echo "$results" | grep '^FAIL' || true)
 echo "$results" | awk '/^ok/ { n++; c += $(NF - 1) } END { print "# " n " checks passed, " c + 0 " connections" }'
+checked=$(echo "$results" | awk '/^ok/ { c += $(NF - 1) } END { print c + 0 }')
+[ "$checked" -gt 0 ] || failures+="FAIL: no connection checked (is portnote.connection missing?)"
 if [ -n "$failures" ]; then
     echo "$failures"
     echo "FAIL: $(echo "$failures" | wc -l) of $(echo "$results" | wc -l) checks ($mode)" >&2
