@@ -21,6 +21,9 @@ void proto_reg_handoff_portnote(void);
 
 int proto_portnote = -1;
 
+static int hf_portnote_connection = -1;
+static header_field_info *connection_info;
+
 static dissector_handle_t portnote_handle;
 static int portnote_tap = -1;
 static int expert_tap = -1;
@@ -158,6 +161,40 @@ static void portnote_file_init(void)
     portnote_notes_refresh();
 }
 
+/** The hidden field that names the packet's TCP connection, for checking
+ * PortNote's connections against Wireshark's tcp.stream; added only when
+ * the tree is shown (tshark -T fields shows it) or a filter asks for it. */
+static void show_connection(tvbuff_t *tvb, proto_tree *tree, const pn_packet_t *packet,
+                            const pn_conv_view_t *view)
+{
+    if (tree && (PTREE_DATA(tree)->visible || connection_info->ref_type != HF_REF_TYPE_NONE)
+        && view->connection
+        && packet->conv_layer >= 0 && packet->conv.transport == PN_TRANSPORT_TCP)
+        proto_item_set_hidden(proto_tree_add_uint(tree, hf_portnote_connection, tvb, 0, 0,
+                                                  view->connection));
+}
+
+/**
+ * The frame's notes and its conversation.  With a conversation layer, the
+ * conversation comes first: its connection decides the roles of that
+ * layer's ports.  Without one, there is a conversation only when another
+ * layer has notes (returns NULL, with *view unset, when it has none).
+ */
+static pn_conv_t *notes_and_conversation(pn_note_buffer_t *found, packet_info *pinfo,
+                                         const pn_packet_t *packet, pn_conv_view_t *view)
+{
+    pn_conv_t *conv;
+
+    found->count = 0;
+    if (packet->conv_layer < 0) {
+        portnote_layers_notes(found, packet, NULL);
+        return found->count ? portnote_conv_update(pinfo, packet, view) : NULL;
+    }
+    conv = portnote_conv_update(pinfo, packet, view);
+    portnote_layers_notes(found, packet, view->roles_known ? view->roles : NULL);
+    return conv;
+}
+
 /**
  * Finds the frame's notes afresh on every pass (the ports come from the
  * transport dissectors' proto data, with or without a tree), updates the
@@ -168,13 +205,12 @@ static void portnote_file_init(void)
 static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     pn_note_buffer_t found;
-    const pn_layer_t *inner;
-    pn_layer_t inner_layer;
+    pn_packet_t packet;
     pn_tap_notes_t *shown;
     pn_note_t *notes;
     pn_conv_t *conv;
     gboolean tapped, starts;
-    int end = 0;
+    pn_conv_view_t view;
 
     if (!portnote_notes())
         return 0;
@@ -184,18 +220,18 @@ static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         proto_set_decoding(proto_portnote, FALSE);
         return 0;
     }
-    found.count = 0;
-    inner = portnote_find_notes(&found, pinfo, tree, tvb, &inner_layer);
-    if (found.count == 0 && !inner)
+    portnote_layers_collect(&packet, pinfo, tree, tvb);
+    conv = notes_and_conversation(&found, pinfo, &packet, &view);
+    if (found.count == 0 && packet.conv_layer < 0)
         return 0;
-    conv = portnote_conv_update(pinfo, inner, &end);
-    portnote_conv_add_findings(conv, pinfo, end, inner, &found);
+    show_connection(tvb, tree, &packet, &view);
+    portnote_conv_add_findings(conv, view.end, &packet, &found);
     if (found.count == 0)
         return 0;
     tapped = have_tap_listener(portnote_tap);
     /* taps run after the dissection: their notes must outlive it */
     notes = tapped ? wmem_memdup(pinfo->pool, found.notes, found.count * sizeof(pn_note_t)) : found.notes;
-    starts = portnote_conv_apply(conv, pinfo, end, notes, found.count);
+    starts = portnote_conv_apply(conv, pinfo, view.end, notes, found.count);
     portnote_site_apply(pinfo, notes, found.count);
     portnote_services_flag(pinfo, notes, found.count);
     portnote_show(tvb, pinfo, tree, notes, found.count);
@@ -212,10 +248,23 @@ static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 
 /* ---- Registration ------------------------------------------------------ */
 
+static void register_connection_field(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_portnote_connection,
+          { "Connection", "portnote.connection", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0x0,
+            "The frame that started PortNote's record of this TCP connection (hidden; "
+            "its connections follow tcp.stream)", HFILL } },
+    };
+
+    proto_register_field_array(proto_portnote, hf, array_length(hf));
+}
+
 void proto_register_portnote(void)
 {
     proto_portnote = proto_register_protocol("Port Notes", "PortNote", "portnote");
     portnote_register_fields();
+    register_connection_field();
     register_preferences();
 
     portnote_handle = register_dissector("portnote", dissect_portnote, proto_portnote);
@@ -230,5 +279,6 @@ void proto_register_portnote(void)
 
 void proto_reg_handoff_portnote(void)
 {
+    connection_info = proto_registrar_get_nth((guint)hf_portnote_connection);
     portnote_layers_init();
 }

@@ -164,14 +164,12 @@ static gboolean syn_reopens(const conn_t *c)
  * Follows the TCP sequence numbers as Wireshark's TCP dissector does, and
  * returns a new connection when a SYN says the ports were reused.
  */
-static conn_t *follow_tcp(conn_t *c, const pn_layer_t *inner, guint32 frame, int src,
+static conn_t *follow_tcp(conn_t *c, const pn_conv_layer_t *tcp, guint32 frame, int src,
                           gsize state_size)
 {
-    guint32 seq, ack;
-    guint8 flags;
+    guint32 seq = tcp->tcp_seq, ack = tcp->tcp_ack;
+    guint8 flags = tcp->tcp_flags;
 
-    if (!inner || !portnote_layer_tcp_numbers(inner, &seq, &ack, &flags))
-        return c;
     /* Only SYNs and each direction's first segment matter. */
     if ((flags & (PN_TCP_SYN | PN_TCP_ACK)) == PN_TCP_SYN && c->base_set[src]
         && (seq != c->base_seq[src] || syn_reopens(c)))
@@ -195,9 +193,11 @@ static conn_t *follow_tcp(conn_t *c, const pn_layer_t *inner, guint32 frame, int
  * The packet's connection state (state_size bytes, zeroed when new): on
  * the first pass found or created; on later passes found, the connection
  * the frame belonged to (NULL when none).  *end is the packet's end: 0
- * when it comes from the side that sent the connection's first packet.
+ * when it comes from the side that sent the connection's first packet;
+ * *id names the connection in the capture (the frame that started it).
  */
-void *portnote_connection(packet_info *pinfo, const pn_layer_t *inner, gsize state_size, int *end)
+void *portnote_connection(packet_info *pinfo, const pn_packet_t *packet, gsize state_size, int *end,
+                          guint32 *id)
 {
     conn_key_t key;
     int src = packet_key(pinfo, &key);
@@ -211,9 +211,10 @@ void *portnote_connection(packet_info *pinfo, const pn_layer_t *inner, gsize sta
     } else {
         if (!c)
             c = new_connection(&key, NULL, pinfo->num, src, state_size);
-        if (pinfo->ptype == PT_TCP)
-            c = follow_tcp(c, inner, pinfo->num, src, state_size);
+        if (pinfo->ptype == PT_TCP && packet->conv_layer >= 0 && packet->conv.tcp_known)
+            c = follow_tcp(c, &packet->conv, pinfo->num, src, state_size);
     }
     *end = src != c->first_end;
+    *id = c->setup_frame;
     return c + 1;
 }

@@ -1,6 +1,10 @@
 /* portnote-conv.c
  * What PortNote remembers per conversation (in its own connection table,
  * portnote-connections.c), built on the first pass in frame order:
+ *   - which end is the server, decided once for the connection (the TCP
+ *     handshake, else the ports of its first packet), so that all its
+ *     packets carry the same roles and notes;
+ *   - per end, the packets and payload bytes seen;
  *   - the payload check: the first payload of each direction of the
  *     innermost TCP or UDP conversation, once, against the port;
  *   - which notes the conversation has shown, and in which frame first,
@@ -17,6 +21,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <string.h>
 #include <epan/packet.h>
 
 #include "portnote-glue.h"
@@ -43,25 +48,68 @@ typedef struct {
 /* Most conversations show one or two ports; tunnels and odd cases more. */
 #define PN_INLINE_SHOWN 2
 
+/* Which end of a connection is the server (pn_conv.server). */
+enum { SERVER_UNDECIDED, SERVER_NONE, SERVER_END0 /* + the end */ };
+
 /* Kept small: a capture may hold millions of conversations.  End 0 is the
  * side that sent the conversation's first packet. */
 struct pn_conv {
     direction_result_t dir[2];
     guint8 server_end[2];   /* per direction: the end its verdict calls the server */
     guint8 server_hint;     /* 1 + the end that answered the TCP handshake; 0 unknown */
+    guint8 server;          /* the roles of every packet: SERVER_* */
     guint8 any_payload;     /* some direction has sent payload already */
     guint8 tries[2];        /* per direction: payloads looked at */
     guint8 shown_count;
     shown_note_t shown[PN_INLINE_SHOWN];    /* in the order first shown */
     wmem_array_t *more_shown;   /* beyond PN_INLINE_SHOWN */
+    guint32 packets[2];     /* per end: the conversation layer's packets */
+    guint64 bytes[2];       /* per end: their payload bytes */
 };
+
+/* ---- Roles and counts ------------------------------------------------------ */
+
+/**
+ * Decides once which end of the connection is the server, so that every
+ * packet of it gets the same roles and notes: a TCP handshake says it (the
+ * SYN's receiver, the SYN-ACK's sender); without one, the ports of the
+ * connection's first packet do (pn_decide_roles), and their decision
+ * stands, unless they left it open and a handshake follows.
+ */
+static void decide_server(pn_conv_t *conv, int end, const pn_conv_layer_t *layer)
+{
+    pn_role_t src, dst;
+
+    if (conv->server >= SERVER_END0 || (conv->server == SERVER_NONE && layer->handshake == PN_HINT_NONE))
+        return;
+    pn_decide_roles(&layer->ends[0], &layer->ends[1], layer->handshake, &src, &dst);
+    conv->server = src == PN_ROLE_SERVER ? SERVER_END0 + end
+                 : src == PN_ROLE_CLIENT ? SERVER_END0 + !end : SERVER_NONE;
+}
+
+/** What the conversation says of a packet from `end`: its roles and the
+ * counts per end, by client and server once the server is known. */
+static void describe(const pn_conv_t *conv, int end, pn_conv_view_t *view)
+{
+    int server = (int)conv->server - SERVER_END0;
+
+    view->roles_known = conv->server != SERVER_UNDECIDED;
+    view->server_known = server >= 0;
+    view->roles[0] = !view->server_known ? PN_ROLE_UNKNOWN : server == end ? PN_ROLE_SERVER : PN_ROLE_CLIENT;
+    view->roles[1] = !view->server_known ? PN_ROLE_UNKNOWN : server == end ? PN_ROLE_CLIENT : PN_ROLE_SERVER;
+    for (int e = 0; e < 2; e++) {
+        int to = !view->server_known ? e : e == server ? PN_END_SERVER : PN_END_CLIENT;
+        view->packets[to] = conv->packets[e];
+        view->bytes[to] = conv->bytes[e];
+    }
+}
 
 /* ---- The payload check (first pass) ------------------------------------- */
 
 /** Decides a direction from a payload a signature knows (or from the
  * last one it looks at). */
 static void decide_direction(pn_conv_t *conv, packet_info *pinfo, int end,
-                             const pn_layer_t *inner, pn_payload_sig_t sig)
+                             pn_transport_t transport, pn_payload_sig_t sig)
 {
     guint16 ports[2];
     gboolean ephemeral[2];
@@ -73,23 +121,23 @@ static void decide_direction(pn_conv_t *conv, packet_info *pinfo, int end,
     ports[!end] = (guint16)pinfo->destport;
     ephemeral[0] = value_is_in_range(portnote_prefs.ephemeral, ports[0]);
     ephemeral[1] = value_is_in_range(portnote_prefs.ephemeral, ports[1]);
-    server = pn_payload_server_end(&sig, portnote_layer_transport(inner), end, ports, ephemeral,
-                                   (int)conv->server_hint - 1);
+    /* The handshake has the last word, as for the roles of the notes. */
+    server = conv->server_hint ? (int)conv->server_hint - 1
+           : pn_payload_server_end(&sig, transport, end, ports, ephemeral, -1);
     r->frame = pinfo->num;
     conv->server_end[end] = (guint8)server;
     r->server_port = ports[server];
-    r->verdict = (guint8)pn_payload_verdict(portnote_layer_transport(inner), ports[server],
-                                            &sig, &observed);
+    r->verdict = (guint8)pn_payload_verdict(transport, ports[server], &sig, &observed);
     r->observed = (guint8)observed;
 }
 
 /** Looks at one payload of an undecided direction: a signature it matches
  * decides the direction, and so does the last payload looked at. */
 static void look_at_payload(pn_conv_t *conv, packet_info *pinfo, int end,
-                            const pn_layer_t *inner, const pn_payload_t *payload)
+                            const pn_conv_layer_t *layer)
 {
-    pn_payload_sig_t sig = pn_payload_classify(portnote_layer_transport(inner), payload->data,
-                                               payload->length);
+    const pn_payload_t *payload = &layer->payload;
+    pn_payload_sig_t sig = pn_payload_classify(layer->transport, payload->data, payload->length);
     gboolean noise = pn_payload_is_noise(payload->data, payload->length);
 
     /* A greeting after the other side has spoken is an answer (Redis's
@@ -99,7 +147,7 @@ static void look_at_payload(pn_conv_t *conv, packet_info *pinfo, int end,
     if (!noise)
         conv->any_payload = TRUE;
     if (sig.candidates || ++conv->tries[end] >= PN_PAYLOAD_TRIES)
-        decide_direction(conv, pinfo, end, inner, sig);
+        decide_direction(conv, pinfo, end, layer->transport, sig);
 }
 
 /** Notes the server the TCP handshake names (the SYN's receiver). */
@@ -110,31 +158,37 @@ static void take_handshake_hint(pn_conv_t *conv, int end, pn_hint_t hint)
 }
 
 /** Looks at this packet's payload if its direction is still undecided. */
-static void check_payload(pn_conv_t *conv, packet_info *pinfo, int end, const pn_layer_t *inner)
+static void check_payload(pn_conv_t *conv, packet_info *pinfo, int end, const pn_conv_layer_t *layer)
 {
-    pn_payload_t payload;
-
     if (conv->dir[0].frame && conv->dir[1].frame)
         return;
-    take_handshake_hint(conv, end, portnote_layer_handshake(inner));
-    if (!conv->dir[end].frame && portnote_layer_payload(inner, &payload))
-        look_at_payload(conv, pinfo, end, inner, &payload);
+    take_handshake_hint(conv, end, layer->handshake);
+    if (!conv->dir[end].frame && layer->has_payload)
+        look_at_payload(conv, pinfo, end, layer);
 }
 
 /**
  * The packet's conversation: on the first pass created with its first
- * packet and updated with this packet's payload (inner: the innermost
- * TCP/UDP layer, or NULL); later passes only look it up (NULL when it has
- * no state).  *end: the packet's end of it (0: the first packet's side).
+ * packet and updated with this packet's payload (that of its conversation
+ * layer, if it has one); later passes only look it up (NULL when it has
+ * no state).  *view: what it says of the packet.
  */
-pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_layer_t *inner, int *end)
+pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_packet_t *packet, pn_conv_view_t *view)
 {
-    pn_conv_t *conv = portnote_connection(pinfo, inner, sizeof(pn_conv_t), end);
+    pn_conv_t *conv;
 
-    if (!conv || PINFO_FD_VISITED(pinfo))
-        return conv;
-    if (inner && portnote_prefs.payload_check)
-        check_payload(conv, pinfo, *end, inner);
+    memset(view, 0, sizeof *view);
+    conv = portnote_connection(pinfo, packet, sizeof(pn_conv_t), &view->end, &view->connection);
+    if (!conv)
+        return NULL;
+    if (!PINFO_FD_VISITED(pinfo) && packet->conv_layer >= 0) {
+        decide_server(conv, view->end, &packet->conv);
+        conv->packets[view->end]++;
+        conv->bytes[view->end] += packet->conv.payload_length;
+        if (portnote_prefs.payload_check)
+            check_payload(conv, pinfo, view->end, &packet->conv);
+    }
+    describe(conv, view->end, view);
     return conv;
 }
 
@@ -177,22 +231,25 @@ static gboolean is_judged_port(const pn_note_t *n, const direction_result_t *r, 
 
 /**
  * A finding on a port with no note in this frame (no row, or only a
- * client range) gets a note of its own, from the deciding frame on.
+ * client range) gets a note of its own: on the first pass from the
+ * deciding frame on, on later passes (which know the whole conversation)
+ * on every frame, as the notes of a documented port are.
  */
-void portnote_conv_add_findings(pn_conv_t *conv, packet_info *pinfo, int end_of_packet,
-                                const pn_layer_t *inner, pn_note_buffer_t *notes)
+void portnote_conv_add_findings(pn_conv_t *conv, int end_of_packet,
+                                const pn_packet_t *packet, pn_note_buffer_t *notes)
 {
     int end = 0;
     const direction_result_t *r = conv ? deciding_direction(conv, &end) : NULL;
     gboolean server_is_src;
 
-    if (!r || r->verdict == PN_VERDICT_CONFIRMED || !inner || r->frame > pinfo->num)
+    if (!r || r->verdict == PN_VERDICT_CONFIRMED || packet->conv_layer < 0)
         return;
     server_is_src = conv->server_end[end] == end_of_packet;
     for (guint i = 0; i < notes->count; i++)
         if (is_judged_port(&notes->notes[i], r, server_is_src))
             return;
-    portnote_layer_add_note(notes, inner, NULL, PN_ROLE_SERVER, server_is_src);
+    pn_notes_append(notes, NULL, packet->conv.transport, packet->conv.ports, packet->conv.ports_start,
+                    PN_ROLE_SERVER, server_is_src);
 }
 
 static guint32 note_key(const pn_note_t *n)

@@ -68,7 +68,7 @@ const char *portnote_note_service(const pn_note_t *note)
     if (note->entry)
         return note->entry->service;
     iana = note->kind == PN_NOTE_IANA || portnote_prefs.iana_names
-        ? try_serv_name_lookup(portnote_port_type((pn_transport_t)note->transport), note->port) : NULL;
+        ? try_serv_name_lookup(pn_port_type((pn_transport_t)note->transport), note->port) : NULL;
     if (iana)
         return iana;
     return note->observed != PN_PROTO_NONE && note->observed < PN_PROTO_COUNT

@@ -59,16 +59,6 @@ static inline gboolean portnote_field_wanted(proto_tree *tree, int hf)
 
 const char *portnote_note_service(const pn_note_t *note);
 
-/** Wireshark's port type of a transport (for its port-name lookups and
- * pinfo->ptype). */
-static inline port_type portnote_port_type(pn_transport_t transport)
-{
-    static const port_type ptypes[PN_TRANSPORT_COUNT] = {
-        [PN_TRANSPORT_TCP] = PT_TCP, [PN_TRANSPORT_UDP] = PT_UDP, [PN_TRANSPORT_SCTP] = PT_SCTP
-    };
-    return ptypes[transport];
-}
-
 /* ---- portnote-expert.c ---------------------------------------------------- */
 
 void portnote_register_expert(void);

@@ -81,7 +81,7 @@ static finding_t *finding_for(findings_t *fs, packet_info *pinfo, const void *co
     f->server = address_to_str(NULL, from_server ? &pinfo->net_src : &pinfo->net_dst);
     f->client = address_to_str(NULL, from_server ? &pinfo->net_dst : &pinfo->net_src);
     f->atype = pinfo->net_src.type;
-    f->ptype = portnote_port_type((pn_transport_t)note->transport);
+    f->ptype = pn_port_type((pn_transport_t)note->transport);
     /* The other end's port, when the note is about the packet's own (innermost) layer. */
     if (pinfo->ptype == f->ptype && (from_server ? pinfo->srcport : pinfo->destport) == note->port)
         f->client_port = (guint16)(from_server ? pinfo->destport : pinfo->srcport);

@@ -3,7 +3,8 @@
  *   packet-portnote.c  registration, preferences, the dissector itself
  *   portnote-load.c    loading the notes files (global, personal, profile)
  *   portnote-table.c   the "Port notes" table (UAT) of the preferences
- *   portnote-layers.c  reading the ports of every transport layer
+ *   portnote-layers.c  one walk through the packet's transport layers, which
+ *                      fills the struct of portnote-packet.h, and their notes
  *   portnote-connections.c  its own table of connections (TCP port reuse)
  *   portnote-conv.c    per-conversation state: payload check, notes shown
  *   portnote-site.c    the local networks and each note's exposure
@@ -14,6 +15,12 @@
  *   portnote-stats.c   the statistics tree (tap listener)
  *   portnote-findings.c  findings per conversation (tap listener, JSON)
  *   portnote-services-view.c  the per-service view (tap listener, JSON)
+ * A packet goes through them one way: the layers are walked once
+ * (portnote_layers_collect), its connection is found and updated
+ * (portnote_conv_update), its notes are found and given the
+ * conversation's verdict (portnote_layers_notes, portnote_conv_apply), given its
+ * exposure and its service's one alert (portnote_site_apply,
+ * portnote_services_flag), then shown (portnote_show) and handed to the taps.
  * The notes themselves (parsing, lookup, the evidence rule, payload
  * signatures) are the epan-free core: portnote-db, -evidence, -payload.
  *
@@ -28,6 +35,7 @@
 #include <epan/uat.h>
 
 #include "portnote-evidence.h"
+#include "portnote-packet.h"
 #include "portnote-tap.h"
 
 #define PN_WS_AT_LEAST(maj, min) \
@@ -64,6 +72,14 @@ typedef gboolean pn_pref_bool_t;
 
 #define PN_NOTES_FILE "portnotes.csv"
 
+/** Wireshark's port type of a transport. */
+static inline port_type pn_port_type(pn_transport_t transport)
+{
+    static const port_type types[PN_TRANSPORT_COUNT] = { PT_TCP, PT_UDP, PT_SCTP };
+
+    return transport < PN_TRANSPORT_COUNT ? types[transport] : PT_NONE;
+}
+
 /* The preferences in force (packet-portnote.c). */
 typedef struct {
     range_t *ephemeral;             /* the client-side port range */
@@ -79,40 +95,6 @@ typedef struct {
 extern pn_prefs_t portnote_prefs;
 extern int proto_portnote;
 
-/* The notes of one frame while they are being found (first pass). */
-typedef struct {
-    guint count;
-    pn_note_t notes[PN_MAX_NOTES];
-} pn_note_buffer_t;
-
-/* Where a layer's header is: its protocol item in the tree, or found after
- * the IP header. */
-typedef struct {
-    tvbuff_t *tvb;          /* NULL: not known */
-    gint start;
-    gint end;               /* where its segment ends (the IP packet's end); -1: ask ip */
-    const field_info *ip;   /* the IP item before it in the tree, or NULL */
-} pn_header_t;
-
-/* One transport layer of a packet (read through portnote_layer_*(): the
- * fields are portnote-layers.c's; the type is here so that callers can
- * hold one without an allocation per packet). */
-typedef struct {
-    const struct transport_info *ti;
-    guint16 ports[2];       /* source, destination */
-    pn_header_t header;
-    gint ports_start;       /* the ports' bytes in the frame; -1 elsewhere or unknown */
-    gboolean tcp_known;     /* a TCP header was found: */
-    guint32 tcp_seq, tcp_ack;
-    guint8 tcp_flags;
-} pn_layer_t;
-
-/* The first bytes (at most PN_PAYLOAD_PEEK) of a layer's payload. */
-typedef struct {
-    const guint8 *data;
-    gsize length;
-} pn_payload_t;
-
 /* portnote-load.c */
 const pn_db_t *portnote_notes(void);
 void portnote_notes_refresh(void);
@@ -125,24 +107,38 @@ char *portnote_notes_table_file(void);
 
 /* portnote-layers.c */
 void portnote_layers_init(void);
-const pn_layer_t *portnote_find_notes(pn_note_buffer_t *notes, packet_info *pinfo, proto_tree *tree,
-                                      tvbuff_t *frame_tvb, pn_layer_t *inner_layer);
-pn_note_t *portnote_layer_add_note(pn_note_buffer_t *notes, const pn_layer_t *layer,
-                                   const pn_entry_t *entry, pn_role_t role, gboolean is_src);
-pn_transport_t portnote_layer_transport(const pn_layer_t *layer);
-pn_hint_t portnote_layer_handshake(const pn_layer_t *layer);
-gboolean portnote_layer_tcp_numbers(const pn_layer_t *layer, guint32 *seq, guint32 *ack, guint8 *flags);
-gboolean portnote_layer_payload(const pn_layer_t *layer, pn_payload_t *payload);
+void portnote_layers_collect(pn_packet_t *packet, packet_info *pinfo, proto_tree *tree,
+                             tvbuff_t *frame_tvb);
+void portnote_layers_notes(pn_note_buffer_t *notes, const pn_packet_t *packet,
+                           const pn_role_t *conv_roles);
 
 /* portnote-connections.c */
 void portnote_connections_init(void);
-void *portnote_connection(packet_info *pinfo, const pn_layer_t *inner, gsize state_size, int *end);
+void *portnote_connection(packet_info *pinfo, const pn_packet_t *packet, gsize state_size, int *end,
+                          guint32 *id);
+
+/* The ends of a conversation once its roles are known. */
+enum { PN_END_CLIENT, PN_END_SERVER };
+
+/* What the packet's conversation says of the packet (portnote_conv_update). */
+typedef struct {
+    int end;                /* the packet's end: 0 the side that sent the first packet */
+    guint32 connection;     /* the frame that started the connection; 0 when it has no state */
+    gboolean roles_known;   /* the connection has decided its roles: */
+    pn_role_t roles[2];     /* the packet's source's and destination's (maybe both unknown) */
+    gboolean server_known;  /* one end is the server: the counts below are by PN_END_* */
+    /* Per end, the packets and payload bytes of the conversation layer seen so
+     * far (first pass) or in all (later passes); indexed by PN_END_* when
+     * server_known, else by end (0: the first packet's sender). */
+    guint32 packets[2];
+    guint64 bytes[2];
+} pn_conv_view_t;
 
 /* portnote-conv.c */
 typedef struct pn_conv pn_conv_t;
-pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_layer_t *inner, int *end);
-void portnote_conv_add_findings(pn_conv_t *conv, packet_info *pinfo, int end_of_packet,
-                                const pn_layer_t *inner, pn_note_buffer_t *notes);
+pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_packet_t *packet, pn_conv_view_t *view);
+void portnote_conv_add_findings(pn_conv_t *conv, int end_of_packet,
+                                const pn_packet_t *packet, pn_note_buffer_t *notes);
 gboolean portnote_conv_apply(pn_conv_t *conv, packet_info *pinfo, int end_of_packet, pn_note_t *notes,
                              guint count);
 

@@ -1,7 +1,8 @@
 /* portnote-layers.c
  * Reading the ports of every TCP, UDP and SCTP layer of a packet (so
- * tunnels such as VXLAN or GRE show their inner ports too) and turning
- * the documented ones into notes.
+ * tunnels such as VXLAN or GRE show their inner ports too), in one walk
+ * that fills the struct of portnote-packet.h for the later stages, and
+ * turning the documented ones into notes.
  *
  * The ports come from what those dissectors leave for Decode As in the
  * packet's proto data (keyed by their port fields and the layer number),
@@ -35,7 +36,6 @@ typedef struct transport_info {
     const char *dst_name;
     pn_transport_t transport;
     gint min_header;        /* a header cut shorter than this gets no payload check */
-    port_type ptype;
     int proto;
     int hf_src;             /* the proto data keys of its ports */
     int hf_dst;
@@ -43,9 +43,9 @@ typedef struct transport_info {
 
 /* Indexed by pn_transport_t. */
 static transport_info_t transports[PN_TRANSPORT_COUNT] = {
-    [PN_TRANSPORT_TCP]  = { "tcp",  "tcp.srcport",  "tcp.dstport",  PN_TRANSPORT_TCP,  20, PT_TCP,  -1, -1, -1 },
-    [PN_TRANSPORT_UDP]  = { "udp",  "udp.srcport",  "udp.dstport",  PN_TRANSPORT_UDP,   8, PT_UDP,  -1, -1, -1 },
-    [PN_TRANSPORT_SCTP] = { "sctp", "sctp.srcport", "sctp.dstport", PN_TRANSPORT_SCTP, 12, PT_SCTP, -1, -1, -1 },
+    [PN_TRANSPORT_TCP]  = { "tcp",  "tcp.srcport",  "tcp.dstport",  PN_TRANSPORT_TCP,  20, -1, -1, -1 },
+    [PN_TRANSPORT_UDP]  = { "udp",  "udp.srcport",  "udp.dstport",  PN_TRANSPORT_UDP,   8, -1, -1, -1 },
+    [PN_TRANSPORT_SCTP] = { "sctp", "sctp.srcport", "sctp.dstport", PN_TRANSPORT_SCTP, 12, -1, -1, -1 },
 };
 
 /* One bit per protocol id modulo 64, set for the protocols a layer walk
@@ -110,41 +110,6 @@ static pn_endpoint_t endpoint_of(guint16 port, pn_transport_t transport)
     return end;
 }
 
-/** Appends a note (NULL when the frame's buffer is full). */
-static pn_note_t *add_note(pn_note_buffer_t *notes, const pn_entry_t *entry, guint16 port,
-                             pn_transport_t transport, pn_role_t role, gboolean is_src)
-{
-    pn_note_t *note;
-
-    if (notes->count >= PN_MAX_NOTES)
-        return NULL;
-    note = &notes->notes[notes->count++];
-    memset(note, 0, sizeof *note);
-    note->entry = entry;
-    note->kind = entry ? PN_NOTE_DOCUMENTED : PN_NOTE_UNDOCUMENTED;
-    note->transport = (guint8)transport;
-    note->port = port;
-    note->role = (guint8)role;
-    note->is_src = (guint8)is_src;
-    note->start = -1;
-    return note;
-}
-
-/** Adds a note for one side of a layer, pointed at its port's bytes in the
- * frame when they are known (for the details pane's highlighting). */
-pn_note_t *portnote_layer_add_note(pn_note_buffer_t *notes, const pn_layer_t *layer,
-                                   const pn_entry_t *entry, pn_role_t role, gboolean is_src)
-{
-    pn_note_t *note = add_note(notes, entry, layer->ports[is_src ? 0 : 1], layer->ti->transport,
-                               role, is_src);
-
-    if (note && layer->ports_start >= 0) {
-        note->start = is_src ? layer->ports_start : layer->ports_start + 2;
-        note->length = 2;
-    }
-    return note;
-}
-
 /**
  * The row that speaks for one side, given its role.  A client range (the
  * seed's 1024-5000) only decides roles: a server port inside it is
@@ -171,27 +136,24 @@ static void add_side_note(pn_note_buffer_t *notes, const pn_layer_t *layer,
         return;
     if (!entry) {
         if (!portnote_prefs.iana_names || role != PN_ROLE_SERVER
-            || !try_serv_name_lookup(layer->ti->ptype, end->port))
+            || !try_serv_name_lookup(pn_port_type(layer->ti->transport), end->port))
             return;
     } else if (!pn_should_annotate(entry, role, portnote_prefs.client_side_ports)) {
         return;
     }
-    note = portnote_layer_add_note(notes, layer, entry, role, is_src);
+    note = pn_notes_append(notes, entry, layer->ti->transport, layer->ports, layer->ports_start,
+                           role, is_src);
     if (note && !entry)
         note->kind = PN_NOTE_IANA;
 }
 
-/** Finds the documented ports of one transport layer; the TCP handshake
- * flags, when the tree shows them, say who the client is. */
-static void find_layer_notes(pn_note_buffer_t *notes, const pn_layer_t *layer, pn_hint_t hint)
+/** Finds the documented ports of one transport layer, whose sides play
+ * the given roles (source, destination). */
+static void find_layer_notes(pn_note_buffer_t *notes, const pn_layer_t *layer,
+                             const pn_endpoint_t ends[2], const pn_role_t roles[2])
 {
-    pn_endpoint_t ends[2] = { endpoint_of(layer->ports[0], layer->ti->transport),
-                              endpoint_of(layer->ports[1], layer->ti->transport) };
-    pn_role_t roles[2];
-
     if (!ends[0].entry && !ends[1].entry && !portnote_prefs.iana_names)
         return;
-    pn_decide_roles(&ends[0], &ends[1], hint, &roles[0], &roles[1]);
     /* 53 to 53: one port, one note, which stands for both ends. */
     if (ends[1].port == ends[0].port) {
         guint before = notes->count;
@@ -204,10 +166,26 @@ static void find_layer_notes(pn_note_buffer_t *notes, const pn_layer_t *layer, p
     add_side_note(notes, layer, &ends[1], roles[1], FALSE);
 }
 
+/** Finds the notes of a layer that is not the conversation layer, whose
+ * roles this packet alone decides: its TCP handshake, else its ports. */
+static void find_packet_layer_notes(pn_note_buffer_t *notes, const pn_layer_t *layer)
+{
+    pn_endpoint_t ends[2] = { endpoint_of(layer->ports[0], layer->ti->transport),
+                              endpoint_of(layer->ports[1], layer->ti->transport) };
+    pn_role_t roles[2];
+
+    if (!ends[0].entry && !ends[1].entry && !portnote_prefs.iana_names)
+        return;
+    pn_decide_roles(&ends[0], &ends[1], layer->handshake, &roles[0], &roles[1]);
+    find_layer_notes(notes, layer, ends, roles);
+}
+
 /** Whether this layer's ports are the ones Wireshark keyed the conversation on. */
 static gboolean is_conversation_layer(const packet_info *pinfo, const pn_layer_t *layer)
 {
-    return pinfo->ptype == layer->ti->ptype && (layer->ti->ptype == PT_TCP || layer->ti->ptype == PT_UDP)
+    pn_transport_t t = layer->ti->transport;
+
+    return (t == PN_TRANSPORT_TCP || t == PN_TRANSPORT_UDP) && pinfo->ptype == pn_port_type(t)
         && layer->ports[0] == pinfo->srcport && layer->ports[1] == pinfo->destport;
 }
 
@@ -275,32 +253,26 @@ static gint segment_end(const pn_header_t *h)
     return end >= 0 ? end : (gint)tvb_reported_length(h->tvb);
 }
 
-/** Reads a TCP layer's sequence and acknowledgement numbers and flags
- * from its header, once: the handshake and port reuse both need them. */
-static void read_tcp_numbers(pn_layer_t *layer)
+/** Who a TCP flags byte says the client is: a SYN's sender, a SYN-ACK's receiver. */
+static pn_hint_t handshake_of(guint8 flags)
+{
+    if (!(flags & PN_TCP_SYN))
+        return PN_HINT_NONE;
+    return (flags & PN_TCP_ACK) ? PN_HINT_SRC_IS_SERVER : PN_HINT_SRC_IS_CLIENT;
+}
+
+/** The first 14 bytes of a TCP layer's header (through the flags), or NULL
+ * when they are not known. */
+static const guint8 *tcp_header(const pn_layer_t *layer)
 {
     const pn_header_t *h = &layer->header;
-    const guint8 *d;
 
-    layer->tcp_known = h->tvb && layer->ti->ptype == PT_TCP && tvb_bytes_exist(h->tvb, h->start, 14);
-    if (!layer->tcp_known)
-        return;
-    d = tvb_get_ptr(h->tvb, h->start, 14);
-    layer->tcp_seq = pn_ntoh32(d + 4);
-    layer->tcp_ack = pn_ntoh32(d + 8);
-    layer->tcp_flags = d[13];
+    if (!h->tvb || layer->ti->transport != PN_TRANSPORT_TCP || !tvb_bytes_exist(h->tvb, h->start, 14))
+        return NULL;
+    return tvb_get_ptr(h->tvb, h->start, 14);
 }
 
 /* ---- Headers without a tree ------------------------------------------------- */
-
-/** The next place from `from` on where needle is in hay, or -1. */
-static gssize find_bytes(const guint8 *hay, gsize hay_len, const guint8 *needle, gsize len, gsize from)
-{
-    for (gsize i = from; i + len <= hay_len; i++)
-        if (hay[i] == needle[0] && memcmp(hay + i, needle, len) == 0)
-            return (gssize)i;
-    return -1;
-}
 
 /** The transport header after the IP header at ip (found by its
  * addresses), and where the IP packet ends; FALSE if it is not there. */
@@ -361,11 +333,13 @@ static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_he
             h->end = (gint)tvb_reported_length(tvb);
             continue;
         }
+        if (len < back)
+            continue;
         /* The first header with these addresses and ports is the
          * innermost: an outer one has other addresses or ports. */
-        for (gssize at = find_bytes(d, len, needle, 2 * alen, back); at >= 0;
-             at = find_bytes(d, len, needle, 2 * alen, (gsize)at + 1)) {
-            if (header_after_ip(d, len, (gsize)at - back, v6, layer, &start, &end)) {
+        for (const guint8 *at = ws_memmem(d + back, len - back, needle, 2 * alen); at;
+             at = ws_memmem(at + 1, (gsize)(d + len - at) - 1, needle, 2 * alen)) {
+            if (header_after_ip(d, len, (gsize)(at - d) - back, v6, layer, &start, &end)) {
                 h->tvb = tvb;
                 h->start = (gint)start;
                 h->end = (gint)end;
@@ -377,9 +351,6 @@ static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_he
 }
 
 /* ---- The packet's layers ---------------------------------------------------- */
-
-/* Transport layers a packet may have before the rest are ignored. */
-#define PN_MAX_LAYERS 16
 
 /**
  * Collects the packet's transport layers in order (not quoted ones), with
@@ -396,6 +367,7 @@ static guint collect_layers(packet_info *pinfo, proto_tree *tree, tvbuff_t *fram
          f = wmem_list_frame_next(f)) {
         int proto = GPOINTER_TO_INT(wmem_list_frame_data(f));
         const transport_info_t *ti;
+        const guint8 *tcp;
         pn_layer_t *l = &found[count];
 
         layer_num++;
@@ -414,70 +386,19 @@ static guint collect_layers(packet_info *pinfo, proto_tree *tree, tvbuff_t *fram
         if (!l->header.tvb && is_conversation_layer(pinfo, l))
             locate_header(pinfo, l, &l->header);
         l->ports_start = l->header.tvb && l->header.tvb == frame_tvb ? l->header.start : -1;
-        read_tcp_numbers(l);
+        tcp = tcp_header(l);
+        l->handshake = tcp ? handshake_of(tcp[13]) : PN_HINT_NONE;
     }
     return count;
 }
 
 /**
- * Finds the notes of every transport layer of the packet (TCP layers
- * first, then UDP, then SCTP, each from the outside in) and returns the
- * innermost TCP or UDP layer (the one the payload check looks at), copied
- * to *inner_layer, or NULL.
- */
-const pn_layer_t *portnote_find_notes(pn_note_buffer_t *notes, packet_info *pinfo, proto_tree *tree,
-                                      tvbuff_t *frame_tvb, pn_layer_t *inner_layer)
-{
-    pn_layer_t found[PN_MAX_LAYERS];
-    guint count = collect_layers(pinfo, tree, frame_tvb, found);
-    const pn_layer_t *inner = NULL;
-
-    for (size_t t = 0; t < G_N_ELEMENTS(transports); t++) {
-        for (guint i = 0; i < count; i++) {
-            const pn_layer_t *l = &found[i];
-            if (l->ti != &transports[t])
-                continue;
-            find_layer_notes(notes, l, portnote_layer_handshake(l));
-            if (is_conversation_layer(pinfo, l))
-                inner = l;
-        }
-    }
-    if (!inner)
-        return NULL;
-    *inner_layer = *inner;
-    return inner_layer;
-}
-
-pn_transport_t portnote_layer_transport(const pn_layer_t *layer)
-{
-    return layer->ti->transport;
-}
-
-/** Who the TCP handshake says the client is, when the layer's header is known. */
-pn_hint_t portnote_layer_handshake(const pn_layer_t *layer)
-{
-    if (!layer->tcp_known || !(layer->tcp_flags & PN_TCP_SYN))
-        return PN_HINT_NONE;
-    return (layer->tcp_flags & PN_TCP_ACK) ? PN_HINT_SRC_IS_SERVER : PN_HINT_SRC_IS_CLIENT;
-}
-
-/** The sequence and acknowledgement numbers and the flags of a TCP layer
- * whose header is known (FALSE for any other). */
-gboolean portnote_layer_tcp_numbers(const pn_layer_t *layer, guint32 *seq, guint32 *ack, guint8 *flags)
-{
-    *seq = layer->tcp_seq;
-    *ack = layer->tcp_ack;
-    *flags = layer->tcp_flags;
-    return layer->tcp_known;
-}
-
-/**
  * The first bytes (at most PN_PAYLOAD_PEEK) of the layer's payload, as far
- * as they were captured; FALSE when the packet carries no payload, or its
- * header was not found.  A payload cut short by the snapshot length has
- * length 0.
+ * as they were captured, and its whole length as the headers give it;
+ * FALSE when the packet carries no payload, or its header was not found.
+ * A payload cut short by the snapshot length has length 0.
  */
-gboolean portnote_layer_payload(const pn_layer_t *layer, pn_payload_t *payload)
+static gboolean read_payload(const pn_layer_t *layer, pn_payload_t *payload, guint32 *full_length)
 {
     const pn_header_t *h = &layer->header;
     gint header, offset, length;
@@ -485,10 +406,11 @@ gboolean portnote_layer_payload(const pn_layer_t *layer, pn_payload_t *payload)
 
     payload->data = NULL;
     payload->length = 0;
+    *full_length = 0;
     if (!h->tvb || !tvb_bytes_exist(h->tvb, h->start, layer->ti->min_header))
         return FALSE;
     d = tvb_get_ptr(h->tvb, h->start, layer->ti->min_header);
-    if (layer->ti->ptype == PT_TCP) {
+    if (layer->ti->transport == PN_TRANSPORT_TCP) {
         header = (d[12] >> 4) * 4;
         length = segment_end(h) - h->start - header;
     } else {
@@ -497,6 +419,7 @@ gboolean portnote_layer_payload(const pn_layer_t *layer, pn_payload_t *payload)
     }
     if (length <= 0)
         return FALSE;
+    *full_length = (guint32)length;
     offset = h->start + header;
     length = MIN(length, tvb_captured_length_remaining(h->tvb, offset));
     length = MIN(length, PN_PAYLOAD_PEEK);
@@ -505,4 +428,67 @@ gboolean portnote_layer_payload(const pn_layer_t *layer, pn_payload_t *payload)
         payload->length = (gsize)length;
     }
     return TRUE;
+}
+
+/** Fills what the later stages read of the conversation layer: its ends'
+ * notes rows, its TCP numbers and, on the first pass (the only one that
+ * reads it), its payload. */
+static void describe_conv_layer(pn_conv_layer_t *c, const pn_layer_t *l, gboolean first_pass)
+{
+    const guint8 *tcp = tcp_header(l);
+
+    c->transport = l->ti->transport;
+    c->ports[0] = l->ports[0];
+    c->ports[1] = l->ports[1];
+    c->ports_start = l->ports_start;
+    c->ends[0] = endpoint_of(l->ports[0], l->ti->transport);
+    c->ends[1] = endpoint_of(l->ports[1], l->ti->transport);
+    c->handshake = l->handshake;
+    c->tcp_known = tcp != NULL;
+    c->tcp_seq = tcp ? pn_ntoh32(tcp + 4) : 0;
+    c->tcp_ack = tcp ? pn_ntoh32(tcp + 8) : 0;
+    c->tcp_flags = tcp ? tcp[13] : 0;
+    c->payload_length = 0;
+    c->has_payload = first_pass && read_payload(l, &c->payload, &c->payload_length);
+}
+
+/**
+ * Walks the packet's layers once and fills *packet with what the later
+ * stages read: every transport layer (not those quoted in ICMP errors),
+ * and the conversation layer, the innermost TCP or UDP layer whose ports
+ * Wireshark keyed the packet's conversation on.
+ */
+void portnote_layers_collect(pn_packet_t *packet, packet_info *pinfo, proto_tree *tree,
+                             tvbuff_t *frame_tvb)
+{
+    packet->layer_count = collect_layers(pinfo, tree, frame_tvb, packet->layers);
+    packet->conv_layer = -1;
+    for (guint i = 0; i < packet->layer_count; i++)
+        if (is_conversation_layer(pinfo, &packet->layers[i]))
+            packet->conv_layer = (gint)i;
+    if (packet->conv_layer >= 0)
+        describe_conv_layer(&packet->conv, &packet->layers[packet->conv_layer],
+                            !PINFO_FD_VISITED(pinfo));
+}
+
+/**
+ * Finds the notes of every transport layer of the packet, TCP layers
+ * first, then UDP, then SCTP, each from the outside in.  The conversation
+ * layer's sides play the roles its connection gave them (conv_roles:
+ * source, destination; NULL when the connection has not decided them).
+ */
+void portnote_layers_notes(pn_note_buffer_t *notes, const pn_packet_t *packet,
+                           const pn_role_t *conv_roles)
+{
+    for (size_t t = 0; t < G_N_ELEMENTS(transports); t++) {
+        for (guint i = 0; i < packet->layer_count; i++) {
+            const pn_layer_t *l = &packet->layers[i];
+            if (l->ti != &transports[t])
+                continue;
+            if ((gint)i == packet->conv_layer && conv_roles)
+                find_layer_notes(notes, l, packet->conv.ends, conv_roles);
+            else
+                find_packet_layer_notes(notes, l);
+        }
+    }
 }
