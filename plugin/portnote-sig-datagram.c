@@ -8,44 +8,6 @@
  */
 #include "portnote-sig.h"
 
-/* ---- DNS --------------------------------------------------------------------- */
-
-/** Whether a DNS opcode is assigned (RFC 1035, 1996, 2136, 8490): QUERY,
- * IQUERY, STATUS, NOTIFY, UPDATE, DSO. */
-static gboolean dns_opcode(guint opcode)
-{
-    return opcode <= 2 || (opcode >= 4 && opcode <= 6);
-}
-
-/* A DNS message (RFC 1035 4.1) with one well-formed question: a known
- * opcode, Z clear, one question, an uncompressed name and a known class. */
-gboolean pn_sig_dns(const guint8 *d, gsize len, gboolean *response)
-{
-    guint flags, klass;
-    gsize p = 12, name_len = 0;
-
-    if (len < 17)
-        return FALSE;
-    flags = pn_get16(d + 2);
-    if (!dns_opcode((flags >> 11) & 0xf) || (flags & 0x40))
-        return FALSE;
-    if (pn_get16(d + 4) != 1 || pn_get16(d + 6) > 256 || pn_get16(d + 8) > 256 || pn_get16(d + 10) > 256)
-        return FALSE;
-    while (p < len && d[p] != 0) {
-        if (d[p] > 63)
-            return FALSE;   /* a pointer or a reserved label type in the first name */
-        name_len += d[p] + 1u;
-        p += d[p] + 1u;
-    }
-    if (p + 5 > len || name_len > 255)
-        return FALSE;
-    klass = pn_get16(d + p + 3) & 0x7fff;  /* top bit: mDNS unicast-response */
-    if (pn_get16(d + p + 1) == 0 || (klass != 1 && klass != 3 && klass != 4 && klass != 254 && klass != 255))
-        return FALSE;
-    *response = (flags & 0x8000) != 0;
-    return TRUE;
-}
-
 /* ---- Network management ------------------------------------------------------ */
 
 /* An SNMP message (RFC 1157 4, RFC 3416 3, RFC 3412 6): SEQUENCE filling
@@ -96,7 +58,7 @@ static gboolean is_ntp(const guint8 *d, gsize len, pn_sender_t *sender)
 static gboolean is_dhcp(const guint8 *d, gsize len)
 {
     return len >= 240 && (d[0] == 1 || d[0] == 2) && d[1] == 1 && d[2] == 6 && d[3] <= 16
-        && pn_get32(d + 236) == 0x63825363;
+        && pn_ntoh32(d + 236) == 0x63825363;
 }
 
 /* ---- Wrappers: QUIC, DTLS ----------------------------------------------------- */
@@ -127,7 +89,7 @@ static gboolean is_quic_initial(const guint8 *d, gsize len)
 
     if (len < 64 || (d[0] & 0xc0) != 0xc0)
         return FALSE;
-    version = pn_get32(d + 1);
+    version = pn_ntoh32(d + 1);
     if (!(version == 1 && type == 0) && !(version == 0x6b3343cf && type == 1)
         && !((version & 0xffffff00) == 0xff000000 && type == 0))
         return FALSE;
@@ -150,13 +112,13 @@ static gboolean is_dtls_hello(const guint8 *d, gsize len, pn_sender_t *sender)
     guint record_len;
     guint32 msg_len, frag_off, frag_len;
 
-    if (len < 25 || d[0] != 0x16 || d[1] != 0xfe || (d[2] != 0xff && d[2] != 0xfd) || pn_get16(d + 3) != 0
+    if (len < 25 || d[0] != 0x16 || d[1] != 0xfe || (d[2] != 0xff && d[2] != 0xfd) || pn_ntoh16(d + 3) != 0
         || d[13] < 1 || d[13] > 3)
         return FALSE;
-    record_len = pn_get16(d + 11);
-    msg_len = pn_get24(d + 14);
-    frag_off = pn_get24(d + 19);
-    frag_len = pn_get24(d + 22);
+    record_len = pn_ntoh16(d + 11);
+    msg_len = pn_ntoh24(d + 14);
+    frag_off = pn_ntoh24(d + 19);
+    frag_len = pn_ntoh24(d + 22);
     *sender = d[13] == 1 ? PN_SENDER_CLIENT : PN_SENDER_SERVER;
     return record_len <= len - 13 && frag_len + 12 == record_len && frag_off + frag_len <= msg_len;
 }
@@ -171,7 +133,7 @@ static gboolean is_ike(const guint8 *d, gsize len, pn_sender_t *sender)
 {
     guint8 exchange;
 
-    if (len < 28 || pn_get32(d + 24) != len || (pn_get32(d) == 0 && pn_get32(d + 4) == 0))
+    if (len < 28 || pn_ntoh32(d + 24) != len || (pn_ntoh32(d) == 0 && pn_ntoh32(d + 4) == 0))
         return FALSE;
     exchange = d[18];
     if (!(d[17] == 0x10 && (exchange == 2 || exchange == 4 || exchange == 5 || exchange == 32))
@@ -180,14 +142,14 @@ static gboolean is_ike(const guint8 *d, gsize len, pn_sender_t *sender)
     if (d[17] == 0x20 && (d[19] & 0x20))
         *sender = PN_SENDER_SERVER;
     else
-        *sender = pn_get32(d + 8) == 0 && pn_get32(d + 12) == 0 ? PN_SENDER_CLIENT : PN_SENDER_EITHER;
+        *sender = pn_ntoh32(d + 8) == 0 && pn_ntoh32(d + 12) == 0 ? PN_SENDER_CLIENT : PN_SENDER_EITHER;
     return TRUE;
 }
 
 /* IKE on the NAT-T port behind the four-byte non-ESP marker (RFC 3948 2.2). */
 static gboolean is_ike_nat_t(const guint8 *d, gsize len, pn_sender_t *sender)
 {
-    return len > 32 && pn_get32(d) == 0 && is_ike(d + 4, len - 4, sender);
+    return len > 32 && pn_ntoh32(d) == 0 && is_ike(d + 4, len - 4, sender);
 }
 
 /** The sender of a RADIUS code (RFC 2865 3, RFC 2866 3, RFC 5176 3, RFC 5997), or -1. */
@@ -207,55 +169,12 @@ static gboolean is_radius(const guint8 *d, gsize len, pn_sender_t *sender)
     int from = radius_sender(d[0]);
     gsize p = 20;
 
-    if (from < 0 || len < 20 || len > 4096 || pn_get16(d + 2) != len)
+    if (from < 0 || len < 20 || len > 4096 || pn_ntoh16(d + 2) != len)
         return FALSE;
     while (p + 2 <= len && d[p + 1] >= 2 && d[p] != 0)
         p += d[p + 1];
     *sender = (pn_sender_t)from;
     return p == len;
-}
-
-/** The sender of an SLP function (RFC 2608 8: requests, replies, adverts). */
-static pn_sender_t slp_sender(guint8 function)
-{
-    switch (function) {
-    case 1: case 3: case 4: case 6: case 9: return PN_SENDER_CLIENT;
-    case 8: case 11: return PN_SENDER_EITHER;
-    default: return PN_SENDER_SERVER;
-    }
-}
-
-/** Whether n bytes at d form a language tag (RFC 1766): letters and hyphens. */
-static gboolean language_tag(const guint8 *d, gsize n)
-{
-    for (gsize i = 0; i < n; i++)
-        if (!g_ascii_isalpha(d[i]) && d[i] != '-')
-            return FALSE;
-    return n > 0 && g_ascii_isalpha(d[0]);
-}
-
-/**
- * SLP (RFC 2608 8, RFC 2165 7): version 2 with function 1-11, a 24-bit
- * length equal to the payload, reserved flag bits clear and a language
- * tag; or version 1 with function 1-10, dialect 0, a two-letter language
- * and a registered character encoding.
- */
-gboolean pn_sig_slp(const guint8 *d, gsize len, pn_sender_t *sender)
-{
-    guint encoding, tag_len;
-
-    if (len < 16 || d[1] < 1)
-        return FALSE;
-    *sender = slp_sender(d[1]);
-    if (d[0] == 2) {
-        tag_len = pn_get16(d + 12);
-        return d[1] <= 11 && pn_get24(d + 2) == len && (d[5] & 0x1f) == 0 && d[6] == 0
-            && pn_get24(d + 7) < len && tag_len >= 2 && 14 + tag_len <= len && language_tag(d + 14, tag_len);
-    }
-    encoding = pn_get16(d + 8);
-    return d[0] == 1 && d[1] <= 10 && pn_get16(d + 2) == len && (d[4] & 0x07) == 0 && d[5] == 0
-        && language_tag(d + 6, 2)
-        && (encoding == 3 || encoding == 4 || encoding == 106 || encoding == 1000 || encoding == 1015);
 }
 
 /* ---- Dispatch ------------------------------------------------------------------ */
@@ -313,23 +232,4 @@ pn_payload_sig_t pn_sig_datagram(const guint8 *d, gsize len)
     if (d[0] >= 0x20 && d[0] < 0x7f && (s = pn_sig_text(PN_TRANSPORT_UDP, d, len)).candidates)
         return s;
     return by_header_fields(d, len);
-}
-
-/**
- * A STUN message (RFC 8489 5, 6), over UDP or a stream: type with the top
- * two bits clear, a length in 4-byte units equal to the rest of the
- * payload, the magic cookie.  The class tells the sender: request,
- * indication (either), success or error response.
- */
-gboolean pn_sig_stun(const guint8 *d, gsize len, pn_sender_t *sender)
-{
-    guint type, klass;
-
-    if (len < 20 || (d[0] & 0xc0) || pn_get16(d + 2) % 4 || pn_get16(d + 2) != len - 20
-        || pn_get32(d + 4) != 0x2112a442)
-        return FALSE;
-    type = pn_get16(d);
-    klass = ((type >> 7) & 2) | ((type >> 4) & 1);
-    *sender = klass == 0 ? PN_SENDER_CLIENT : klass == 1 ? PN_SENDER_EITHER : PN_SENDER_SERVER;
-    return TRUE;
 }

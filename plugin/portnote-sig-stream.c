@@ -19,7 +19,7 @@ static int tls_hello_type(const guint8 *d, gsize len)
 
     if (len < 6 || d[0] != 0x16 || d[1] != 0x03 || d[2] > 0x04)
         return 0;
-    record_len = pn_get16(d + 3);
+    record_len = pn_ntoh16(d + 3);
     if (record_len < 4 || record_len > 16384 + 2048)
         return 0;
     return d[5] == 1 || d[5] == 2 ? d[5] : 0;
@@ -31,7 +31,7 @@ static gboolean tls_record_header(const guint8 *d, guint *length)
 {
     if (d[0] < 20 || d[0] > 23 || d[1] != 0x03 || d[2] < 0x01 || d[2] > 0x04)
         return FALSE;
-    *length = pn_get16(d + 3);
+    *length = pn_ntoh16(d + 3);
     return *length > 0 && *length <= 16384 + 2048;
 }
 
@@ -136,7 +136,7 @@ static gboolean is_s7_data(const guint8 *d, gsize len)
  * when the parameters name two TSAPs. */
 static pn_payload_sig_t tpkt_signature(const guint8 *d, gsize len)
 {
-    gsize tpkt = len >= 4 ? pn_get16(d + 2) : 0;
+    gsize tpkt = len >= 4 ? pn_ntoh16(d + 2) : 0;
     gboolean request;
 
     if (len < 11 || d[1] != 0x00 || tpkt < 11 || tpkt > len)
@@ -147,7 +147,7 @@ static pn_payload_sig_t tpkt_signature(const guint8 *d, gsize len)
     if (is_s7_data(d, tpkt))
         return pn_sig_of(PN_PROTO_S7COMM, PN_SENDER_EITHER);
     request = d[5] == 0xe0;
-    if ((d[5] != 0xe0 && d[5] != 0xd0) || (gsize)d[4] + 5 != tpkt || (request && pn_get16(d + 6) != 0))
+    if ((d[5] != 0xe0 && d[5] != 0xd0) || (gsize)d[4] + 5 != tpkt || (request && pn_ntoh16(d + 6) != 0))
         return pn_sig_none();
     if (rdp_after_x224(d + 11, tpkt - 11, request))
         return pn_sig_of(PN_PROTO_RDP, request ? PN_SENDER_CLIENT : PN_SENDER_SERVER);
@@ -166,7 +166,7 @@ static pn_payload_sig_t smb_signature(const guint8 *d, gsize len)
 {
     gboolean reply;
 
-    if (len < 8 || pn_get24(d + 1) < 32 || (d[4] != 0xff && d[4] != 0xfe && d[4] != 0xfd)
+    if (len < 8 || pn_ntoh24(d + 1) < 32 || (d[4] != 0xff && d[4] != 0xfe && d[4] != 0xfd)
         || memcmp(d + 5, "SMB", 3) != 0)
         return pn_sig_none();
     if (d[4] == 0xff && len >= 14)
@@ -194,7 +194,7 @@ static gboolean netbios_name(const guint8 *d)
  * as SMB. */
 static gboolean is_netbios_session_request(const guint8 *d, gsize len)
 {
-    return len == 72 && d[1] == 0 && pn_get16(d + 2) == 68 && netbios_name(d + 4) && netbios_name(d + 38);
+    return len == 72 && d[1] == 0 && pn_ntoh16(d + 2) == 68 && netbios_name(d + 4) && netbios_name(d + 38);
 }
 
 /* ---- Databases and brokers --------------------------------------------------- */
@@ -221,13 +221,13 @@ static gboolean is_postgresql(const guint8 *d, gsize len)
     gsize p = 8;
     gboolean user = FALSE;
 
-    if (len < 8 || pn_get32(d) != len)
+    if (len < 8 || pn_ntoh32(d) != len)
         return FALSE;
-    if (len == 8 && pn_get16(d + 4) == 0x04d2 && (pn_get16(d + 6) == 0x162f || pn_get16(d + 6) == 0x1630))
+    if (len == 8 && pn_ntoh16(d + 4) == 0x04d2 && (pn_ntoh16(d + 6) == 0x162f || pn_ntoh16(d + 6) == 0x1630))
         return TRUE;
-    if (len == 16 && pn_get32(d + 4) == 80877102)
+    if (len == 16 && pn_ntoh32(d + 4) == 80877102)
         return TRUE;
-    if (pn_get32(d + 4) != 0x00030000)
+    if (pn_ntoh32(d + 4) != 0x00030000)
         return FALSE;
     while (p < len && d[p] != 0) {
         user |= len - p > 5 && memcmp(d + p, "user", 5) == 0;
@@ -281,16 +281,16 @@ static gboolean is_mongodb(const guint8 *d, gsize len, pn_sender_t *sender)
     guint32 response_to, op;
     gsize p = 20;
 
-    if (len < 21 || pn_get32le(d) != len)
+    if (len < 21 || pn_letoh32(d) != len)
         return FALSE;
-    response_to = pn_get32le(d + 8);
-    op = pn_get32le(d + 12);
+    response_to = pn_letoh32(d + 8);
+    op = pn_letoh32(d + 12);
     *sender = response_to ? PN_SENDER_SERVER : PN_SENDER_CLIENT;
     if (op == 2013)
-        return (pn_get32le(d + 16) & ~0x10003u) == 0 && d[20] <= 2;
+        return (pn_letoh32(d + 16) & ~0x10003u) == 0 && d[20] <= 2;
     if (op == 2004)
         return response_to == 0 && printable_string(d, len, &p, FALSE) && memchr(d + 20, '.', p - 20);
-    return op == 1 && response_to != 0 && len >= 36 && pn_get32le(d + 16) <= 0xf;
+    return op == 1 && response_to != 0 && len >= 36 && pn_letoh32(d + 16) <= 0xf;
 }
 
 /* MQTT CONNECT (MQTT 3.1.1 3.1, MQTT 5.0 3.1): type 1, a remaining length
@@ -343,7 +343,7 @@ static gboolean is_socks4_request(const guint8 *d, gsize len)
     gsize p = 8;
     gboolean socks4a;
 
-    if (len < 9 || (d[1] != 1 && d[1] != 2) || pn_get16(d + 2) == 0)
+    if (len < 9 || (d[1] != 1 && d[1] != 2) || pn_ntoh16(d + 2) == 0)
         return FALSE;
     socks4a = d[4] == 0 && d[5] == 0 && d[6] == 0 && d[7] != 0;
     if (!printable_string(d, len, &p, TRUE))
@@ -353,88 +353,12 @@ static gboolean is_socks4_request(const guint8 *d, gsize len)
     return p == len;
 }
 
-/* ---- Directory, authentication ------------------------------------------------ */
-
-/** The sender of an LDAP protocolOp (RFC 4511 4.2-4.14) whose contents start at d; EITHER if unknown. */
-static gboolean ldap_operation(guint8 tag, const guint8 *d, gsize len, pn_sender_t *sender)
-{
-    gboolean request = tag == 0x60 || tag == 0x63 || tag == 0x77 || tag == 0x42;
-
-    *sender = request ? PN_SENDER_CLIENT : PN_SENDER_SERVER;
-    switch (tag) {
-    case 0x60: return len >= 3 && d[0] == 0x02 && d[1] == 0x01 && (d[2] == 3 || d[2] == 2); /* bind */
-    case 0x63: case 0x64: return len >= 2 && d[0] == 0x04;          /* search, result entry */
-    case 0x77: return len >= 2 && d[0] == 0x80;                      /* extended request */
-    case 0x42: return len == 0;                                      /* unbind */
-    case 0x61: case 0x65: case 0x78:                                 /* bind, done, extended */
-        return len >= 3 && d[0] == 0x0a && d[1] == 0x01;
-    default: return FALSE;
-    }
-}
-
-/**
- * An LDAPMessage (RFC 4511 4.1.1): SEQUENCE of a positive messageID and a
- * protocolOp a session opens with (bind, search, extended, unbind) or
- * answers with; the SEQUENCE fills the payload, or over a stream is
- * followed by another.
- */
-gboolean pn_sig_ldap(const guint8 *d, gsize len, gboolean stream, pn_sender_t *sender)
-{
-    gsize p = 1, total, id_len, op_start;
-    gssize l = pn_ber_length(d, len, &p), op_len;
-
-    if (len < 7 || d[0] != 0x30 || l < 5)
-        return FALSE;
-    total = p + (gsize)l;
-    if (total > len || (total < len && (!stream || d[total] != 0x30)))
-        return FALSE;
-    if (d[p] != 0x02 || (id_len = d[p + 1]) == 0 || id_len > 4 || d[p + 2] & 0x80 || p + 2 + id_len >= total)
-        return FALSE;
-    p += 2 + id_len;
-    op_start = p + 1;
-    if ((op_len = pn_ber_length(d, total, &op_start)) < 0 || op_start + (gsize)op_len > total)
-        return FALSE;
-    return ldap_operation(d[p], d + op_start, (gsize)op_len, sender);
-}
-
-/** Whether d[*p] starts "[tag] INTEGER value" in one byte each (a context tag, constructed). */
-static gboolean ber_small_int(const guint8 *d, gsize len, gsize *p, guint8 tag, guint8 value)
-{
-    if (*p + 5 > len || d[*p] != tag || d[*p + 1] != 3 || d[*p + 2] != 0x02 || d[*p + 3] != 1
-        || d[*p + 4] != value)
-        return FALSE;
-    *p += 5;
-    return TRUE;
-}
-
-/**
- * A Kerberos message (RFC 4120 5.4.1, 5.4.2, 5.9.1): AS-REQ, TGS-REQ,
- * AS-REP, TGS-REP or KRB-ERROR, its application tag filling the payload,
- * then a SEQUENCE opening with pvno 5 and the msg-type the tag names.
- */
-gboolean pn_sig_kerberos(const guint8 *d, gsize len, pn_sender_t *sender)
-{
-    gsize p = 1;
-    gssize l;
-    gboolean request;
-    guint8 type = d[0] & 0x1f;
-
-    if (len < 16 || ((d[0] < 0x6a || d[0] > 0x6d) && d[0] != 0x7e))
-        return FALSE;
-    if ((l = pn_ber_length(d, len, &p)) < 0 || p + (gsize)l != len || d[p++] != 0x30)
-        return FALSE;
-    if ((l = pn_ber_length(d, len, &p)) < 0 || p + (gsize)l != len)
-        return FALSE;
-    request = d[0] == 0x6a || d[0] == 0x6c;
-    *sender = request ? PN_SENDER_CLIENT : PN_SENDER_SERVER;
-    return request ? ber_small_int(d, len, &p, 0xa1, 5) && ber_small_int(d, len, &p, 0xa2, type)
-                   : ber_small_int(d, len, &p, 0xa0, 5) && ber_small_int(d, len, &p, 0xa1, type);
-}
+/* ---- Authentication ------------------------------------------------------------ */
 
 /* Kerberos over TCP (RFC 4120 7.2.2): a 4-byte length, top bit clear. */
 static gboolean is_kerberos_tcp(const guint8 *d, gsize len, pn_sender_t *sender)
 {
-    return len >= 20 && pn_get32(d) == len - 4 && pn_sig_kerberos(d + 4, len - 4, sender);
+    return len >= 20 && pn_ntoh32(d) == len - 4 && pn_sig_kerberos(d + 4, len - 4, sender);
 }
 
 /* ---- Industrial ------------------------------------------------------------- */
@@ -448,7 +372,7 @@ static gboolean is_modbus(const guint8 *d, gsize len)
     static const guint8 public_codes[] = { 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 15, 16, 17, 20, 21, 22, 23, 24, 43 };
     guint8 code;
 
-    if (len < 8 || len > 260 || d[2] != 0 || d[3] != 0 || pn_get16(d + 4) != len - 6)
+    if (len < 8 || len > 260 || d[2] != 0 || d[3] != 0 || pn_ntoh16(d + 4) != len - 6)
         return FALSE;
     code = d[7] & 0x7f;
     if ((d[7] & 0x80) && (len != 9 || d[8] == 0 || d[8] > 11))
@@ -508,7 +432,7 @@ static pn_payload_sig_t by_header_fields(const guint8 *d, gsize len)
     if (d[0] == 0 && is_kerberos_tcp(d, len, &sender))
         return pn_sig_of(PN_PROTO_KERBEROS, sender);
     /* DNS over TCP carries a two-byte length first (RFC 1035 4.2.2). */
-    if (pn_get16(d) == len - 2 && pn_sig_dns(d + 2, len - 2, &response))
+    if (pn_ntoh16(d) == len - 2 && pn_sig_dns(d + 2, len - 2, &response))
         return pn_sig_of(PN_PROTO_DNS, response ? PN_SENDER_SERVER : PN_SENDER_CLIENT);
     if (d[2] == 0 && d[3] == 0 && is_modbus(d, len))
         return pn_sig_weak(PN_PROTO_MODBUS, PN_SENDER_EITHER);

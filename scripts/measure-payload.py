@@ -24,41 +24,13 @@ from tshark_json import packets, get, values  # noqa: E402
 # ---- Protocols ---------------------------------------------------------------
 
 # Every protocol name portnote's payload check may report (portnote.observed),
-# today's nine and the ones issue 13 adds.
-PROTOCOLS = ("ssh http tls smtp ftp pop3 imap telnet dns rdp smb mysql postgresql "
-             "redis mongodb mqtt rtsp irc socks vnc s7comm modbus ldap kerberos "
-             "bittorrent sip ntp snmp syslog dhcp quic stun dtls ike radius zabbix "
-             "gnutella slp").split()
-
-# Wireshark's name of a layer (frame.protocols) -> portnote's protocol.
-# Some names are other versions' (ssl, bootp, redis); Wireshark 4.0 has no
-# Zabbix dissector, so Zabbix flows need labels there.
-WIRESHARK_TO_PORTNOTE = {
-    "ssh": "ssh", "sshv1": "ssh",
-    "http": "http", "http2": "http", "ssdp": "http",
-    "tls": "tls", "ssl": "tls",
-    "smtp": "smtp", "ftp": "ftp", "pop": "pop3", "imap": "imap", "telnet": "telnet",
-    # NetBIOS names, mDNS and LLMNR use the DNS message format (portnote
-    # counts 137, 5353 and 5355 as DNS ports).
-    "dns": "dns", "mdns": "dns", "llmnr": "dns", "nbns": "dns",
-    "rdp": "rdp",
-    "smb": "smb", "smb2": "smb",
-    "mysql": "mysql", "pgsql": "postgresql",
-    "resp": "redis", "redis": "redis",
-    "mongo": "mongodb", "mqtt": "mqtt", "rtsp": "rtsp", "irc": "irc",
-    "socks": "socks", "vnc": "vnc",
-    "s7comm": "s7comm", "s7comm-plus": "s7comm", "s7comm_plus": "s7comm",
-    "modbus": "modbus",
-    "ldap": "ldap", "cldap": "ldap",
-    "kerberos": "kerberos",
-    "bittorrent": "bittorrent", "bt-dht": "bittorrent", "bt-utp": "bittorrent",
-    "sip": "sip", "ntp": "ntp", "snmp": "snmp", "syslog": "syslog",
-    "dhcp": "dhcp", "bootp": "dhcp",
-    "quic": "quic", "gquic": "quic",
-    "stun": "stun", "classicstun": "stun",
-    "dtls": "dtls", "isakmp": "ike", "radius": "radius", "zabbix": "zabbix",
-    "gnutella": "gnutella", "srvloc": "slp",
-}
+# and Wireshark's names of each one's layers (frame.protocols; some are
+# other versions': ssl, bootp, redis): both from the plugin's protocol
+# table (plugin/portnote-protocols.def) through the build's own-ports tool,
+# filled in by load_own_ports.  Wireshark 4.0 has no Zabbix dissector, so
+# Zabbix flows need labels there.
+PROTOCOLS = []
+WIRESHARK_TO_PORTNOTE = {}
 # Layers that only carry the application: look past them.  When nothing
 # follows, the value (if any) names the protocol (a NetBIOS session message
 # on its own is SMB's transport; a Modbus/TCP header is Modbus).
@@ -92,15 +64,17 @@ def load_own_ports(tool):
     own = {}
     for line in text.splitlines():
         name, *specs = line.split()
-        own[name] = {t: _ports(ports) for t, _, ports in (s.partition(":") for s in specs)}
-    missing = set(PROTOCOLS) - set(own)
-    if missing:
-        fail("%s does not know %s" % (tool, ", ".join(sorted(missing))))
+        fields = {t: value for t, _, value in (s.partition(":") for s in specs)}
+        for layer in filter(None, fields.pop("ws", "").split(",")):
+            WIRESHARK_TO_PORTNOTE[layer] = name
+        own[name] = {t: _ports(ports) for t, ports in fields.items()}
+        PROTOCOLS.append(name)
+    if not PROTOCOLS:
+        fail("%s printed no protocols" % tool)
     return own
 
 
 OWN_PORTS = {}
-assert set(WIRESHARK_TO_PORTNOTE.values()) == set(PROTOCOLS)
 
 # The finding categories of a payload note (as in measure-findings.sh).
 MISMATCH, NON_STANDARD = "protocol-mismatch", "non-standard-port"

@@ -591,6 +591,67 @@ static void test_wrappers(void)
     g_assert_cmpstr(pn_proto_name(PN_PROTO_S7COMM), ==, "s7comm");
 }
 
+/* ---- The protocol table --------------------------------------------------- */
+
+/** Whether proto has an own port on some transport. */
+static gboolean has_own_port(pn_proto_t proto)
+{
+    for (int t = PN_TRANSPORT_TCP; t < PN_TRANSPORT_COUNT; t++)
+        for (guint port = 0; port <= G_MAXUINT16; port++)
+            if (pn_port_protocols((pn_transport_t)t, (guint16)port) & BIT(proto))
+                return TRUE;
+    return FALSE;
+}
+
+/* Each row of portnote-protocols.def is whole: a unique name, its
+ * specification, Wireshark's names, at least one own port. */
+static void test_table_rows(void)
+{
+    GHashTable *names = g_hash_table_new(g_str_hash, g_str_equal);
+
+    for (int p = 1; p < PN_PROTO_COUNT; p++) {
+        const pn_proto_info_t *info = pn_proto_info((pn_proto_t)p);
+        g_test_message("%s", info->name);
+        g_assert_cmpuint(strlen(info->name), >, 0);
+        g_assert_true(g_hash_table_add(names, (gpointer)info->name));
+        g_assert_cmpuint(strlen(info->spec), >, 0);
+        g_assert_cmpuint(strlen(info->wireshark), >, 0);
+        g_assert_true(has_own_port((pn_proto_t)p));
+    }
+    g_assert_null(pn_proto_info(PN_PROTO_COUNT));
+    g_assert_cmphex(pn_protos_flagged(PN_PF_WRAPPER) & BIT(PN_PROTO_TLS), !=, 0);
+    g_assert_cmphex(pn_protos_flagged(PN_PF_WRAPPER) & BIT(PN_PROTO_SSH), ==, 0);
+    g_hash_table_destroy(names);
+}
+
+/* Text payloads of the protocols the other tests recognise only in
+ * helpers of their own (over UDP, or built from parts). */
+static const char *const udp_texts[] = {
+    "<34>1 2003-10-11T22:14:15.003Z host su - ID47 - failed\n",
+};
+
+/* Every protocol of the table has a signature the tests above show at
+ * work: a row added without one fails here. */
+static void test_table_every_protocol_recognised(void)
+{
+    pn_proto_set_t seen = BIT(PN_PROTO_DNS);    /* test_dns builds its messages */
+    const pn_proto_set_t all = (PN_PROTO_COUNT == 64 ? ~(pn_proto_set_t)0 : BIT(PN_PROTO_COUNT) - 1) & ~BIT(0);
+
+    for (gsize i = 0; i < G_N_ELEMENTS(tcp_cases); i++)
+        seen |= classify_text(PN_TRANSPORT_TCP, tcp_cases[i].text).candidates;
+    for (gsize i = 0; i < G_N_ELEMENTS(udp_texts); i++)
+        seen |= classify_text(PN_TRANSPORT_UDP, udp_texts[i]).candidates;
+    for (gsize i = 0; i < G_N_ELEMENTS(binary_cases); i++) {
+        GByteArray *b = from_hex(binary_cases[i].hex);
+        seen |= pn_payload_classify(binary_cases[i].transport, b->data, b->len).candidates;
+        g_byte_array_free(b, TRUE);
+    }
+    for (int p = 1; p < PN_PROTO_COUNT; p++)
+        if (!(seen & BIT(p)))
+            g_test_message("no test recognises %s", pn_proto_name((pn_proto_t)p));
+    g_assert_cmphex(seen, ==, all);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -609,5 +670,7 @@ int main(int argc, char **argv)
     g_test_add_func("/verdict/own-ports", test_own_ports);
     g_test_add_func("/verdict/weak-never-accuses", test_weak_never_accuses);
     g_test_add_func("/verdict/wrappers", test_wrappers);
+    g_test_add_func("/table/rows", test_table_rows);
+    g_test_add_func("/table/every-protocol-recognised", test_table_every_protocol_recognised);
     return g_test_run();
 }
