@@ -72,10 +72,31 @@ static gboolean telnet_option(guint8 option)
     return option <= 49 || option == 0xff;
 }
 
-/* Telnet option negotiation: IAC WILL/WONT/DO/DONT option (RFC 854, 855),
- * or a whole sub-negotiation IAC SB option ... IAC SE (RFC 855). */
-static gboolean is_telnet(const guint8 *d, gsize len)
+/** Whether a Telnet option's sub-negotiation opens with a command byte
+ * (IS, SEND, INFO...) or a fixed field: TERMINAL-TYPE (RFC 1091),
+ * NAWS (RFC 1073), TERMINAL-SPEED (RFC 1079), LINEMODE (RFC 1184),
+ * X-DISPLAY-LOCATION (RFC 1096), ENVIRON (RFC 1408), AUTHENTICATION
+ * (RFC 2941), ENCRYPT (RFC 2946), NEW-ENVIRON (RFC 1572). */
+static gboolean telnet_subnegotiation_start(guint8 option, guint8 first)
 {
+    switch (option) {
+    case 31: return TRUE;                   /* NAWS: a 16-bit width first */
+    case 24: case 32: case 35: case 36: case 39: return first <= 2;
+    case 34: return first >= 1 && first <= 3;
+    case 37: return first <= 3;
+    case 38: return first <= 8;
+    default: return FALSE;
+    }
+}
+
+/* Telnet option negotiation: IAC WILL/WONT/DO/DONT option (RFC 854, 855),
+ * or a sub-negotiation IAC SB option ... IAC SE (RFC 855).  A client may
+ * open with a sub-negotiation the payload does not close (a long
+ * authentication or environment message, RFC 2941, RFC 1572): *whole is
+ * FALSE then, and only a known sub-negotiation's first byte vouches for it. */
+static gboolean is_telnet(const guint8 *d, gsize len, gboolean *whole)
+{
+    *whole = TRUE;
     if (len < 3 || d[0] != 0xff || !telnet_option(d[2]))
         return FALSE;
     if (d[1] >= 0xfb && d[1] <= 0xfe)
@@ -91,7 +112,18 @@ static gboolean is_telnet(const guint8 *d, gsize len)
             return FALSE;   /* IAC inside a sub-negotiation is doubled */
         i++;
     }
-    return FALSE;
+    *whole = FALSE;
+    return len >= 5 && d[len - 1] != 0xff && telnet_subnegotiation_start(d[2], d[3]);
+}
+
+/** Telnet's signature: strict when its negotiation is whole, else weak. */
+static pn_payload_sig_t telnet_signature(const guint8 *d, gsize len)
+{
+    gboolean whole;
+
+    if (!is_telnet(d, len, &whole))
+        return pn_sig_none();
+    return whole ? pn_sig_of(PN_PROTO_TELNET, PN_SENDER_EITHER) : pn_sig_weak(PN_PROTO_TELNET, PN_SENDER_EITHER);
 }
 
 /* ---- TPKT: RDP and ISO-TSAP (S7comm) --------------------------------------- */
@@ -389,7 +421,7 @@ static pn_payload_sig_t by_first_byte(const guint8 *d, gsize len)
 
     switch (d[0]) {
     case 0x14: case 0x15: case 0x16: case 0x17: return tls_signature(d, len);
-    case 0xff: return is_telnet(d, len) ? pn_sig_of(PN_PROTO_TELNET, PN_SENDER_EITHER) : pn_sig_none();
+    case 0xff: return telnet_signature(d, len);
     case 0x03: return tpkt_signature(d, len);
     case 0x00: case 0x01:
         if (pn_sig_stun(d, len, &sender))

@@ -20,6 +20,14 @@ static gboolean contains_word(const guint8 *text, gsize len, const char *word)
     return FALSE;
 }
 
+/** Whether the payload starts with prefix, ignoring case. */
+static gboolean starts_with_nocase(const guint8 *d, gsize len, const char *prefix)
+{
+    gsize n = strlen(prefix);
+
+    return len >= n && g_ascii_strncasecmp((const char *)d, prefix, n) == 0;
+}
+
 /** Whether the n bytes at d are exactly word. */
 static gboolean token_is(const guint8 *d, gsize n, const char *word)
 {
@@ -249,8 +257,8 @@ static gboolean is_irc_client(const guint8 *d, gsize len)
         return memchr(d, ':', (gsize)arg + 5) != NULL;
     if (!command_with(d, len, "PASS", TRUE) || !(next = next_line(d, len, &rest)))
         return FALSE;
-    return command_with(next, rest, "NICK", TRUE) || pn_starts_with(next, rest, "USER ")
-        || pn_starts_with(next, rest, "CAP LS");
+    return command_with(next, rest, "NICK", TRUE) || starts_with_nocase(next, rest, "USER ")
+        || starts_with_nocase(next, rest, "CAP LS");
 }
 
 /* IRC server messages (RFC 2812 2.3.1): ":prefix NOTICE|NNN ..." or the
@@ -341,6 +349,30 @@ static pn_proto_set_t client_command(const guint8 *d, gsize len)
     if (is_irc_client(d, len))
         return PN_PROTO_BIT(PN_PROTO_IRC);
     return 0;
+}
+
+/* A finger query (RFC 1288 2.3): an optional "/W" verbose switch, an
+ * optional user name, an optional "@host" chain, then CRLF, filling the
+ * payload.  So generic a line is weak, and the user name must look like
+ * one (lower case first, then lower case, digits, "_.-", as Debian's
+ * adduser NAME_REGEX and POSIX's portable names have them): a lone
+ * command of another protocol ("QUIT", "SSH-3.0-x") is not a user. */
+static gboolean is_finger_query(const guint8 *d, gsize len)
+{
+    gsize p = 0;
+
+    if (len < 2 || len > 512 || d[len - 2] != '\r' || d[len - 1] != '\n')
+        return FALSE;
+    if (starts_with_nocase(d, len, "/W") && (len == 4 || d[2] == ' '))
+        p = len == 4 ? 2 : 3;
+    if (p < len - 2 && (g_ascii_islower(d[p]) || d[p] == '_'))
+        while (p < len - 2 && (g_ascii_islower(d[p]) || g_ascii_isdigit(d[p]) || d[p] == '.' || d[p] == '_'
+                               || d[p] == '-'))
+            p++;
+    if (p < len - 2 && d[p] == '@')
+        while (p < len - 2 && d[p] > ' ' && d[p] < 0x7f)
+            p++;
+    return p == len - 2 && p > 0;
 }
 
 /* A RESP array of bulk strings, the form every client sends (Redis
@@ -493,12 +525,16 @@ static pn_payload_sig_t stream_text(const guint8 *d, gsize len)
     } else if (d[0] == 'Z' && is_zabbix(d, len)) {
         return pn_sig_of(PN_PROTO_ZABBIX, PN_SENDER_EITHER);
     }
-    if (g_ascii_isupper(d[0]) && (s.candidates = client_command(d, len)) != 0) {
+    /* SMTP, FTP, POP3 and IRC commands are case-insensitive (RFC 5321
+     * 2.4, RFC 959 5.3, RFC 1939 3, RFC 2812 2.3): "ehlo" is SMTP too. */
+    if (g_ascii_isalpha(d[0]) && (s.candidates = client_command(d, len)) != 0) {
         s.sender = PN_SENDER_CLIENT;
         return s;
     }
     if (g_ascii_isalnum(d[0]) && is_imap_client(d, len))
         return pn_sig_of(PN_PROTO_IMAP, PN_SENDER_CLIENT);
+    if (is_finger_query(d, len))
+        return pn_sig_weak(PN_PROTO_FINGER, PN_SENDER_CLIENT);
     return pn_sig_none();
 }
 

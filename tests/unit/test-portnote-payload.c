@@ -66,6 +66,30 @@ static const text_case_t tcp_cases[] = {
     { "RFB 003.008\n", BIT(PN_PROTO_VNC), PN_SENDER_EITHER },
     { "GNUTELLA CONNECT/0.6\r\nUser-Agent: x\r\n\r\n", BIT(PN_PROTO_GNUTELLA), PN_SENDER_CLIENT },
     { "GNUTELLA/0.6 200 OK\r\n", BIT(PN_PROTO_GNUTELLA), PN_SENDER_SERVER },
+    /* commands in any case where the protocol says so (RFC 5321 2.4, RFC 959 5.3...) */
+    { "ehlo client.example.org\r\n", BIT(PN_PROTO_SMTP), PN_SENDER_CLIENT },
+    { "Helo client\r\n", BIT(PN_PROTO_SMTP), PN_SENDER_CLIENT },
+    { "user anonymous\r\n", BIT(PN_PROTO_FTP) | BIT(PN_PROTO_POP3), PN_SENDER_CLIENT },
+    { "feat\r\n", BIT(PN_PROTO_FTP), PN_SENDER_CLIENT },
+    { "auth tls\r\n", BIT(PN_PROTO_FTP), PN_SENDER_CLIENT },
+    { "capa\r\n", BIT(PN_PROTO_POP3), PN_SENDER_CLIENT },
+    { "nick alice\r\nuser alice 0 * :Alice\r\n", BIT(PN_PROTO_IRC), PN_SENDER_CLIENT },
+    { "pass secret\r\nnick alice\r\n", BIT(PN_PROTO_IRC), PN_SENDER_CLIENT },
+    { "a1 capability\r\n", BIT(PN_PROTO_IMAP), PN_SENDER_CLIENT },
+    /* ...but methods stay case-sensitive (RFC 9110 9.1, RFC 2326 6.1, RFC 3261 7.1) */
+    { "get / HTTP/1.1\r\nHost: a\r\n", 0, PN_SENDER_EITHER },
+    { "Get / HTTP/1.1\r\nHost: a\r\n", 0, PN_SENDER_EITHER },
+    { "describe rtsp://cam/live RTSP/1.0\r\n", 0, PN_SENDER_EITHER },
+    { "invite sip:bob@example.org SIP/2.0\r\n", 0, PN_SENDER_EITHER },
+    /* finger queries (RFC 1288 2.3) */
+    { "julien\r\n", BIT(PN_PROTO_FINGER), PN_SENDER_CLIENT },
+    { "/W julien\r\n", BIT(PN_PROTO_FINGER), PN_SENDER_CLIENT },
+    { "/W\r\n", BIT(PN_PROTO_FINGER), PN_SENDER_CLIENT },
+    { "bob@host.example.org\r\n", BIT(PN_PROTO_FINGER), PN_SENDER_CLIENT },
+    { "@host.example.org\r\n", BIT(PN_PROTO_FINGER), PN_SENDER_CLIENT },
+    { "QUIT\r\n", 0, PN_SENDER_EITHER },
+    { "julien smith\r\n", 0, PN_SENDER_EITHER },
+    { "julien", 0, PN_SENDER_EITHER },
     /* near misses: nothing */
     { "OPTIONS http://x/ RTSP/1.0\r\n", 0, PN_SENDER_EITHER },
     { "PLAY rtsp://x/ HTTP/1.1\r\n", 0, PN_SENDER_EITHER },
@@ -326,6 +350,12 @@ static const binary_case_t binary_cases[] = {
     { "tls_badver", PN_TRANSPORT_TCP, "1703050020000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", 0, PN_SENDER_EITHER, FALSE },
     { "telnet_sb", PN_TRANSPORT_TCP, "fffa1801fff0", BIT(PN_PROTO_TELNET), PN_SENDER_EITHER, FALSE },
     { "telnet_sb_open", PN_TRANSPORT_TCP, "fffa1801", 0, PN_SENDER_EITHER, FALSE },
+    /* a sub-negotiation the payload does not close (RFC 2941 authentication, RFC 1572): weak */
+    { "telnet_sb_unended_auth", PN_TRANSPORT_TCP, "fffa25000102030405", BIT(PN_PROTO_TELNET), PN_SENDER_EITHER, TRUE },
+    { "telnet_sb_unended_env", PN_TRANSPORT_TCP, "fffa2702005553455200", BIT(PN_PROTO_TELNET), PN_SENDER_EITHER, TRUE },
+    { "telnet_sb_unended_badcmd", PN_TRANSPORT_TCP, "fffa2709005553455200", 0, PN_SENDER_EITHER, FALSE },
+    { "telnet_sb_unended_option", PN_TRANSPORT_TCP, "fffa0100010203", 0, PN_SENDER_EITHER, FALSE },
+    { "telnet_sb_bad_iac", PN_TRANSPORT_TCP, "fffa250001ff0203", 0, PN_SENDER_EITHER, FALSE },
 };
 
 /** The bytes a hex string spells. */
