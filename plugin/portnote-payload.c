@@ -149,8 +149,9 @@ static pn_proto_t first_proto(pn_proto_set_t set)
  * that has one (mismatch) or runs where it does not belong (non-standard
  * port).  An ambiguous payload (a bare "220" elsewhere than 21 or 25)
  * decides nothing, and neither does a weak signature elsewhere than on
- * its own port, nor a wrapper (TLS, QUIC, DTLS) on a port that promises
- * no cleartext protocol: any application may use one on any port (push
+ * its own port, nor a wrapper (TLS, QUIC, DTLS, STUN) or a protocol whose
+ * ports are assigned at run time (DCE/RPC, ONC RPC...) on a port that
+ * promises no cleartext protocol: any application may use one on any port (push
  * services, VPNs, agents; DTLS VPNs on QUIC's 443/udp), whereas TLS where
  * the port promises a cleartext protocol (Telnet, HTTP) is a mismatch.
  */
@@ -163,14 +164,22 @@ pn_verdict_t pn_payload_verdict(pn_transport_t transport, guint16 server_port,
      * whose own port also serves them inside TLS from the first byte
      * (MongoDB and Redis TLS, PostgreSQL 17 direct TLS, Zabbix's
      * encryption): TLS there is no contradiction. */
-    pn_proto_set_t wrappers = pn_protos_flagged(PN_PF_WRAPPER);
+    pn_proto_set_t wrappers = pn_protos_flagged(PN_PF_WRAPPER) | pn_protos_flagged(PN_PF_ANY_PORT);
     pn_proto_set_t tls_native = pn_protos_flagged(PN_PF_TLS_NATIVE);
 
     *observed = PN_PROTO_NONE;
     if (candidates & own) {
-        *observed = first_proto(candidates & own);
+        pn_proto_set_t hit = candidates & own;
+        /* a subprotocol's own port (a tracker announce on 6969, where
+         * trackers answer in HTTP) names the subprotocol */
+        if (sig->carrier != PN_PROTO_NONE && (hit & ~PN_PROTO_BIT(sig->carrier)))
+            hit &= ~PN_PROTO_BIT(sig->carrier);
+        *observed = first_proto(hit);
         return PN_VERDICT_CONFIRMED;
     }
+    /* a subprotocol elsewhere than on its own port is its carrier */
+    if (sig->carrier != PN_PROTO_NONE)
+        candidates = PN_PROTO_BIT(sig->carrier);
     if (candidates == 0 || (candidates & (candidates - 1)) != 0 || sig->weak)
         return PN_VERDICT_NONE;
     if ((candidates & wrappers) && !(own & ~(wrappers | tls_native)))

@@ -32,7 +32,10 @@ G_BEGIN_DECLS
 enum {
     PN_PF_WRAPPER = 1 << 0,     /* encryption or a tunnel any application may use anywhere */
     PN_PF_TLS_NATIVE = 1 << 1,  /* its own port also serves it inside TLS from the first byte */
-    PN_PF_PROXY = 1 << 2        /* its openings start a tunnel */
+    PN_PF_PROXY = 1 << 2,       /* its openings start a tunnel */
+    PN_PF_ANY_PORT = 1 << 3     /* runs on ports assigned at run time (RPC endpoint
+                                 * mappers, DDS participants, Teredo relays, flow
+                                 * collectors): off its own ports it decides nothing */
 };
 
 /* Protocols with a signature, from portnote-protocols.def.  0 means
@@ -80,6 +83,9 @@ typedef struct {
     gboolean greeting;      /* only meaningful as the conversation's very first payload */
     gboolean weak;          /* a format too generic to accuse: it confirms the
                              * protocol's own port and never raises a finding */
+    pn_proto_t carrier;     /* a subprotocol's carrier (HTTP for a BitTorrent
+                             * tracker announce), one of the candidates: on a
+                             * port neither owns, the payload is the carrier */
 } pn_payload_sig_t;
 
 /* The payload check's verdict for the server port of a conversation. */

@@ -1,8 +1,8 @@
 /* portnote-sig-datagram.c
  * Signatures of protocols over UDP: a datagram is a whole message, so a
  * length field must equal the payload's.  Told by the first byte where
- * it is fixed; DNS, IKE and NTP, whose first byte is an identifier or a
- * bit field, are tried last.
+ * it is fixed; DNS, IKE, ONC RPC, SOME/IP and NTP, whose first byte is an
+ * identifier or a bit field, are tried last.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -177,6 +177,150 @@ static gboolean is_radius(const guint8 *d, gsize len, pn_sender_t *sender)
     return p == len;
 }
 
+/* ---- Remote procedure calls, data distribution --------------------------------- */
+
+/** The sender of a DCE/RPC connectionless PDU type (C706 12.5.3), or -1. */
+static int dcerpc_cl_sender(guint8 ptype)
+{
+    switch (ptype) {
+    case 0: case 1: case 5: case 6: return PN_SENDER_CLIENT;         /* request, ping, ack, cl_cancel */
+    case 2: case 3: case 4: case 7: case 8: case 9: case 10: return PN_SENDER_SERVER;
+    default: return -1;
+    }
+}
+
+/* DCE/RPC connectionless (The Open Group C706 12.5.3.1): version 4, a
+ * defined PDU type, reserved flag bits clear, a data representation as
+ * in the connection-oriented header, and a body length (in that byte
+ * order) filling the datagram after the 80-byte header. */
+static gboolean is_dcerpc_cl(const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    int from;
+    guint body;
+
+    if (len < 80 || d[0] != 4 || (from = dcerpc_cl_sender(d[1])) < 0 || (d[4] != 0x10 && d[4] != 0x00)
+        || d[5] > 3 || d[6] != 0)
+        return FALSE;
+    body = d[4] == 0x10 ? (guint)(d[74] | d[75] << 8) : pn_ntoh16(d + 74);
+    *sender = (pn_sender_t)from;
+    return body == len - 80;
+}
+
+/* RTPS, the DDS wire protocol (OMG DDS-RTPS 2.5 8.3.3, 9.4.5): "RTPS",
+ * version 2.0-2.5, vendor and GUID prefix, then a first submessage of a
+ * defined kind whose length (in the byte order its flag names) fits. */
+static gboolean is_rtps(const guint8 *d, gsize len)
+{
+    static const guint8 kinds[] = { 0x01, 0x06, 0x07, 0x08, 0x09, 0x0c, 0x0d, 0x0e, 0x0f, 0x12, 0x13, 0x15, 0x16 };
+    guint sub;
+
+    if (len < 24 || memcmp(d, "RTPS", 4) != 0 || d[4] != 2 || d[5] > 5 || !memchr(kinds, d[20], sizeof kinds))
+        return FALSE;
+    sub = d[21] & 1 ? (guint)(d[22] | d[23] << 8) : pn_ntoh16(d + 22);
+    return 24 + (gsize)sub <= len;
+}
+
+/* ---- Flow export: NetFlow v5, v9, IPFIX ----------------------------------------- */
+
+/** Whether sets (or FlowSets) of a 16-bit id and a 16-bit length of at
+ * least 4 run from d[p] exactly to the end (RFC 3954 5.2, RFC 7011 3.3):
+ * ids 0-1 (v9) or 2-3 (IPFIX) for templates, 256 and up for data. */
+static gboolean flow_sets(const guint8 *d, gsize len, gsize p, guint first_template)
+{
+    if (p >= len)
+        return FALSE;
+    while (p + 4 <= len) {
+        guint id = pn_ntoh16(d + p), set_len = pn_ntoh16(d + p + 2);
+        if (set_len < 4 || (id != first_template && id != first_template + 1 && id < 256))
+            return FALSE;
+        p += set_len;
+    }
+    return p == len;
+}
+
+/* Flow export from a router to a collector: NetFlow v5 (Cisco "NetFlow
+ * Export Datagram Format": a 24-byte header and 1-30 records of 48
+ * bytes), v9 (RFC 3954 5.1) and IPFIX (RFC 7011 3.1: a length equal to
+ * the message), each with well-formed sets to the end. */
+static gboolean is_flow_export(const guint8 *d, gsize len)
+{
+    guint count;
+
+    if (len < 20 || d[0] != 0)
+        return FALSE;
+    count = pn_ntoh16(d + 2);
+    switch (d[1]) {
+    case 5: return count >= 1 && count <= 30 && len == 24 + 48 * (gsize)count;
+    case 9: return count >= 1 && flow_sets(d, len, 20, 0);
+    case 10: return count == len && flow_sets(d, len, 16, 2);
+    default: return FALSE;
+    }
+}
+
+/* ---- Tunnels: Teredo ------------------------------------------------------------- */
+
+/** Whether 16 bytes hold a Teredo address (2001:0000::/32) or a
+ * link-local one (fe80::/64, its router solicitations). */
+static gboolean teredo_address(const guint8 *a)
+{
+    static const guint8 link_local[8] = { 0xfe, 0x80 };
+
+    return (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0 && a[3] == 0) || memcmp(a, link_local, 8) == 0;
+}
+
+/* Teredo (RFC 4380 5.1.1): IPv6 in UDP, optionally behind an
+ * authentication indicator (0x0001) or an origin indication (0x0000):
+ * an IPv6 header whose payload length fills the datagram, a next header
+ * of ICMPv6, TCP, UDP or none (a bubble), and a Teredo or link-local
+ * address at one end. */
+static gboolean is_teredo(const guint8 *d, gsize len)
+{
+    gsize p = 0;
+
+    if (len >= 13 && d[0] == 0 && d[1] == 1)
+        p = 13 + (gsize)d[2] + d[3];
+    if (p + 8 <= len && d[p] == 0 && d[p + 1] == 0)
+        p += 8;
+    if (p + 40 > len || (d[p] >> 4) != 6 || pn_ntoh16(d + p + 4) != len - p - 40)
+        return FALSE;
+    if (d[p + 6] != 58 && d[p + 6] != 59 && d[p + 6] != 6 && d[p + 6] != 17)
+        return FALSE;
+    return teredo_address(d + p + 8) || teredo_address(d + p + 24);
+}
+
+/* ---- Peer to peer: BitTorrent over UDP -------------------------------------------- */
+
+/* BitTorrent's UDP messages: a DHT query or response (BEP 5: a bencoded
+ * dictionary opening with the "a" or "r" key and the 20-byte node id,
+ * BEP 42's "ip" key before a response's), a uTP connection request
+ * (BEP 29: ST_SYN, version 1, no extension, timestamp difference 0), or
+ * a UDP tracker connect request (BEP 15: the protocol id 0x41727101980
+ * and action 0). */
+static gboolean is_bittorrent_udp(const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    gsize p = 0;
+
+    *sender = PN_SENDER_CLIENT;
+    if (len == 16 && memcmp(d, "\x00\x00\x04\x17\x27\x10\x19\x80\x00\x00\x00\x00", 12) == 0)
+        return TRUE;
+    if (len == 20 && d[0] == 0x41 && d[1] == 0 && pn_ntoh32(d + 8) == 0)
+        return TRUE;
+    if (len < 20 || d[0] != 'd' || d[len - 1] != 'e')
+        return FALSE;
+    if (pn_starts_with(d, len, "d2:ip6:"))
+        p = 1 + 6 + 6;
+    else if (pn_starts_with(d, len, "d2:ip18:"))
+        p = 1 + 7 + 18;
+    if (p && p + 12 <= len && memcmp(d + p, "1:rd2:id20:", 11) == 0) {
+        *sender = PN_SENDER_SERVER;
+        return TRUE;
+    }
+    if (pn_starts_with(d, len, "d1:ad2:id20:"))
+        return TRUE;
+    *sender = PN_SENDER_SERVER;
+    return pn_starts_with(d, len, "d1:rd2:id20:");
+}
+
 /* ---- Dispatch ------------------------------------------------------------------ */
 
 /** Signatures whose first byte is fixed (or a small range), by that byte. */
@@ -202,6 +346,20 @@ static pn_payload_sig_t by_first_byte(const guint8 *d, gsize len)
         return pn_sig_of(PN_PROTO_KERBEROS, sender);
     if (d[0] <= 45 && is_radius(d, len, &sender))
         return pn_sig_of(PN_PROTO_RADIUS, sender);
+    if (d[0] == 0x05 && pn_sig_dnp3(d, len, &sender))
+        return pn_sig_of(PN_PROTO_DNP3, sender);
+    if (d[0] == 0x04 && is_dcerpc_cl(d, len, &sender))
+        return pn_sig_of(PN_PROTO_DCERPC, sender);
+    if (d[0] == 'R' && is_rtps(d, len))
+        return pn_sig_of(PN_PROTO_RTPS, PN_SENDER_EITHER);
+    if ((d[0] == 0x38 || d[0] == 0x40 || d[0] == 0x50) && pn_sig_openvpn(d, len, &sender))
+        return pn_sig_of(PN_PROTO_OPENVPN, sender);
+    if ((d[0] == 'd' || d[0] == 0x41 || d[0] == 0) && is_bittorrent_udp(d, len, &sender))
+        return pn_sig_of(PN_PROTO_BITTORRENT, sender);
+    if (d[0] == 0 && is_flow_export(d, len))
+        return pn_sig_of(PN_PROTO_NETFLOW, PN_SENDER_CLIENT);
+    if ((d[0] >> 4 == 6 || d[0] == 0) && is_teredo(d, len))
+        return pn_sig_of(PN_PROTO_TEREDO, PN_SENDER_EITHER);
     return pn_sig_none();
 }
 
@@ -217,6 +375,10 @@ static pn_payload_sig_t by_header_fields(const guint8 *d, gsize len)
         return pn_sig_of(PN_PROTO_IKE, sender);
     if (len >= 32 && d[0] == 0 && is_ike_nat_t(d, len, &sender))
         return pn_sig_of(PN_PROTO_IKE, sender);
+    if (len >= 40 && pn_sig_onc_rpc(d, len, &sender))
+        return pn_sig_of(PN_PROTO_ONC_RPC, sender);
+    if (pn_sig_someip(d, len, &sender))
+        return pn_sig_of(PN_PROTO_SOMEIP, sender);
     if (len >= 48 && is_ntp(d, len, &sender))
         return pn_sig_weak(PN_PROTO_NTP, sender);
     return pn_sig_none();

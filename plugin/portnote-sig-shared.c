@@ -1,7 +1,7 @@
 /* portnote-sig-shared.c
  * Signatures of the formats both transports carry, which the stream and
  * datagram families both call (and so sit below both): DNS, LDAP,
- * Kerberos, SLP and STUN.  Each takes a whole message; the callers strip
+ * Kerberos, SLP, STUN, DNP3, OpenVPN, ONC RPC and SOME/IP.  Each takes a whole message; the callers strip
  * a stream's length prefix first.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -185,5 +185,180 @@ gboolean pn_sig_stun(const guint8 *d, gsize len, pn_sender_t *sender)
     type = pn_ntoh16(d);
     klass = ((type >> 7) & 2) | ((type >> 4) & 1);
     *sender = klass == 0 ? PN_SENDER_CLIENT : klass == 1 ? PN_SENDER_EITHER : PN_SENDER_SERVER;
+    return TRUE;
+}
+
+/* ---- Industrial: DNP3 ---------------------------------------------------------- */
+
+/** DNP3's CRC over a link header (IEEE 1815-2012 9.2.3.2, Annex E):
+ * CRC-16 with polynomial 0x3D65, bit-reversed, complemented. */
+static guint16 dnp3_crc(const guint8 *d, gsize n)
+{
+    guint16 crc = 0;
+
+    for (gsize i = 0; i < n; i++) {
+        crc ^= d[i];
+        for (int bit = 0; bit < 8; bit++)
+            crc = (crc & 1) ? (guint16)((crc >> 1) ^ 0xa6bc) : (guint16)(crc >> 1);
+    }
+    return (guint16)~crc;
+}
+
+/** Whether a DNP3 link control byte names a defined function (IEEE 1815
+ * 9.2.4.1.3): primary 0-4 or 9, secondary 0, 1, 11 or 15. */
+static gboolean dnp3_function(guint8 control)
+{
+    guint8 code = control & 0x0f;
+
+    if (control & 0x40)
+        return code <= 4 || code == 9;
+    return code == 0 || code == 1 || code == 11 || code == 15;
+}
+
+/**
+ * A DNP3 link frame (IEEE 1815-2012 9.2.4): start bytes 0x05 0x64, a
+ * length of at least 5, a defined function, the header's CRC right, and
+ * the frame (user data in 16-byte blocks, each with its CRC) ending with
+ * the payload or followed by another frame.  DIR set: from the master,
+ * the client.
+ */
+gboolean pn_sig_dnp3(const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    gsize data, frame;
+
+    if (len < 10 || d[0] != 0x05 || d[1] != 0x64 || d[2] < 5 || !dnp3_function(d[3]))
+        return FALSE;
+    if (dnp3_crc(d, 8) != (guint16)(d[8] | d[9] << 8))
+        return FALSE;
+    data = (gsize)d[2] - 5;
+    frame = 10 + data + 2 * ((data + 15) / 16);
+    if (frame > len || (frame < len && (frame + 2 > len || d[frame] != 0x05 || d[frame + 1] != 0x64)))
+        return FALSE;
+    *sender = d[3] & 0x80 ? PN_SENDER_CLIENT : PN_SENDER_SERVER;
+    return TRUE;
+}
+
+/* ---- VPNs: OpenVPN ---------------------------------------------------------------- */
+
+/** Whether the control channel fields after the session id (and any
+ * tls-auth HMAC) of a hard reset start at d[p]: an ack array (empty from
+ * the client; one id and the peer's session from the server), then
+ * message packet-id 0, then nothing or an early-negotiation TLV. */
+static gboolean openvpn_reset_rest(const guint8 *d, gsize len, gsize p, gboolean server)
+{
+    if (p >= len || d[p] != (server ? 1 : 0))
+        return FALSE;
+    p += 1 + (server ? 4 + 8 : 0);
+    if (p + 4 > len || pn_ntoh32(d + p) != 0)
+        return FALSE;
+    p += 4;
+    /* OpenVPN 2.6's EARLY_NEG_START TLV (type 0x0001) may follow */
+    return p == len || (p + 4 <= len && pn_ntoh16(d + p) == 0x0001);
+}
+
+/**
+ * An OpenVPN hard reset, the first packet of each end (OpenVPN's
+ * ssl_pkt.h and "OpenVPN protocol" in its documentation): opcode
+ * P_CONTROL_HARD_RESET_CLIENT_V2/V3 (7, 10) or _SERVER_V2 (8) with key id
+ * 0, an 8-byte session id, then without tls-auth the ack array and
+ * packet-id 0 at once, with it an HMAC (16-64 bytes), a replay packet-id
+ * and a time after 2009 first.  Payloads only over UDP; over TCP each
+ * packet has a 16-bit length first (the caller strips it).
+ */
+gboolean pn_sig_openvpn(const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    static const guint8 hmac_sizes[] = { 16, 20, 32, 64 };
+    gboolean server;
+
+    if (len < 14 || (d[0] != 0x38 && d[0] != 0x40 && d[0] != 0x50))
+        return FALSE;
+    server = d[0] == 0x40;
+    *sender = server ? PN_SENDER_SERVER : PN_SENDER_CLIENT;
+    if (openvpn_reset_rest(d, len, 9, server))
+        return TRUE;
+    for (gsize i = 0; i < G_N_ELEMENTS(hmac_sizes); i++) {
+        gsize p = 9 + hmac_sizes[i];
+        if (p + 8 < len && pn_ntoh32(d + p) == 1 && pn_ntoh32(d + p + 4) >= 0x4b000000
+            && openvpn_reset_rest(d, len, p + 8, server))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* ---- Remote procedure calls: ONC RPC ------------------------------------------- */
+
+/** Whether an ONC RPC opaque_auth (RFC 5531 8.2) starts at d[*p]: a known
+ * flavor (AUTH_NONE, AUTH_SYS, AUTH_SHORT, AUTH_DH, RPCSEC_GSS) and a
+ * body of at most 400 bytes that fits; *p goes past it. */
+static gboolean rpc_auth(const guint8 *d, gsize len, gsize *p)
+{
+    guint32 flavor, body;
+
+    if (*p + 8 > len)
+        return FALSE;
+    flavor = pn_ntoh32(d + *p);
+    body = pn_ntoh32(d + *p + 4);
+    if ((flavor > 3 && flavor != 6) || body > 400 || *p + 8 + body > len)
+        return FALSE;
+    *p += 8 + ((body + 3) & ~3u);
+    return *p <= len;
+}
+
+/**
+ * An ONC RPC call (RFC 5531 9): message type CALL, RPC version 2, a
+ * program number in the ranges Sun and IANA define (below 0x40000000), a
+ * small version and procedure, then credentials and verifier that fit.
+ * Portmap, NFS, mountd, NLM all open this way.
+ */
+gboolean pn_sig_onc_rpc(const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    gsize p = 24;
+
+    if (len < 40 || pn_ntoh32(d + 4) != 0 || pn_ntoh32(d + 8) != 2 || pn_ntoh32(d + 12) >= 0x40000000
+        || pn_ntoh32(d + 16) > 0xff || pn_ntoh32(d + 20) > 0xffff)
+        return FALSE;
+    *sender = PN_SENDER_CLIENT;
+    return rpc_auth(d, len, &p) && rpc_auth(d, len, &p);
+}
+
+/* ---- Automotive: SOME/IP ---------------------------------------------------------- */
+
+/** Whether a SOME/IP message type is defined (SOME/IP Protocol
+ * Specification 4.1.2.7): request, request without return, notification,
+ * their ACKs, response, error, each optionally segmented (TP flag 0x20). */
+static gboolean someip_type(guint8 type)
+{
+    switch (type & ~0x20) {
+    case 0x00: case 0x01: case 0x02: case 0x40: case 0x41: case 0x42: case 0x80: case 0x81: case 0xc0: case 0xc1:
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+/**
+ * A SOME/IP message (AUTOSAR SOME/IP Protocol Specification 4.1.2): a
+ * length counting the 8 bytes after it up to the end of the message
+ * (which ends the payload or is followed by another), protocol version
+ * 1, a defined message type, a return code of the defined range (0 in a
+ * request).  SOME/IP-SD (message id 0xFFFF8100) is sent by either end.
+ */
+gboolean pn_sig_someip(const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    guint32 length;
+    guint8 type;
+
+    if (len < 16 || d[12] != 0x01 || !someip_type(d[14]) || d[15] > 0x5e)
+        return FALSE;
+    length = pn_ntoh32(d + 4);
+    if (length < 8 || length > len - 8 || (length < len - 8 && len - 8 - length < 16))
+        return FALSE;
+    type = d[14] & ~0x20;
+    if (type < 0x80 && d[15] != 0)
+        return FALSE;
+    if (pn_ntoh32(d) == 0xffff8100)
+        *sender = PN_SENDER_EITHER;
+    else
+        *sender = type < 0x80 && type != 0x02 && type != 0x42 ? PN_SENDER_CLIENT : PN_SENDER_SERVER;
     return TRUE;
 }

@@ -162,6 +162,20 @@ static gboolean is_s7_data(const guint8 *d, gsize len)
         && (d[8] == 1 || d[8] == 2 || d[8] == 3 || d[8] == 7) && d[9] == 0 && d[10] == 0;
 }
 
+/* H.225.0 call signalling in TPKT (ITU-T H.225.0 7, Q.931 4): protocol
+ * discriminator 0x08, a two-byte call reference, a message type H.225.0
+ * uses (alerting, call proceeding, progress, setup, connect, release
+ * complete, facility, notify, information, status), then an information
+ * element.  A SETUP comes from the caller. */
+static pn_payload_sig_t h225_signature(const guint8 *d, gsize tpkt)
+{
+    static const guint8 types[] = { 0x01, 0x02, 0x03, 0x05, 0x07, 0x5a, 0x62, 0x6e, 0x7b, 0x7d };
+
+    if (tpkt < 10 || d[5] != 0x02 || !memchr(types, d[8], sizeof types) || d[9] == 0)
+        return pn_sig_none();
+    return pn_sig_of(PN_PROTO_H225, d[8] == 0x05 ? PN_SENDER_CLIENT : PN_SENDER_EITHER);
+}
+
 /* TPKT (RFC 1006 6) carrying an X.224 / ISO 8073 Connection Request
  * (0xE0) or Confirm (0xD0): RDP when the RDP structures follow the fixed
  * part, ISO-TSAP (named s7comm: S7 PLCs are what meets analysts on 102)
@@ -171,13 +185,17 @@ static pn_payload_sig_t tpkt_signature(const guint8 *d, gsize len)
     gsize tpkt = len >= 4 ? pn_ntoh16(d + 2) : 0;
     gboolean request;
 
-    if (len < 11 || d[1] != 0x00 || tpkt < 11 || tpkt > len)
+    if (len < 10 || d[1] != 0x00 || tpkt < 10 || tpkt > len)
         return pn_sig_none();
     /* over TCP another TPKT may follow in the same segment */
     if (tpkt < len && (d[tpkt] != 0x03 || tpkt + 1 >= len || d[tpkt + 1] != 0))
         return pn_sig_none();
     if (is_s7_data(d, tpkt))
         return pn_sig_of(PN_PROTO_S7COMM, PN_SENDER_EITHER);
+    if (d[4] == 0x08)
+        return h225_signature(d, tpkt);
+    if (tpkt < 11)
+        return pn_sig_none();
     request = d[5] == 0xe0;
     if ((d[5] != 0xe0 && d[5] != 0xd0) || (gsize)d[4] + 5 != tpkt || (request && pn_ntoh16(d + 6) != 0))
         return pn_sig_none();
@@ -412,6 +430,166 @@ static gboolean is_modbus(const guint8 *d, gsize len)
     return memchr(public_codes, code, sizeof public_codes) != NULL;
 }
 
+/* IEC 60870-5-104 (IEC 60870-5-104 5.1, 5.2): an APCI of start byte
+ * 0x68 and a length of 4-253 that the APDU fills (or another follows);
+ * an S-format or U-format (STARTDT, STOPDT, TESTFR act or con) control
+ * field alone, or an I-format one followed by an ASDU whose type is
+ * defined by IEC 60870-5-101/104 and whose cause of transmission is 1-47. */
+static gboolean is_iec104(const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    gsize apdu = len >= 2 ? (gsize)d[1] + 2 : 0;
+    guint8 type, cause;
+
+    if (len < 6 || d[1] < 4 || d[1] > 253 || apdu > len || (apdu < len && (apdu + 6 > len || d[apdu] != 0x68)))
+        return FALSE;
+    *sender = PN_SENDER_EITHER;
+    if ((d[2] & 0x03) == 0x03) {
+        /* U-format: exactly one function bit */
+        if (d[1] != 4 || d[3] || d[4] || d[5] || !(d[2] == 0x07 || d[2] == 0x0b || d[2] == 0x13
+                                                  || d[2] == 0x23 || d[2] == 0x43 || d[2] == 0x83))
+            return FALSE;
+        *sender = d[2] == 0x07 || d[2] == 0x13 ? PN_SENDER_CLIENT : d[2] == 0x0b || d[2] == 0x23
+                  ? PN_SENDER_SERVER : PN_SENDER_EITHER;
+        return TRUE;
+    }
+    if ((d[2] & 0x03) == 0x01)
+        return d[1] == 4 && d[2] == 0x01 && d[3] == 0 && !(d[4] & 1);
+    if (d[4] & 1 || d[1] < 4 + 6)
+        return FALSE;
+    type = d[6];
+    cause = d[8] & 0x3f;
+    return ((type >= 1 && type <= 21) || (type >= 30 && type <= 40) || (type >= 45 && type <= 51)
+            || (type >= 58 && type <= 64) || type == 70 || (type >= 100 && type <= 107) || type == 110
+            || type == 111 || type == 112 || type == 113 || (type >= 120 && type <= 127))
+        && cause >= 1 && cause <= 47;
+}
+
+/** The sender of a DCE/RPC connection-oriented PDU type (C706 12.6.4),
+ * or -1 for an undefined one. */
+static int dcerpc_co_sender(guint8 ptype)
+{
+    switch (ptype) {
+    case 0: case 11: case 14: case 16: case 17: case 18: return PN_SENDER_CLIENT;
+    case 2: case 3: case 12: case 13: case 15: return PN_SENDER_SERVER;
+    case 19: return PN_SENDER_EITHER;
+    default: return -1;
+    }
+}
+
+/* DCE/RPC connection-oriented (The Open Group C706 12.6.3.1, MS-RPCE
+ * 2.2.2): version 5.0 or 5.1, a defined PDU type, a data representation
+ * of ASCII, IEEE/VAX/Cray/IBM floats and zero padding, a fragment length
+ * (in that byte order) the PDU fills, an authentication length within it. */
+static gboolean is_dcerpc_co(const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    int from;
+    guint frag, auth;
+    gboolean little;
+
+    if (len < 16 || d[1] > 1 || (from = dcerpc_co_sender(d[2])) < 0 || (d[4] != 0x10 && d[4] != 0x00)
+        || d[5] > 3 || d[6] || d[7])
+        return FALSE;
+    little = d[4] == 0x10;
+    frag = little ? (guint)(d[8] | d[9] << 8) : pn_ntoh16(d + 8);
+    auth = little ? (guint)(d[10] | d[11] << 8) : pn_ntoh16(d + 10);
+    if (frag < 16 || frag > len || auth + 16 > frag || (frag < len && (frag + 2 > len || d[frag] != 0x05)))
+        return FALSE;
+    *sender = (pn_sender_t)from;
+    return TRUE;
+}
+
+/* HL7 v2 over MLLP (HL7 v2.x Implementation Guide: Transport
+ * Specification, MLLP release 2): the start block 0x0B, then a message's
+ * header segment "MSH", its field separator and four distinct encoding
+ * characters (normally "|^~\&"), none a letter or a digit. */
+static gboolean is_hl7_mllp(const guint8 *d, gsize len)
+{
+    if (len < 10 || memcmp(d, "\x0bMSH", 4) != 0)
+        return FALSE;
+    for (gsize i = 4; i < 9; i++) {
+        if (d[i] <= ' ' || d[i] >= 0x7f || g_ascii_isalnum(d[i]))
+            return FALSE;
+        for (gsize j = 4; j < i; j++)
+            if (d[i] == d[j])
+                return FALSE;
+    }
+    return d[9] == d[4];
+}
+
+/** Reads an MQTT remaining length (MQTT 3.1.1 2.2.3) at d[1...]; the
+ * fixed header's size, or 0 if malformed. */
+static gsize mqtt_fixed_header(const guint8 *d, gsize len, gsize *remaining)
+{
+    gsize p = 1;
+    guint shift = 0;
+
+    *remaining = 0;
+    do {
+        if (p >= len || p > 4)
+            return 0;
+        *remaining |= (gsize)(d[p] & 0x7f) << shift;
+        shift += 7;
+    } while (d[p++] & 0x80);
+    return p;
+}
+
+/* MQTT packets met mid-session (MQTT 3.1.1 3.3-3.14): the flags each
+ * type requires, a remaining length the payload ends with (or another
+ * packet follows), and for PUBLISH a topic of printable characters with
+ * no wildcard.  A few bytes of header fit other formats: weak. */
+static gboolean is_mqtt_packet(const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    guint8 type = d[0] >> 4, flags = d[0] & 0x0f;
+    gsize remaining, header = mqtt_fixed_header(d, len, &remaining), topic;
+
+    if (!header || header + remaining > len || type < 3 || type > 14)
+        return FALSE;
+    if (header + remaining < len && (header + remaining + 2 > len || (d[header + remaining] >> 4) < 1))
+        return FALSE;
+    *sender = type == 8 || type == 10 || type == 12 ? PN_SENDER_CLIENT
+              : type == 9 || type == 11 || type == 13 ? PN_SENDER_SERVER : PN_SENDER_EITHER;
+    if (type == 3) {
+        if ((flags & 0x06) == 0x06 || remaining < 3)
+            return FALSE;
+        topic = pn_ntoh16(d + header);
+        if (topic == 0 || header + 2 + topic > header + remaining)
+            return FALSE;
+        for (gsize i = header + 2; i < header + 2 + topic; i++)
+            if (d[i] < 0x20 || d[i] == 0x7f || d[i] == '+' || d[i] == '#')
+                return FALSE;
+        return TRUE;
+    }
+    if ((type == 6 || type == 8 || type == 10) ? flags != 2 : flags != 0)
+        return FALSE;
+    if (type == 12 || type == 13 || type == 14)
+        return remaining == 0;
+    if (type >= 4 && type <= 7)
+        return remaining == 2 || remaining >= 3;
+    return remaining >= 3;
+}
+
+/* An ONC RPC call over TCP behind its record mark (RFC 5531 11): the
+ * last-fragment bit and a fragment length the payload fills, or that
+ * another record mark follows (pipelined calls). */
+static gboolean is_onc_rpc_tcp(const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    gsize record = len >= 4 ? (gsize)(pn_ntoh32(d) & 0x7fffffff) : 0;
+
+    if (len < 44 || d[0] != 0x80 || record < 40 || record > len - 4
+        || (record < len - 4 && (record + 8 > len - 4 || d[4 + record] != 0x80)))
+        return FALSE;
+    return pn_sig_onc_rpc(d + 4, record, sender);
+}
+
+/* OpenVPN over TCP: each packet behind a 16-bit length (OpenVPN's
+ * "packet length" framing of its TCP transport). */
+static gboolean is_openvpn_tcp(const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    gsize packet = pn_ntoh16(d);
+
+    return packet >= 14 && packet + 2 <= len && pn_sig_openvpn(d + 2, packet, sender);
+}
+
 /* ---- Dispatch ------------------------------------------------------------------ */
 
 /** Signatures whose first byte is fixed, by that byte. */
@@ -433,7 +611,15 @@ static pn_payload_sig_t by_first_byte(const guint8 *d, gsize len)
         return smb_signature(d, len);
     case 0x81: return is_netbios_session_request(d, len) ? pn_sig_of(PN_PROTO_SMB, PN_SENDER_CLIENT) : pn_sig_none();
     case 0x04: return is_socks4_request(d, len) ? pn_sig_of(PN_PROTO_SOCKS, PN_SENDER_CLIENT) : pn_sig_none();
-    case 0x05: return is_socks5_greeting(d, len) ? pn_sig_of(PN_PROTO_SOCKS, PN_SENDER_CLIENT) : pn_sig_none();
+    case 0x05:
+        if (pn_sig_dnp3(d, len, &sender))
+            return pn_sig_of(PN_PROTO_DNP3, sender);
+        if (is_dcerpc_co(d, len, &sender))
+            return pn_sig_of(PN_PROTO_DCERPC, sender);
+        return is_socks5_greeting(d, len) ? pn_sig_of(PN_PROTO_SOCKS, PN_SENDER_CLIENT) : pn_sig_none();
+    case 0x68: return is_iec104(d, len, &sender) ? pn_sig_of(PN_PROTO_IEC104, sender) : pn_sig_none();
+    case 0x0b: return is_hl7_mllp(d, len) ? pn_sig_of(PN_PROTO_HL7, PN_SENDER_EITHER) : pn_sig_none();
+    case 0x80: return is_onc_rpc_tcp(d, len, &sender) ? pn_sig_of(PN_PROTO_ONC_RPC, sender) : pn_sig_none();
     case 0x10: return is_mqtt_connect(d, len) ? pn_sig_of(PN_PROTO_MQTT, PN_SENDER_CLIENT) : pn_sig_none();
     case 0x20: return is_mqtt_connack(d, len) ? pn_sig_weak(PN_PROTO_MQTT, PN_SENDER_SERVER) : pn_sig_none();
     case 0x13:
@@ -452,7 +638,7 @@ static pn_payload_sig_t by_header_fields(const guint8 *d, gsize len)
     pn_sender_t sender;
 
     if (len < 8)
-        return pn_sig_none();
+        return len >= 2 && is_mqtt_packet(d, len, &sender) ? pn_sig_weak(PN_PROTO_MQTT, sender) : pn_sig_none();
     if (d[3] == 0 && ((d[4] == 0x0a && is_mysql_greeting(d, len))
                       || (d[4] == 0xff && is_mysql_refusal(d, len)))) {
         pn_payload_sig_t s = pn_sig_of(PN_PROTO_MYSQL, PN_SENDER_SERVER);
@@ -468,6 +654,12 @@ static pn_payload_sig_t by_header_fields(const guint8 *d, gsize len)
         return pn_sig_of(PN_PROTO_DNS, response ? PN_SENDER_SERVER : PN_SENDER_CLIENT);
     if (d[2] == 0 && d[3] == 0 && is_modbus(d, len))
         return pn_sig_weak(PN_PROTO_MODBUS, PN_SENDER_EITHER);
+    if (d[0] == 0 && is_openvpn_tcp(d, len, &sender))
+        return pn_sig_of(PN_PROTO_OPENVPN, sender);
+    if (pn_sig_someip(d, len, &sender))
+        return pn_sig_of(PN_PROTO_SOMEIP, sender);
+    if (is_mqtt_packet(d, len, &sender))
+        return pn_sig_weak(PN_PROTO_MQTT, sender);
     return pn_sig_none();
 }
 

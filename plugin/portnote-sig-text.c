@@ -482,6 +482,54 @@ static gboolean is_syslog(const guint8 *d, gsize len)
     return all_visible(d + p + 1, 1) && (d[p + 1] != '>');
 }
 
+/* The HTTP/2 connection preface a client sends on cleartext (RFC 9113
+ * 3.4): "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".  HTTP. */
+static gboolean is_http2_preface(const guint8 *d, gsize len)
+{
+    return pn_starts_with(d, len, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+}
+
+/* A BitTorrent tracker request (BEP 3 "Trackers", BEP 48 scrape): an HTTP
+ * GET of /announce or /scrape (any path ending so, or in .php) with an
+ * info_hash parameter.  A subprotocol of HTTP. */
+static gboolean is_tracker_request(const guint8 *d, gsize len)
+{
+    gssize line = pn_line_length(d, len), end;
+    const guint8 *query;
+
+    if (line < 0 || !pn_starts_with(d, len, "GET /"))
+        return FALSE;
+    query = memchr(d, '?', (gsize)line);
+    if (!query)
+        return FALSE;
+    end = query - d;
+    if (end >= 9 && memcmp(query - 4, ".php", 4) == 0)
+        end -= 4;       /* announce.php, scrape.php */
+    if (!(end >= 13 && memcmp(d + end - 8, "announce", 8) == 0) && !(end >= 11 && memcmp(d + end - 6, "scrape", 6) == 0))
+        return FALSE;
+    return contains_word(query, (gsize)line - (gsize)(query - d), "info_hash=");
+}
+
+/* An XMPP stream header (RFC 6120 4.2, 4.8.1): an optional XML
+ * declaration, then a <stream:stream element (or a prefix-free <stream
+ * with the streams namespace) naming the namespace
+ * http://etherx.jabber.org/streams.  Both ends open with one. */
+static gboolean is_xmpp_stream(const guint8 *d, gsize len)
+{
+    gsize p = 0, n = MIN(len, 512);
+
+    if (pn_starts_with(d, n, "<?xml")) {
+        while (p + 1 < n && !(d[p] == '?' && d[p + 1] == '>'))
+            p++;
+        for (p += 2; p < n && g_ascii_isspace(d[p]); p++)
+            ;
+    }
+    if (!pn_starts_with(d + MIN(p, n), n - MIN(p, n), "<stream:stream ")
+        && !pn_starts_with(d + MIN(p, n), n - MIN(p, n), "<stream "))
+        return FALSE;
+    return contains_word(d + p, n - p, "http://etherx.jabber.org/streams");
+}
+
 /** Signatures of request and status lines, both transports. */
 static pn_payload_sig_t message_line(const guint8 *d, gsize len)
 {
@@ -489,8 +537,13 @@ static pn_payload_sig_t message_line(const guint8 *d, gsize len)
 
     if ((d[0] == 'H' || d[0] == 'R' || d[0] == 'S') && (proto = status_line(d, len)) != PN_PROTO_NONE)
         return pn_sig_of(proto, PN_SENDER_SERVER);
-    if (g_ascii_isupper(d[0]) && (proto = request_line(d, len)) != PN_PROTO_NONE)
+    if (g_ascii_isupper(d[0]) && (proto = request_line(d, len)) != PN_PROTO_NONE) {
+        if (proto == PN_PROTO_HTTP && is_tracker_request(d, len))
+            return pn_sig_sub(PN_PROTO_BITTORRENT, PN_PROTO_HTTP, PN_SENDER_CLIENT);
         return pn_sig_of(proto, PN_SENDER_CLIENT);
+    }
+    if (d[0] == 'P' && is_http2_preface(d, len))
+        return pn_sig_of(PN_PROTO_HTTP, PN_SENDER_CLIENT);
     return pn_sig_none();
 }
 
@@ -524,6 +577,8 @@ static pn_payload_sig_t stream_text(const guint8 *d, gsize len)
         return pn_sig_of(PN_PROTO_GNUTELLA, sender);
     } else if (d[0] == 'Z' && is_zabbix(d, len)) {
         return pn_sig_of(PN_PROTO_ZABBIX, PN_SENDER_EITHER);
+    } else if (d[0] == '<' && is_xmpp_stream(d, len)) {
+        return pn_sig_of(PN_PROTO_XMPP, PN_SENDER_EITHER);
     }
     /* SMTP, FTP, POP3 and IRC commands are case-insensitive (RFC 5321
      * 2.4, RFC 959 5.3, RFC 1939 3, RFC 2812 2.3): "ehlo" is SMTP too. */

@@ -20,21 +20,28 @@
 /** A signature of one protocol. */
 static inline pn_payload_sig_t pn_sig_of(pn_proto_t proto, pn_sender_t sender)
 {
-    pn_payload_sig_t s = { PN_PROTO_BIT(proto), sender, FALSE, FALSE };
+    pn_payload_sig_t s = { PN_PROTO_BIT(proto), sender, FALSE, FALSE, PN_PROTO_NONE };
     return s;
 }
 
 /** A signature too generic to accuse another port (see the header). */
 static inline pn_payload_sig_t pn_sig_weak(pn_proto_t proto, pn_sender_t sender)
 {
-    pn_payload_sig_t s = { PN_PROTO_BIT(proto), sender, FALSE, TRUE };
+    pn_payload_sig_t s = { PN_PROTO_BIT(proto), sender, FALSE, TRUE, PN_PROTO_NONE };
+    return s;
+}
+
+/** A subprotocol: recognised as proto, carried by carrier (see the header). */
+static inline pn_payload_sig_t pn_sig_sub(pn_proto_t proto, pn_proto_t carrier, pn_sender_t sender)
+{
+    pn_payload_sig_t s = { PN_PROTO_BIT(proto) | PN_PROTO_BIT(carrier), sender, FALSE, FALSE, carrier };
     return s;
 }
 
 /** Nothing recognised. */
 static inline pn_payload_sig_t pn_sig_none(void)
 {
-    pn_payload_sig_t s = { 0, PN_SENDER_EITHER, FALSE, FALSE };
+    pn_payload_sig_t s = { 0, PN_SENDER_EITHER, FALSE, FALSE, PN_PROTO_NONE };
     return s;
 }
 
@@ -89,5 +96,9 @@ gboolean pn_sig_ldap(const guint8 *d, gsize len, gboolean stream, pn_sender_t *s
 gboolean pn_sig_kerberos(const guint8 *d, gsize len, pn_sender_t *sender);
 gboolean pn_sig_slp(const guint8 *d, gsize len, pn_sender_t *sender);
 gboolean pn_sig_stun(const guint8 *d, gsize len, pn_sender_t *sender);
+gboolean pn_sig_dnp3(const guint8 *d, gsize len, pn_sender_t *sender);
+gboolean pn_sig_openvpn(const guint8 *d, gsize len, pn_sender_t *sender);
+gboolean pn_sig_onc_rpc(const guint8 *d, gsize len, pn_sender_t *sender);
+gboolean pn_sig_someip(const guint8 *d, gsize len, pn_sender_t *sender);
 
 #endif /* PORTNOTE_SIG_H */

@@ -86,8 +86,9 @@ static void print_markdown(void)
             printf("/%s", pn_transport_name((pn_transport_t)t));
             sep = " ";
         }
-        printf(" | %s%s | %s |\n", strengths[info->strength],
-               info->flags & PN_PF_WRAPPER ? ", wrapper" : "", info->spec);
+        printf(" | %s%s%s | %s |\n", strengths[info->strength],
+               info->flags & PN_PF_WRAPPER ? ", wrapper" : "",
+               info->flags & PN_PF_ANY_PORT ? ", any port" : "", info->spec);
     }
 }
 

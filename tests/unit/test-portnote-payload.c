@@ -90,6 +90,19 @@ static const text_case_t tcp_cases[] = {
     { "QUIT\r\n", 0, PN_SENDER_EITHER },
     { "julien smith\r\n", 0, PN_SENDER_EITHER },
     { "julien", 0, PN_SENDER_EITHER },
+    /* HTTP/2's cleartext preface (RFC 9113 3.4); a BitTorrent tracker announce, HTTP's subprotocol */
+    { "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", BIT(PN_PROTO_HTTP), PN_SENDER_CLIENT },
+    { "GET /announce?info_hash=%12%34&peer_id=-DE13F0-x&port=6881 HTTP/1.1\r\nHost: t\r\n\r\n",
+      BIT(PN_PROTO_HTTP) | BIT(PN_PROTO_BITTORRENT), PN_SENDER_CLIENT },
+    { "GET /tracker/scrape.php?info_hash=%12 HTTP/1.0\r\n\r\n", BIT(PN_PROTO_HTTP) | BIT(PN_PROTO_BITTORRENT),
+      PN_SENDER_CLIENT },
+    { "GET /announce?peer_id=x HTTP/1.1\r\n\r\n", BIT(PN_PROTO_HTTP), PN_SENDER_CLIENT },
+    /* XMPP stream headers (RFC 6120 4.2) */
+    { "<?xml version='1.0'?><stream:stream to='example.com' xmlns='jabber:client' "
+      "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>", BIT(PN_PROTO_XMPP), PN_SENDER_EITHER },
+    { "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'>",
+      BIT(PN_PROTO_XMPP), PN_SENDER_EITHER },
+    { "<?xml version='1.0'?><html xmlns='http://etherx.jabber.org/streams'>", 0, PN_SENDER_EITHER },
     /* near misses: nothing */
     { "OPTIONS http://x/ RTSP/1.0\r\n", 0, PN_SENDER_EITHER },
     { "PLAY rtsp://x/ HTTP/1.1\r\n", 0, PN_SENDER_EITHER },
@@ -355,6 +368,76 @@ static const binary_case_t binary_cases[] = {
     { "telnet_sb_unended_env", PN_TRANSPORT_TCP, "fffa2702005553455200", BIT(PN_PROTO_TELNET), PN_SENDER_EITHER, TRUE },
     { "telnet_sb_unended_badcmd", PN_TRANSPORT_TCP, "fffa2709005553455200", 0, PN_SENDER_EITHER, FALSE },
     { "telnet_sb_unended_option", PN_TRANSPORT_TCP, "fffa0100010203", 0, PN_SENDER_EITHER, FALSE },
+    /* DNP3 (IEEE 1815), from zeek's dnp3 captures; the CRC and the function are checked */
+    { "dnp3_outstation", PN_TRANSPORT_TCP, "05640a44030004007caee6f78210004fbd", BIT(PN_PROTO_DNP3), PN_SENDER_SERVER, FALSE },
+    { "dnp3_master", PN_TRANSPORT_TCP, "056408c404000300b4b8c0d7007ace", BIT(PN_PROTO_DNP3), PN_SENDER_CLIENT, FALSE },
+    { "dnp3_udp", PN_TRANSPORT_UDP, "0564058b01006400a097", BIT(PN_PROTO_DNP3), PN_SENDER_CLIENT, FALSE },
+    { "dnp3_badcrc", PN_TRANSPORT_UDP, "0564058b01006400a098", 0, PN_SENDER_EITHER, FALSE },
+    { "dnp3_badfunction", PN_TRANSPORT_UDP, "056405c501006400a097", 0, PN_SENDER_EITHER, FALSE },
+    { "dnp3_short", PN_TRANSPORT_TCP, "05640a44030004007caee6f78210004f", 0, PN_SENDER_EITHER, FALSE },
+    /* IEC 60870-5-104 */
+    { "iec104_startdt_act", PN_TRANSPORT_TCP, "680407000000", BIT(PN_PROTO_IEC104), PN_SENDER_CLIENT, FALSE },
+    { "iec104_startdt_con", PN_TRANSPORT_TCP, "68040b000000", BIT(PN_PROTO_IEC104), PN_SENDER_SERVER, FALSE },
+    { "iec104_testfr", PN_TRANSPORT_TCP, "680443000000680483000000", BIT(PN_PROTO_IEC104), PN_SENDER_EITHER, FALSE },
+    { "iec104_interrogation", PN_TRANSPORT_TCP, "680e0000000064010600010000000014", BIT(PN_PROTO_IEC104), PN_SENDER_EITHER, FALSE },
+    { "iec104_s", PN_TRANSPORT_TCP, "680401000200", BIT(PN_PROTO_IEC104), PN_SENDER_EITHER, FALSE },
+    { "iec104_two_bits", PN_TRANSPORT_TCP, "68040f000000", 0, PN_SENDER_EITHER, FALSE },
+    { "iec104_type0", PN_TRANSPORT_TCP, "680e0000000000010600010000000014", 0, PN_SENDER_EITHER, FALSE },
+    { "iec104_len", PN_TRANSPORT_TCP, "680f0000000064010600010000000014", 0, PN_SENDER_EITHER, FALSE },
+    /* OpenVPN hard resets: plain, with tls-auth, the server's, over TCP */
+    { "openvpn_client", PN_TRANSPORT_UDP, "3801020304050607080000000000", BIT(PN_PROTO_OPENVPN), PN_SENDER_CLIENT, FALSE },
+    { "openvpn_tlsauth", PN_TRANSPORT_UDP, "380102030405060708000102030405060708090a0b0c0d0e0f10111213000000015f0000000000000000", BIT(PN_PROTO_OPENVPN), PN_SENDER_CLIENT, FALSE },
+    { "openvpn_server", PN_TRANSPORT_UDP, "40a1a2a3a4a5a6a7a80100000000010203040506070800000000", BIT(PN_PROTO_OPENVPN), PN_SENDER_SERVER, FALSE },
+    { "openvpn_tcp", PN_TRANSPORT_TCP, "000e380102030405060708000000000000", BIT(PN_PROTO_OPENVPN), PN_SENDER_CLIENT, FALSE },
+    { "openvpn_ack", PN_TRANSPORT_UDP, "3801020304050607080100000000", 0, PN_SENDER_EITHER, FALSE },
+    { "openvpn_keyid", PN_TRANSPORT_UDP, "3901020304050607080000000000", 0, PN_SENDER_EITHER, FALSE },
+    /* ONC RPC calls (RFC 5531), from zeek's nfs and portmapper captures */
+    { "rpc_getport_udp", PN_TRANSPORT_UDP, "6a2602ab0000000000000002000186a0000000020000000300000000000000000000000000000000000186a5000000030000001100000000", BIT(PN_PROTO_ONC_RPC), PN_SENDER_CLIENT, FALSE },
+    { "rpc_nfs_tcp", PN_TRANSPORT_TCP, "800000287c12af6e0000000000000002000186a3000000030000000000000000000000000000000000000000", BIT(PN_PROTO_ONC_RPC), PN_SENDER_CLIENT, FALSE },
+    { "rpc_pipelined", PN_TRANSPORT_TCP, "80000028100000000000000000000002000186a000000002000000000000000000000000000000000000000080000028100000010000000000000002000186a0000000020000000000000000000000000000000000000000", BIT(PN_PROTO_ONC_RPC), PN_SENDER_CLIENT, FALSE },
+    { "rpc_version3", PN_TRANSPORT_UDP, "6a2602ab0000000000000003000186a0000000020000000300000000000000000000000000000000000186a5000000030000001100000000", 0, PN_SENDER_EITHER, FALSE },
+    { "rpc_badflavor", PN_TRANSPORT_UDP, "6a2602ab0000000000000002000186a0000000020000000300000009000000000000000000000000000186a5000000030000001100000000", 0, PN_SENDER_EITHER, FALSE },
+    /* DCE/RPC: a v5 bind, a v5 response from zeek's dce-rpc captures, a v4 request */
+    { "dcerpc_bind", PN_TRANSPORT_TCP, "05000b03100000004800000001000000b810b810000000000100000000000100000102030405060708090a0b0c0d0e0f01000000101112131415161718191a1b1c1d1e1f02000000", BIT(PN_PROTO_DCERPC), PN_SENDER_CLIENT, FALSE },
+    { "dcerpc_bind_drep", PN_TRANSPORT_TCP, "05000b03200000004800000001000000b810b810000000000100000000000100000102030405060708090a0b0c0d0e0f01000000101112131415161718191a1b1c1d1e1f02000000", 0, PN_SENDER_EITHER, FALSE },
+    { "dcerpc_bind_len", PN_TRANSPORT_TCP, "05000b03100000004900000001000000b810b810000000000100000000000100000102030405060708090a0b0c0d0e0f01000000101112131415161718191a1b1c1d1e1f02000000", 0, PN_SENDER_EITHER, FALSE },
+    { "dcerpc_cl", PN_TRANSPORT_UDP, "040008001000000000000000000000000000000000000000000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f0000000001000000000000000200ffffffff04000000000061626364", BIT(PN_PROTO_DCERPC), PN_SENDER_CLIENT, FALSE },
+    { "dcerpc_cl_len", PN_TRANSPORT_UDP, "040008001000000000000000000000000000000000000000000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f0000000001000000000000000200ffffffff05000000000061626364", 0, PN_SENDER_EITHER, FALSE },
+    /* HL7 over MLLP, H.225.0 in TPKT */
+    { "hl7", PN_TRANSPORT_TCP, "0b4d53487c5e7e5c267c53454e447c4641437c5243567c4641437c32303234303130317c7c4144545e4130317c317c507c322e350d1c0d", BIT(PN_PROTO_HL7), PN_SENDER_EITHER, FALSE },
+    { "hl7_repeated", PN_TRANSPORT_TCP, "0b4d53487c5e5e5c267c53454e447c", 0, PN_SENDER_EITHER, FALSE },
+    { "h225_setup", PN_TRANSPORT_TCP, "0300000e080200010504038890a5", BIT(PN_PROTO_H225), PN_SENDER_CLIENT, FALSE },
+    { "h225_badtype", PN_TRANSPORT_TCP, "0300000e080200010604038890a5", 0, PN_SENDER_EITHER, FALSE },
+    /* RTPS, SOME/IP */
+    { "rtps", PN_TRANSPORT_UDP, "525450530203010f000102030405060708090a0b090108000000000000000000", BIT(PN_PROTO_RTPS), PN_SENDER_EITHER, FALSE },
+    { "rtps_v3", PN_TRANSPORT_UDP, "525450530303010f000102030405060708090a0b090108000000000000000000", 0, PN_SENDER_EITHER, FALSE },
+    { "someip_request", PN_TRANSPORT_UDP, "12348001000000080001000101010000", BIT(PN_PROTO_SOMEIP), PN_SENDER_CLIENT, FALSE },
+    { "someip_notification", PN_TRANSPORT_TCP, "123480010000000c0000000001010200deadbeef", BIT(PN_PROTO_SOMEIP), PN_SENDER_SERVER, FALSE },
+    { "someip_version2", PN_TRANSPORT_UDP, "12348001000000080001000102010000", 0, PN_SENDER_EITHER, FALSE },
+    { "someip_request_error", PN_TRANSPORT_UDP, "12348001000000080001000101000001", 0, PN_SENDER_EITHER, FALSE },
+    /* NetFlow v5, v9, IPFIX */
+    { "netflow5", PN_TRANSPORT_UDP, "000500010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000", BIT(PN_PROTO_NETFLOW), PN_SENDER_CLIENT, FALSE },
+    { "netflow5_count", PN_TRANSPORT_UDP, "000500020000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000", 0, PN_SENDER_EITHER, FALSE },
+    { "netflow9", PN_TRANSPORT_UDP, "00090001000000000000000000000000000000000000000c0100000100080004", BIT(PN_PROTO_NETFLOW), PN_SENDER_CLIENT, FALSE },
+    { "ipfix", PN_TRANSPORT_UDP, "000a001c0000000000000000000000000002000c0100000100080004", BIT(PN_PROTO_NETFLOW), PN_SENDER_CLIENT, FALSE },
+    { "ipfix_set_overrun", PN_TRANSPORT_UDP, "000a001c0000000000000000000000000002000d0100000100080004", 0, PN_SENDER_EITHER, FALSE },
+    /* Teredo, from zeek's tunnels_Teredo capture (authentication, then origin indication) */
+    { "teredo_rs", PN_TRANSPORT_UDP, "00010000cd5669400b22df88006000000000183afffe800000000000008000fffffffffffdff0200000000000000000000000000028500a91d0000000001020000000000008000f12ab9c82815", BIT(PN_PROTO_TEREDO), PN_SENDER_EITHER, FALSE },
+    { "teredo_ra", PN_TRANSPORT_UDP, "00010000cd5669400b22df88000000f12ab9c828156000000000303afffe800000000000008000f227bec861affe800000000000008000fffffffffffd86001f570000000000000000000007d003044040ffffffffffffffff000000002001000041379e500000000000000000", BIT(PN_PROTO_TEREDO), PN_SENDER_EITHER, FALSE },
+    { "teredo_len", PN_TRANSPORT_UDP, "00010000cd5669400b22df88006000000000193afffe800000000000008000fffffffffffdff0200000000000000000000000000028500a91d0000000001020000000000008000f12ab9c82815", 0, PN_SENDER_EITHER, FALSE },
+    /* BitTorrent over UDP: DHT (BEP 5, 42), uTP (BEP 29), UDP tracker (BEP 15) */
+    { "dht_query", PN_TRANSPORT_UDP, "64313a6164323a696432303a6162636465666768696a3031323334353637383965313a71343a70696e67313a74323a6161313a79313a7165", BIT(PN_PROTO_BITTORRENT), PN_SENDER_CLIENT, FALSE },
+    { "dht_response", PN_TRANSPORT_UDP, "64313a7264323a696432303a6d6e6f707172737475767778797a31323334353665313a74323a6161313a79313a7265", BIT(PN_PROTO_BITTORRENT), PN_SENDER_SERVER, FALSE },
+    { "dht_response_ip", PN_TRANSPORT_UDP, "64323a6970363a010203041ae1313a7264323a696432303a6d6e6f707172737475767778797a31323334353665313a74323a6161313a79313a7265", BIT(PN_PROTO_BITTORRENT), PN_SENDER_SERVER, FALSE },
+    { "dht_unended", PN_TRANSPORT_UDP, "64313a6164323a696432303a6162636465666768696a3031323334353637383965313a71343a70696e67313a74323a6161313a79313a71", 0, PN_SENDER_EITHER, FALSE },
+    { "utp_syn", PN_TRANSPORT_UDP, "4100123400000001000000000010000000010000", BIT(PN_PROTO_BITTORRENT), PN_SENDER_CLIENT, FALSE },
+    { "udp_tracker_connect", PN_TRANSPORT_UDP, "00000417271019800000000012345678", BIT(PN_PROTO_BITTORRENT), PN_SENDER_CLIENT, FALSE },
+    /* MQTT packets met mid-session: weak */
+    { "mqtt_publish", PN_TRANSPORT_TCP, "3010000a746f7069632f74656d7032332e35", BIT(PN_PROTO_MQTT), PN_SENDER_EITHER, TRUE },
+    { "mqtt_subscribe", PN_TRANSPORT_TCP, "820800010003612f6200", BIT(PN_PROTO_MQTT), PN_SENDER_CLIENT, TRUE },
+    { "mqtt_pingreq", PN_TRANSPORT_TCP, "c000", BIT(PN_PROTO_MQTT), PN_SENDER_CLIENT, TRUE },
+    { "mqtt_publish_wildcard", PN_TRANSPORT_TCP, "30070003612f237878", 0, PN_SENDER_EITHER, FALSE },
+    { "mqtt_subscribe_flags", PN_TRANSPORT_TCP, "800800010003612f6200", 0, PN_SENDER_EITHER, FALSE },
     { "telnet_sb_bad_iac", PN_TRANSPORT_TCP, "fffa250001ff0203", 0, PN_SENDER_EITHER, FALSE },
 };
 
@@ -458,9 +541,9 @@ static void test_server_end(void)
 {
     const guint16 ports[2] = { 50000, 22 };
     const gboolean eph[2] = { TRUE, FALSE };
-    pn_payload_sig_t ssh = { BIT(PN_PROTO_SSH), PN_SENDER_EITHER, FALSE, FALSE };
-    pn_payload_sig_t req = { BIT(PN_PROTO_HTTP), PN_SENDER_CLIENT, FALSE, FALSE };
-    pn_payload_sig_t answer = { BIT(PN_PROTO_HTTP), PN_SENDER_SERVER, FALSE, FALSE };
+    pn_payload_sig_t ssh = { BIT(PN_PROTO_SSH), PN_SENDER_EITHER, FALSE, FALSE, PN_PROTO_NONE };
+    pn_payload_sig_t req = { BIT(PN_PROTO_HTTP), PN_SENDER_CLIENT, FALSE, FALSE, PN_PROTO_NONE };
+    pn_payload_sig_t answer = { BIT(PN_PROTO_HTTP), PN_SENDER_SERVER, FALSE, FALSE, PN_PROTO_NONE };
     const guint16 odd[2] = { 31337, 40000 };
     const gboolean both[2] = { FALSE, FALSE };
 
@@ -475,7 +558,7 @@ static void test_server_end(void)
 static pn_verdict_t verdict_of(pn_transport_t transport, guint16 port, pn_proto_set_t candidates,
                                pn_proto_t *seen)
 {
-    pn_payload_sig_t sig = { candidates, PN_SENDER_EITHER, FALSE, FALSE };
+    pn_payload_sig_t sig = { candidates, PN_SENDER_EITHER, FALSE, FALSE, PN_PROTO_NONE };
 
     return pn_payload_verdict(transport, port, &sig, seen);
 }
@@ -586,7 +669,7 @@ static void test_weak_never_accuses(void)
     for (gsize i = 0; i < G_N_ELEMENTS(weak_protos); i++)
         for (gsize j = 0; j < G_N_ELEMENTS(ports); j++)
             for (int t = PN_TRANSPORT_TCP; t <= PN_TRANSPORT_UDP; t++) {
-                pn_payload_sig_t sig = { BIT(weak_protos[i]), PN_SENDER_EITHER, FALSE, TRUE };
+                pn_payload_sig_t sig = { BIT(weak_protos[i]), PN_SENDER_EITHER, FALSE, TRUE, PN_PROTO_NONE };
                 pn_verdict_t v = pn_payload_verdict((pn_transport_t)t, ports[j], &sig, &seen);
                 g_assert_true(v == PN_VERDICT_NONE || v == PN_VERDICT_CONFIRMED);
                 g_assert_cmpint(v == PN_VERDICT_CONFIRMED, ==,
@@ -619,6 +702,48 @@ static void test_wrappers(void)
         g_assert_cmpuint(strlen(pn_proto_name((pn_proto_t)p)), >, 0);
     g_assert_cmpstr(pn_proto_name(PN_PROTO_SLP), ==, "slp");
     g_assert_cmpstr(pn_proto_name(PN_PROTO_S7COMM), ==, "s7comm");
+}
+
+/* STUN joins the wrappers (ICE puts it on random ports by design); a
+ * subprotocol of HTTP confirms its own port, and is HTTP elsewhere. */
+static void test_stun_and_subprotocols(void)
+{
+    static const char announce[] = "GET /announce?info_hash=%12&port=6881 HTTP/1.1\r\nHost: t\r\n\r\n";
+    const pn_proto_set_t stun = BIT(PN_PROTO_STUN);
+    pn_payload_sig_t tracker = pn_payload_classify(PN_TRANSPORT_TCP, (const guint8 *)announce, strlen(announce));
+    pn_proto_t seen;
+
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 3478, stun, &seen), ==, PN_VERDICT_CONFIRMED);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 19305, stun, &seen), ==, PN_VERDICT_CONFIRMED);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 51234, stun, &seen), ==, PN_VERDICT_NONE);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 443, stun, &seen), ==, PN_VERDICT_NONE);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 53, stun, &seen), ==, PN_VERDICT_MISMATCH);
+
+    g_assert_cmpint(tracker.carrier, ==, PN_PROTO_HTTP);
+    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 6969, &tracker, &seen), ==, PN_VERDICT_CONFIRMED);
+    g_assert_cmpint(seen, ==, PN_PROTO_BITTORRENT);
+    /* the tracker's answer is HTTP, which 6969 also promises */
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 6969, BIT(PN_PROTO_HTTP), &seen), ==, PN_VERDICT_CONFIRMED);
+    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 80, &tracker, &seen), ==, PN_VERDICT_CONFIRMED);
+    g_assert_cmpint(seen, ==, PN_PROTO_HTTP);
+    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 6881, &tracker, &seen), ==, PN_VERDICT_CONFIRMED);
+    g_assert_cmpint(seen, ==, PN_PROTO_BITTORRENT);
+    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 7070, &tracker, &seen), ==, PN_VERDICT_NON_STANDARD);
+    g_assert_cmpint(seen, ==, PN_PROTO_HTTP);
+    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 22, &tracker, &seen), ==, PN_VERDICT_MISMATCH);
+    g_assert_cmpint(seen, ==, PN_PROTO_HTTP);
+    /* protocols on ports assigned at run time decide nothing elsewhere, but
+     * where a port promises a cleartext protocol they contradict it */
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 49667, BIT(PN_PROTO_DCERPC), &seen), ==, PN_VERDICT_NONE);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 135, BIT(PN_PROTO_DCERPC), &seen), ==, PN_VERDICT_CONFIRMED);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 80, BIT(PN_PROTO_DCERPC), &seen), ==, PN_VERDICT_MISMATCH);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 20048, BIT(PN_PROTO_ONC_RPC), &seen), ==, PN_VERDICT_NONE);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 32900, BIT(PN_PROTO_TEREDO), &seen), ==, PN_VERDICT_NONE);
+    /* ...while DNP3 and OpenVPN off their ports are worth a finding */
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 20001, BIT(PN_PROTO_DNP3), &seen), ==, PN_VERDICT_NON_STANDARD);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 443, BIT(PN_PROTO_OPENVPN), &seen), ==, PN_VERDICT_MISMATCH);
+    /* UPnP eventing on 2869 is HTTP */
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 2869, BIT(PN_PROTO_HTTP), &seen), ==, PN_VERDICT_CONFIRMED);
 }
 
 /* ---- The protocol table --------------------------------------------------- */
@@ -700,6 +825,7 @@ int main(int argc, char **argv)
     g_test_add_func("/verdict/own-ports", test_own_ports);
     g_test_add_func("/verdict/weak-never-accuses", test_weak_never_accuses);
     g_test_add_func("/verdict/wrappers", test_wrappers);
+    g_test_add_func("/verdict/stun-and-subprotocols", test_stun_and_subprotocols);
     g_test_add_func("/table/rows", test_table_rows);
     g_test_add_func("/table/every-protocol-recognised", test_table_every_protocol_recognised);
     return g_test_run();
