@@ -189,6 +189,24 @@ pn_verdict_t pn_payload_verdict(pn_transport_t transport, guint16 server_port,
 }
 
 /**
+ * Whether a payload opens a tunnel or an upgrade that counts as such on
+ * this server port, so that what follows in its direction is the
+ * tunnel's content, never a verdict on the port: a proxy's opening (SOCKS,
+ * HTTP CONNECT) counts on a proxy's port (SOCKS's, HTTP's proxy ports) or
+ * on a port that promises no protocol, an upgrade (STARTTLS, AUTH TLS,
+ * the SSL requests) on its protocol's own port.  Elsewhere the opening is
+ * judged like any payload: CONNECT on 443 is HTTP on 443, a mismatch.
+ */
+gboolean pn_payload_opens_tunnel(pn_transport_t transport, guint16 server_port, const pn_payload_sig_t *sig)
+{
+    pn_proto_set_t own = pn_port_protocols(transport, server_port);
+
+    if (!sig->opening || sig->candidates == 0)
+        return FALSE;
+    return own == 0 || (sig->candidates & own) != 0;
+}
+
+/**
  * Which end (0 or 1) of a conversation is the server, given a signature
  * sent by end `sender`: the receiver of a request, the sender of a
  * greeting or an answer.  For signatures both ends send (SSH, Telnet):

@@ -86,6 +86,10 @@ typedef struct {
     pn_proto_t carrier;     /* a subprotocol's carrier (HTTP for a BitTorrent
                              * tracker announce), one of the candidates: on a
                              * port neither owns, the payload is the carrier */
+    gboolean opening;       /* a proxy's or an upgrade's opening (SOCKS, HTTP
+                             * CONNECT, STARTTLS, MySQL's and PostgreSQL's SSL
+                             * requests): what follows in this direction is a
+                             * tunnel's content; see pn_payload_opens_tunnel */
 } pn_payload_sig_t;
 
 /* The payload check's verdict for the server port of a conversation. */
@@ -110,6 +114,8 @@ int pn_payload_server_end(const pn_payload_sig_t *s, pn_transport_t transport, i
 
 pn_verdict_t pn_payload_verdict(pn_transport_t transport, guint16 server_port,
                                 const pn_payload_sig_t *sig, pn_proto_t *observed);
+
+gboolean pn_payload_opens_tunnel(pn_transport_t transport, guint16 server_port, const pn_payload_sig_t *sig);
 
 const char *pn_proto_name(pn_proto_t proto);
 const pn_proto_info_t *pn_proto_info(pn_proto_t proto);

@@ -287,6 +287,37 @@ static gboolean is_postgresql(const guint8 *d, gsize len)
     return user && p == len - 1;
 }
 
+/** PostgreSQL's signature: an SSLRequest or GSSENCRequest (8 bytes) is
+ * an upgrade's opening, the encrypted session follows. */
+static pn_payload_sig_t postgresql_signature(gsize len)
+{
+    pn_payload_sig_t s = pn_sig_of(PN_PROTO_POSTGRESQL, PN_SENDER_CLIENT);
+
+    return len == 8 ? pn_sig_opening(s) : s;
+}
+
+/* MySQL's client answer to the greeting (Protocol::HandshakeResponse41,
+ * Protocol::SSLRequest): sequence 1, capabilities with CLIENT_PROTOCOL_41
+ * (0x200), a character set, 23 zero bytes; the SSL request stops there
+ * (32 bytes, CLIENT_SSL 0x800 set) and the TLS handshake follows, a login
+ * goes on with the user's name.  *ssl tells which. */
+static gboolean is_mysql_client(const guint8 *d, gsize len, gboolean *ssl)
+{
+    gsize packet = (gsize)(d[0] | d[1] << 8 | d[2] << 16);
+    guint32 caps;
+
+    if (len < 36 || d[3] != 1 || packet + 4 > len || packet < 32)
+        return FALSE;
+    caps = pn_letoh32(d + 4);
+    if (!(caps & 0x200))
+        return FALSE;
+    for (gsize i = 13; i < 36; i++)
+        if (d[i] != 0)
+            return FALSE;
+    *ssl = packet == 32 && (caps & 0x800);
+    return *ssl ? len == 36 : packet > 32 && d[36] != 0;
+}
+
 /* MySQL's server greeting (Protocol::HandshakeV10): 3-byte length of the
  * rest, sequence 0, protocol 10, a printable version string starting
  * with a digit, connection id, 8 bytes of scramble and a zero filler. */
@@ -383,6 +414,61 @@ static gboolean is_socks5_greeting(const guint8 *d, gsize len)
         if (d[i] > 0x09 && (d[i] < 0x80 || d[i] == 0xff))
             return FALSE;
     return TRUE;
+}
+
+/* The SOCKS5 server's method selection (RFC 1928 3): version 5 and the
+ * method chosen (or 0xFF, none acceptable).  Two bytes: weak. */
+static gboolean is_socks5_method_reply(const guint8 *d, gsize len)
+{
+    return len == 2 && d[0] == 0x05 && (d[1] <= 0x09 || d[1] >= 0x80);
+}
+
+/** The length of a SOCKS5 address of type atyp at d[4] (RFC 1928 5): 0
+ * when unknown or cut off. */
+static gsize socks5_address_length(const guint8 *d, gsize len)
+{
+    switch (d[3]) {
+    case 1: return 4;
+    case 4: return 16;
+    case 3: return len > 4 && d[4] > 0 ? 1 + (gsize)d[4] : 0;
+    default: return 0;
+    }
+}
+
+/* A SOCKS5 request (RFC 1928 4: CONNECT, BIND or UDP ASSOCIATE) or reply
+ * (RFC 1928 6: codes 0-8): version 5, a reserved zero, an address of a
+ * known type and a port, filling the payload.  *reply tells which. */
+static gboolean is_socks5_request_or_reply(const guint8 *d, gsize len, gboolean *reply)
+{
+    gsize address;
+
+    if (len < 10 || d[0] != 0x05 || d[2] != 0 || (address = socks5_address_length(d, len)) == 0
+        || 4 + address + 2 != len)
+        return FALSE;
+    *reply = d[1] == 0 || d[1] > 3;
+    return d[1] <= 8;
+}
+
+/* The SOCKS4 server's reply (SOCKS 4 protocol, "CONNECT" and "BIND"): a
+ * null version byte, a code 90-93, a port and an address.  Eight bytes
+ * with two fixed: weak. */
+static gboolean is_socks4_reply(const guint8 *d, gsize len)
+{
+    return len == 8 && d[0] == 0 && d[1] >= 0x5a && d[1] <= 0x5d;
+}
+
+/** The signature of a SOCKS message starting with version 5. */
+static pn_payload_sig_t socks5_signature(const guint8 *d, gsize len)
+{
+    gboolean reply;
+
+    if (is_socks5_greeting(d, len))
+        return pn_sig_opening(pn_sig_of(PN_PROTO_SOCKS, PN_SENDER_CLIENT));
+    if (is_socks5_method_reply(d, len))
+        return pn_sig_opening(pn_sig_weak(PN_PROTO_SOCKS, PN_SENDER_SERVER));
+    if (is_socks5_request_or_reply(d, len, &reply))
+        return pn_sig_opening(pn_sig_of(PN_PROTO_SOCKS, reply ? PN_SENDER_SERVER : PN_SENDER_CLIENT));
+    return pn_sig_none();
 }
 
 /* SOCKS4 request ("SOCKS: A protocol for TCP proxies across firewalls"),
@@ -607,16 +693,19 @@ static pn_payload_sig_t by_first_byte(const guint8 *d, gsize len)
         if (d[0] == 0x01)
             return pn_sig_slp(d, len, &sender) ? pn_sig_of(PN_PROTO_SLP, sender) : pn_sig_none();
         if (is_postgresql(d, len))
-            return pn_sig_of(PN_PROTO_POSTGRESQL, PN_SENDER_CLIENT);
+            return postgresql_signature(len);
+        if (is_socks4_reply(d, len))
+            return pn_sig_opening(pn_sig_weak(PN_PROTO_SOCKS, PN_SENDER_SERVER));
         return smb_signature(d, len);
     case 0x81: return is_netbios_session_request(d, len) ? pn_sig_of(PN_PROTO_SMB, PN_SENDER_CLIENT) : pn_sig_none();
-    case 0x04: return is_socks4_request(d, len) ? pn_sig_of(PN_PROTO_SOCKS, PN_SENDER_CLIENT) : pn_sig_none();
+    case 0x04:
+        return is_socks4_request(d, len) ? pn_sig_opening(pn_sig_of(PN_PROTO_SOCKS, PN_SENDER_CLIENT)) : pn_sig_none();
     case 0x05:
         if (pn_sig_dnp3(d, len, &sender))
             return pn_sig_of(PN_PROTO_DNP3, sender);
         if (is_dcerpc_co(d, len, &sender))
             return pn_sig_of(PN_PROTO_DCERPC, sender);
-        return is_socks5_greeting(d, len) ? pn_sig_of(PN_PROTO_SOCKS, PN_SENDER_CLIENT) : pn_sig_none();
+        return socks5_signature(d, len);
     case 0x68: return is_iec104(d, len, &sender) ? pn_sig_of(PN_PROTO_IEC104, sender) : pn_sig_none();
     case 0x0b: return is_hl7_mllp(d, len) ? pn_sig_of(PN_PROTO_HL7, PN_SENDER_EITHER) : pn_sig_none();
     case 0x80: return is_onc_rpc_tcp(d, len, &sender) ? pn_sig_of(PN_PROTO_ONC_RPC, sender) : pn_sig_none();
@@ -634,7 +723,7 @@ static pn_payload_sig_t by_first_byte(const guint8 *d, gsize len)
 /** Signatures that open with a length or an identifier, each behind a cheap test. */
 static pn_payload_sig_t by_header_fields(const guint8 *d, gsize len)
 {
-    gboolean response;
+    gboolean response, ssl;
     pn_sender_t sender;
 
     if (len < 8)
@@ -644,6 +733,10 @@ static pn_payload_sig_t by_header_fields(const guint8 *d, gsize len)
         pn_payload_sig_t s = pn_sig_of(PN_PROTO_MYSQL, PN_SENDER_SERVER);
         s.greeting = TRUE;
         return s;
+    }
+    if (d[3] == 1 && is_mysql_client(d, len, &ssl)) {
+        pn_payload_sig_t s = pn_sig_of(PN_PROTO_MYSQL, PN_SENDER_CLIENT);
+        return ssl ? pn_sig_opening(s) : s;
     }
     if (d[3] == 0 && is_mongodb(d, len, &sender))
         return pn_sig_of(PN_PROTO_MONGODB, sender);

@@ -154,7 +154,11 @@ static pn_proto_set_t greeting_protocols(const guint8 *d, gsize len)
     line = pn_line_length(d, len);
     if (line < 0)
         return 0;
-    if (pn_starts_with(d, len, "+OK") && (line == 3 || d[3] == ' '))
+    /* a bare "+OK" is also a RESP simple string (a Redis capture that
+     * starts with the server's answer) */
+    if (pn_starts_with(d, len, "+OK") && line == 3)
+        return PN_PROTO_BIT(PN_PROTO_POP3) | PN_PROTO_BIT(PN_PROTO_REDIS);
+    if (pn_starts_with(d, len, "+OK") && d[3] == ' ')
         return PN_PROTO_BIT(PN_PROTO_POP3);
     if (pn_starts_with(d, len, "* OK") || pn_starts_with(d, len, "* PREAUTH"))
         return PN_PROTO_BIT(PN_PROTO_IMAP);
@@ -289,7 +293,7 @@ static gboolean is_irc_server(const guint8 *d, gsize len)
 
 /* An IMAP command (RFC 9051 6): tag SP command, where the tag is a short
  * atom and the command one a client opens with. */
-static gboolean is_imap_client(const guint8 *d, gsize len)
+static gboolean is_imap_client(const guint8 *d, gsize len, gboolean *upgrade)
 {
     static const char *const first_commands[] = { "CAPABILITY", "STARTTLS", "LOGIN", "AUTHENTICATE", "ID", NULL };
     gsize t = 0, c;
@@ -308,9 +312,10 @@ static gboolean is_imap_client(const guint8 *d, gsize len)
     for (c = t + 1; c < (gsize)line && g_ascii_isalpha(d[c]); c++)
         ;
     for (const char *const *w = first_commands; *w; w++)
-        if (c - t - 1 == strlen(*w) && g_ascii_strncasecmp((const char *)d + t + 1, *w, c - t - 1) == 0)
-            return c == (gsize)line ? strcmp(*w, "CAPABILITY") == 0 || strcmp(*w, "STARTTLS") == 0
-                                    : d[c] == ' ';
+        if (c - t - 1 == strlen(*w) && g_ascii_strncasecmp((const char *)d + t + 1, *w, c - t - 1) == 0) {
+            *upgrade = strcmp(*w, "STARTTLS") == 0;     /* RFC 9051 6.2.1 */
+            return c == (gsize)line ? strcmp(*w, "CAPABILITY") == 0 || *upgrade : d[c] == ' ';
+        }
     return FALSE;
 }
 
@@ -328,10 +333,22 @@ static gboolean is_apop(const guint8 *d, gsize len)
     return d[5 + arg - 33] == ' ';
 }
 
-/** Which protocols a client's opening command belongs to (0: none). */
-static pn_proto_set_t client_command(const guint8 *d, gsize len)
+/** Which protocols a client's opening command belongs to (0: none);
+ * *upgrade: the command asks for TLS on the connection. */
+static pn_proto_set_t client_command(const guint8 *d, gsize len, gboolean *upgrade)
 {
     guint spaces = 0;
+
+    /* STARTTLS: SMTP (RFC 3207 4) and IRC (IRCv3 tls extension) alike;
+     * IMAP's is tagged, POP3's is STLS */
+    *upgrade = TRUE;
+    if (command_with(d, len, "STARTTLS", FALSE))
+        return PN_PROTO_BIT(PN_PROTO_SMTP) | PN_PROTO_BIT(PN_PROTO_IRC);
+    if (command_argument(d, len, "AUTH TLS", &spaces) == 0 || command_argument(d, len, "AUTH SSL", &spaces) == 0)
+        return PN_PROTO_BIT(PN_PROTO_FTP);
+    if (command_with(d, len, "STLS", FALSE))
+        return PN_PROTO_BIT(PN_PROTO_POP3);
+    *upgrade = FALSE;
 
     /* SMTP (RFC 5321 4.1.1.1): EHLO/HELO with a domain or address literal. */
     if (command_with(d, len, "EHLO", TRUE) || command_with(d, len, "HELO", TRUE))
@@ -339,12 +356,11 @@ static pn_proto_set_t client_command(const guint8 *d, gsize len)
     /* USER name: FTP (RFC 959 4.1.1) and POP3 (RFC 1939 7) alike. */
     if (command_with(d, len, "USER", TRUE))
         return PN_PROTO_BIT(PN_PROTO_FTP) | PN_PROTO_BIT(PN_PROTO_POP3);
-    /* FTP: FEAT (RFC 2389 3), AUTH TLS/SSL (RFC 4217 4). */
-    if (command_with(d, len, "FEAT", FALSE) || command_argument(d, len, "AUTH TLS", &spaces) == 0
-        || command_argument(d, len, "AUTH SSL", &spaces) == 0)
+    /* FTP: FEAT (RFC 2389 3); AUTH TLS/SSL (RFC 4217 4) above. */
+    if (command_with(d, len, "FEAT", FALSE))
         return PN_PROTO_BIT(PN_PROTO_FTP);
-    /* POP3: CAPA (RFC 2449 5), STLS (RFC 2595 4), APOP. */
-    if (command_with(d, len, "CAPA", FALSE) || command_with(d, len, "STLS", FALSE) || is_apop(d, len))
+    /* POP3: CAPA (RFC 2449 5), APOP; STLS (RFC 2595 4) above. */
+    if (command_with(d, len, "CAPA", FALSE) || is_apop(d, len))
         return PN_PROTO_BIT(PN_PROTO_POP3);
     if (is_irc_client(d, len))
         return PN_PROTO_BIT(PN_PROTO_IRC);
@@ -540,6 +556,9 @@ static pn_payload_sig_t message_line(const guint8 *d, gsize len)
     if (g_ascii_isupper(d[0]) && (proto = request_line(d, len)) != PN_PROTO_NONE) {
         if (proto == PN_PROTO_HTTP && is_tracker_request(d, len))
             return pn_sig_sub(PN_PROTO_BITTORRENT, PN_PROTO_HTTP, PN_SENDER_CLIENT);
+        /* a proxy's tunnel (RFC 9110 9.3.6) */
+        if (proto == PN_PROTO_HTTP && pn_starts_with(d, len, "CONNECT "))
+            return pn_sig_opening(pn_sig_of(proto, PN_SENDER_CLIENT));
         return pn_sig_of(proto, PN_SENDER_CLIENT);
     }
     if (d[0] == 'P' && is_http2_preface(d, len))
@@ -551,7 +570,7 @@ static pn_payload_sig_t message_line(const guint8 *d, gsize len)
 static pn_payload_sig_t stream_text(const guint8 *d, gsize len)
 {
     pn_payload_sig_t s = pn_sig_none();
-    gboolean found;
+    gboolean found, upgrade = FALSE;
     pn_sender_t sender;
 
     if (d[0] == '2' || d[0] == '+' || d[0] == '*') {
@@ -582,12 +601,15 @@ static pn_payload_sig_t stream_text(const guint8 *d, gsize len)
     }
     /* SMTP, FTP, POP3 and IRC commands are case-insensitive (RFC 5321
      * 2.4, RFC 959 5.3, RFC 1939 3, RFC 2812 2.3): "ehlo" is SMTP too. */
-    if (g_ascii_isalpha(d[0]) && (s.candidates = client_command(d, len)) != 0) {
+    if (g_ascii_isalpha(d[0]) && (s.candidates = client_command(d, len, &upgrade)) != 0) {
         s.sender = PN_SENDER_CLIENT;
+        s.opening = upgrade;
         return s;
     }
-    if (g_ascii_isalnum(d[0]) && is_imap_client(d, len))
-        return pn_sig_of(PN_PROTO_IMAP, PN_SENDER_CLIENT);
+    if ((g_ascii_isalnum(d[0]) || d[0] == '.') && is_imap_client(d, len, &upgrade)) {
+        s = pn_sig_of(PN_PROTO_IMAP, PN_SENDER_CLIENT);
+        return upgrade ? pn_sig_opening(s) : s;
+    }
     if (is_finger_query(d, len))
         return pn_sig_weak(PN_PROTO_FINGER, PN_SENDER_CLIENT);
     return pn_sig_none();

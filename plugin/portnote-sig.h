@@ -20,28 +20,35 @@
 /** A signature of one protocol. */
 static inline pn_payload_sig_t pn_sig_of(pn_proto_t proto, pn_sender_t sender)
 {
-    pn_payload_sig_t s = { PN_PROTO_BIT(proto), sender, FALSE, FALSE, PN_PROTO_NONE };
+    pn_payload_sig_t s = { PN_PROTO_BIT(proto), sender, FALSE, FALSE, PN_PROTO_NONE, FALSE };
     return s;
 }
 
 /** A signature too generic to accuse another port (see the header). */
 static inline pn_payload_sig_t pn_sig_weak(pn_proto_t proto, pn_sender_t sender)
 {
-    pn_payload_sig_t s = { PN_PROTO_BIT(proto), sender, FALSE, TRUE, PN_PROTO_NONE };
+    pn_payload_sig_t s = { PN_PROTO_BIT(proto), sender, FALSE, TRUE, PN_PROTO_NONE, FALSE };
     return s;
 }
 
 /** A subprotocol: recognised as proto, carried by carrier (see the header). */
 static inline pn_payload_sig_t pn_sig_sub(pn_proto_t proto, pn_proto_t carrier, pn_sender_t sender)
 {
-    pn_payload_sig_t s = { PN_PROTO_BIT(proto) | PN_PROTO_BIT(carrier), sender, FALSE, FALSE, carrier };
+    pn_payload_sig_t s = { PN_PROTO_BIT(proto) | PN_PROTO_BIT(carrier), sender, FALSE, FALSE, carrier, FALSE };
+    return s;
+}
+
+/** The same signature, marked as a tunnel's or an upgrade's opening. */
+static inline pn_payload_sig_t pn_sig_opening(pn_payload_sig_t s)
+{
+    s.opening = s.candidates != 0;
     return s;
 }
 
 /** Nothing recognised. */
 static inline pn_payload_sig_t pn_sig_none(void)
 {
-    pn_payload_sig_t s = { 0, PN_SENDER_EITHER, FALSE, FALSE, PN_PROTO_NONE };
+    pn_payload_sig_t s = { 0, PN_SENDER_EITHER, FALSE, FALSE, PN_PROTO_NONE, FALSE };
     return s;
 }
 

@@ -37,7 +37,7 @@ static const text_case_t tcp_cases[] = {
     { "220 (vsFTPd 3.0.3)\r\n", BIT(PN_PROTO_FTP), PN_SENDER_SERVER },
     { "220 Welcome\r\n", BIT(PN_PROTO_SMTP) | BIT(PN_PROTO_FTP), PN_SENDER_SERVER },
     { "+OK POP3 server ready\r\n", BIT(PN_PROTO_POP3), PN_SENDER_SERVER },
-    { "+OK\r\n", BIT(PN_PROTO_POP3), PN_SENDER_SERVER },
+    { "+OK\r\n", BIT(PN_PROTO_POP3) | BIT(PN_PROTO_REDIS), PN_SENDER_SERVER },  /* a RESP answer too */
     { "* OK [CAPABILITY IMAP4rev1] ready\r\n", BIT(PN_PROTO_IMAP), PN_SENDER_SERVER },
     { "SIP/2.0 200 OK\r\nVia: x\r\n", BIT(PN_PROTO_SIP), PN_SENDER_SERVER },
     { "INVITE sip:bob@example.org SIP/2.0\r\n", BIT(PN_PROTO_SIP), PN_SENDER_CLIENT },
@@ -81,6 +81,12 @@ static const text_case_t tcp_cases[] = {
     { "Get / HTTP/1.1\r\nHost: a\r\n", 0, PN_SENDER_EITHER },
     { "describe rtsp://cam/live RTSP/1.0\r\n", 0, PN_SENDER_EITHER },
     { "invite sip:bob@example.org SIP/2.0\r\n", 0, PN_SENDER_EITHER },
+    /* upgrades to TLS: STARTTLS (SMTP RFC 3207, IRCv3), IMAP's tagged one, ". " tags */
+    { "STARTTLS\r\n", BIT(PN_PROTO_SMTP) | BIT(PN_PROTO_IRC), PN_SENDER_CLIENT },
+    { "starttls\r\n", BIT(PN_PROTO_SMTP) | BIT(PN_PROTO_IRC), PN_SENDER_CLIENT },
+    { ". STARTTLS\r\n", BIT(PN_PROTO_IMAP), PN_SENDER_CLIENT },
+    { ". CAPABILITY\r\n", BIT(PN_PROTO_IMAP), PN_SENDER_CLIENT },
+    { "STARTTLS now\r\n", 0, PN_SENDER_EITHER },
     /* finger queries (RFC 1288 2.3) */
     { "julien\r\n", BIT(PN_PROTO_FINGER), PN_SENDER_CLIENT },
     { "/W julien\r\n", BIT(PN_PROTO_FINGER), PN_SENDER_CLIENT },
@@ -438,6 +444,17 @@ static const binary_case_t binary_cases[] = {
     { "mqtt_pingreq", PN_TRANSPORT_TCP, "c000", BIT(PN_PROTO_MQTT), PN_SENDER_CLIENT, TRUE },
     { "mqtt_publish_wildcard", PN_TRANSPORT_TCP, "30070003612f237878", 0, PN_SENDER_EITHER, FALSE },
     { "mqtt_subscribe_flags", PN_TRANSPORT_TCP, "800800010003612f6200", 0, PN_SENDER_EITHER, FALSE },
+    /* proxies' short handshakes (RFC 1928 3-6, SOCKS 4), MySQL's client packets */
+    { "socks5_method_reply", PN_TRANSPORT_TCP, "0500", BIT(PN_PROTO_SOCKS), PN_SENDER_SERVER, TRUE },
+    { "socks5_method_reply_bad", PN_TRANSPORT_TCP, "0540", 0, PN_SENDER_EITHER, FALSE },
+    { "socks5_connect_name", PN_TRANSPORT_TCP, "050100030e7777772e676f6f676c652e636f6d01bb", BIT(PN_PROTO_SOCKS), PN_SENDER_CLIENT, FALSE },
+    { "socks5_reply_ipv4", PN_TRANSPORT_TCP, "050000010000000001bb", BIT(PN_PROTO_SOCKS), PN_SENDER_SERVER, FALSE },
+    { "socks5_reply_long", PN_TRANSPORT_TCP, "050000010000000001bb00", 0, PN_SENDER_EITHER, FALSE },
+    { "socks4_reply", PN_TRANSPORT_TCP, "005a000000000000", BIT(PN_PROTO_SOCKS), PN_SENDER_SERVER, TRUE },
+    { "socks4_reply_code", PN_TRANSPORT_TCP, "0059000000000000", 0, PN_SENDER_EITHER, FALSE },
+    { "mysql_ssl_request", PN_TRANSPORT_TCP, "2000000185ae3f20000000012d0000000000000000000000000000000000000000000000", BIT(PN_PROTO_MYSQL), PN_SENDER_CLIENT, FALSE },
+    { "mysql_login", PN_TRANSPORT_TCP, "2a00000185a63f20000000012d0000000000000000000000000000000000000000000000616c6963650000000000", BIT(PN_PROTO_MYSQL), PN_SENDER_CLIENT, FALSE },
+    { "mysql_ssl_filler", PN_TRANSPORT_TCP, "2000000185ae3f20000000012d0000000000000000000000000000000000000000000001", 0, PN_SENDER_EITHER, FALSE },
     { "telnet_sb_bad_iac", PN_TRANSPORT_TCP, "fffa250001ff0203", 0, PN_SENDER_EITHER, FALSE },
 };
 
@@ -541,9 +558,9 @@ static void test_server_end(void)
 {
     const guint16 ports[2] = { 50000, 22 };
     const gboolean eph[2] = { TRUE, FALSE };
-    pn_payload_sig_t ssh = { BIT(PN_PROTO_SSH), PN_SENDER_EITHER, FALSE, FALSE, PN_PROTO_NONE };
-    pn_payload_sig_t req = { BIT(PN_PROTO_HTTP), PN_SENDER_CLIENT, FALSE, FALSE, PN_PROTO_NONE };
-    pn_payload_sig_t answer = { BIT(PN_PROTO_HTTP), PN_SENDER_SERVER, FALSE, FALSE, PN_PROTO_NONE };
+    pn_payload_sig_t ssh = { BIT(PN_PROTO_SSH), PN_SENDER_EITHER, FALSE, FALSE, PN_PROTO_NONE, FALSE };
+    pn_payload_sig_t req = { BIT(PN_PROTO_HTTP), PN_SENDER_CLIENT, FALSE, FALSE, PN_PROTO_NONE, FALSE };
+    pn_payload_sig_t answer = { BIT(PN_PROTO_HTTP), PN_SENDER_SERVER, FALSE, FALSE, PN_PROTO_NONE, FALSE };
     const guint16 odd[2] = { 31337, 40000 };
     const gboolean both[2] = { FALSE, FALSE };
 
@@ -558,7 +575,7 @@ static void test_server_end(void)
 static pn_verdict_t verdict_of(pn_transport_t transport, guint16 port, pn_proto_set_t candidates,
                                pn_proto_t *seen)
 {
-    pn_payload_sig_t sig = { candidates, PN_SENDER_EITHER, FALSE, FALSE, PN_PROTO_NONE };
+    pn_payload_sig_t sig = { candidates, PN_SENDER_EITHER, FALSE, FALSE, PN_PROTO_NONE, FALSE };
 
     return pn_payload_verdict(transport, port, &sig, seen);
 }
@@ -669,7 +686,7 @@ static void test_weak_never_accuses(void)
     for (gsize i = 0; i < G_N_ELEMENTS(weak_protos); i++)
         for (gsize j = 0; j < G_N_ELEMENTS(ports); j++)
             for (int t = PN_TRANSPORT_TCP; t <= PN_TRANSPORT_UDP; t++) {
-                pn_payload_sig_t sig = { BIT(weak_protos[i]), PN_SENDER_EITHER, FALSE, TRUE, PN_PROTO_NONE };
+                pn_payload_sig_t sig = { BIT(weak_protos[i]), PN_SENDER_EITHER, FALSE, TRUE, PN_PROTO_NONE, FALSE };
                 pn_verdict_t v = pn_payload_verdict((pn_transport_t)t, ports[j], &sig, &seen);
                 g_assert_true(v == PN_VERDICT_NONE || v == PN_VERDICT_CONFIRMED);
                 g_assert_cmpint(v == PN_VERDICT_CONFIRMED, ==,
@@ -744,6 +761,59 @@ static void test_stun_and_subprotocols(void)
     g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 443, BIT(PN_PROTO_OPENVPN), &seen), ==, PN_VERDICT_MISMATCH);
     /* UPnP eventing on 2869 is HTTP */
     g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 2869, BIT(PN_PROTO_HTTP), &seen), ==, PN_VERDICT_CONFIRMED);
+}
+
+/** The signature of a text payload, and whether it opens a tunnel on port. */
+static gboolean text_opens(const char *text, guint16 port)
+{
+    pn_payload_sig_t s = classify_text(PN_TRANSPORT_TCP, text);
+
+    return pn_payload_opens_tunnel(PN_TRANSPORT_TCP, port, &s);
+}
+
+/** The same for bytes given in hex. */
+static gboolean hex_opens(const char *hex, guint16 port)
+{
+    GByteArray *b = from_hex(hex);
+    pn_payload_sig_t s = pn_payload_classify(PN_TRANSPORT_TCP, b->data, b->len);
+    gboolean opens = pn_payload_opens_tunnel(PN_TRANSPORT_TCP, port, &s);
+
+    g_byte_array_free(b, TRUE);
+    return opens;
+}
+
+/* Issue 20 item 1: a proxy's or an upgrade's opening decides its
+ * direction, and what follows is the tunnel's; a proxy's opening counts
+ * only on a proxy's port or a port that promises nothing (CONNECT on 443
+ * stays HTTP on 443, a mismatch). */
+static void test_openings(void)
+{
+    pn_proto_t seen;
+    pn_payload_sig_t connect = classify_text(PN_TRANSPORT_TCP, "CONNECT example.org:443 HTTP/1.1\r\n\r\n");
+
+    g_assert_true(text_opens("CONNECT example.org:443 HTTP/1.1\r\n\r\n", 3128));
+    g_assert_true(text_opens("CONNECT example.org:443 HTTP/1.1\r\n\r\n", 8080));
+    g_assert_true(text_opens("CONNECT example.org:443 HTTP/1.1\r\n\r\n", 31280));
+    g_assert_false(text_opens("CONNECT example.org:443 HTTP/1.1\r\n\r\n", 443));
+    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 443, &connect, &seen), ==, PN_VERDICT_MISMATCH);
+    g_assert_false(text_opens("GET / HTTP/1.1\r\n\r\n", 3128));
+    g_assert_true(text_opens("STARTTLS\r\n", 25));
+    g_assert_true(text_opens("STARTTLS\r\n", 6667));
+    g_assert_true(text_opens("a1 STARTTLS\r\n", 143));
+    g_assert_true(text_opens("STLS\r\n", 110));
+    g_assert_true(text_opens("AUTH TLS\r\n", 21));
+    g_assert_false(text_opens("EHLO x\r\n", 25));
+    g_assert_false(text_opens("STARTTLS\r\n", 80));
+    g_assert_true(hex_opens("050100", 1080));
+    g_assert_true(hex_opens("0500", 1080));
+    g_assert_true(hex_opens("0500", 8124));
+    g_assert_false(hex_opens("0500", 443));
+    g_assert_true(hex_opens("005a000000000000", 1080));
+    g_assert_true(hex_opens("040100505db8d822626f6200", 1080));
+    g_assert_true(hex_opens("2000000185ae3f20000000012d0000000000000000000000000000000000000000000000", 3306));
+    g_assert_false(hex_opens("2a00000185a63f20000000012d0000000000000000000000000000000000000000000000616c6963650000000000", 3306));
+    g_assert_true(hex_opens("0000000804d2162f", 5432));
+    g_assert_false(hex_opens("00000020000300007573657200616c6963650064617461626173650064620000", 5432));
 }
 
 /* ---- The protocol table --------------------------------------------------- */
@@ -826,6 +896,7 @@ int main(int argc, char **argv)
     g_test_add_func("/verdict/weak-never-accuses", test_weak_never_accuses);
     g_test_add_func("/verdict/wrappers", test_wrappers);
     g_test_add_func("/verdict/stun-and-subprotocols", test_stun_and_subprotocols);
+    g_test_add_func("/verdict/openings", test_openings);
     g_test_add_func("/table/rows", test_table_rows);
     g_test_add_func("/table/every-protocol-recognised", test_table_every_protocol_recognised);
     return g_test_run();
