@@ -1,9 +1,12 @@
 /* portnote-sig-stream.c
  * Signatures of binary protocols over TCP (and SCTP): TLS, Telnet, the
- * TPKT family (RDP, S7comm), SMB, databases, brokers, proxies, directory
- * and authentication services.  Most are told by their first byte; the
- * few whose first byte is a length or an identifier (MySQL, MongoDB,
- * Modbus, DNS over TCP) are tried last, each behind a cheap byte test.
+ * TPKT family (RDP, S7comm, H.225.0), SMB, databases, brokers, proxies
+ * and their short handshakes, industrial (Modbus, IEC 104), DCE/RPC, HL7.
+ * Most are told by their first byte; the few whose first byte is a length
+ * or an identifier (MySQL, MongoDB, Modbus, DNS and Kerberos over TCP,
+ * OpenVPN's framing, SOME/IP, MQTT met mid-session) are tried last, each
+ * behind a cheap byte test.  Formats UDP carries too are in
+ * portnote-sig-shared.c.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -1,7 +1,9 @@
 /* portnote-sig-text.c
  * Signatures of line-oriented text protocols: request and status lines
- * (HTTP, RTSP, SIP), banners and greetings (SSH, SMTP, FTP, POP3, IMAP,
- * IRC, VNC, Gnutella) and the commands a client opens with.  A line must
+ * (HTTP with its HTTP/2 preface and BitTorrent's tracker announce, RTSP,
+ * SIP), banners and greetings (SSH, SMTP, FTP, POP3, IMAP, IRC, VNC,
+ * Gnutella, XMPP's stream header) and the commands a client opens with
+ * (case-insensitive where the protocol says so; finger queries).  A line must
  * end within the peek (CRLF where the RFC demands it): a truncated line
  * proves nothing.
  *
