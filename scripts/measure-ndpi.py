@@ -63,6 +63,8 @@ def portnote_flows(path):
             c = line.rstrip("\n").split("\t")
             if len(c) < 10:
                 continue
+            # tunnels repeat the address and port fields: the outer ones count
+            c[:8] = [x.split(";")[0] for x in c[:8]]
             src, dst = c[0] or c[1], c[2] or c[3]
             transport, sp, dp = ("tcp", c[4], c[5]) if c[4] else ("udp", c[6], c[7])
             if not sp or not dp:
