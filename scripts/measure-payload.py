@@ -34,7 +34,10 @@ WIRESHARK_TO_PORTNOTE = {}
 # Layers that only carry the application: look past them.  When nothing
 # follows, the value (if any) names the protocol (a NetBIOS session message
 # on its own is SMB's transport; a Modbus/TCP header is Modbus).
-ENCRYPTED_WRAPPERS = ("tls", "quic", "dtls")
+# Protocols that decide nothing on a port promising no protocol (the
+# table's wrappers and protocols on ports assigned at run time): from the
+# own-ports tool's flags (these three for a tool that prints none).
+ENCRYPTED_WRAPPERS = {"tls", "quic", "dtls"}
 WRAPPERS = {"tpkt": None, "cotp": None, "nbss": "smb", "mbtcp": "modbus"}
 # Layers that say nothing about the payload's protocol (undecoded bytes).
 UNDECODED = {"data", "data-text-lines", "media", "_ws.malformed", "_ws.short",
@@ -67,6 +70,9 @@ def load_own_ports(tool):
         fields = {t: value for t, _, value in (s.partition(":") for s in specs)}
         for layer in filter(None, fields.pop("ws", "").split(",")):
             WIRESHARK_TO_PORTNOTE[layer] = name
+        flags = fields.pop("flags", None)
+        if flags is not None and ("wrapper" in flags.split(",") or "any-port" in flags.split(",")):
+            ENCRYPTED_WRAPPERS.add(name)
         own[name] = {t: _ports(ports) for t, ports in fields.items()}
         PROTOCOLS.append(name)
     if not PROTOCOLS:
@@ -309,10 +315,12 @@ def measure(manifest, labels, recognised):
             own = bool(flow.ports & OWN_PORTS[truth].get(flow.transport, set()))
             if not own and truth in ENCRYPTED_WRAPPERS and not any(
                     flow.ports & ports.get(flow.transport, set()) for ports in OWN_PORTS.values()):
-                # by design: TLS, QUIC and DTLS carry any application, so on a
-                # port that promises no protocol they decide nothing
-                not_counted.setdefault((capture, "a wrapper on a port with no protocol of its own "
-                                        "(decides nothing, by design)", truth), []).append(flow)
+                # by design: TLS, QUIC, DTLS and STUN carry any application,
+                # RPC and the like run on ports assigned at run time, so on
+                # a port that promises no protocol they decide nothing
+                not_counted.setdefault((capture, "a wrapper or a protocol on ports assigned at run time, "
+                                        "on a port with no protocol of its own (decides nothing, by design)",
+                                        truth), []).append(flow)
                 continue
             if own:
                 ok = any(v == "confirmed" and o == truth for _, v, o in flow.notes)

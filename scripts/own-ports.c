@@ -1,9 +1,10 @@
 /* own-ports.c
  * Prints the payload check's protocol table (plugin/portnote-protocols.def)
  * as the plugin's core has it, one line per protocol:
- *   NAME tcp:PORTS udp:PORTS sctp:PORTS ws:LAYERS
+ *   NAME tcp:PORTS udp:PORTS sctp:PORTS ws:LAYERS flags:FLAGS
  *     PORTS: "22,80-81" or empty (pn_port_protocols);
- *     LAYERS: Wireshark's names of its layers, "ssh,sshv1"
+ *     LAYERS: Wireshark's names of its layers, "ssh,sshv1";
+ *     FLAGS: "wrapper," and/or "any-port," (off its own ports it decides nothing)
  * so that scripts/measure-payload.py takes its protocols, their own ports
  * and its ground truth's names from the plugin's own table.
  *   own-ports --markdown   the table for the documentation instead
@@ -63,6 +64,8 @@ static void print_lines(void)
         }
         printf(" ws:");
         print_commas(pn_proto_info((pn_proto_t)p)->wireshark);
+        printf(" flags:%s%s", pn_proto_info((pn_proto_t)p)->flags & PN_PF_WRAPPER ? "wrapper," : "",
+               pn_proto_info((pn_proto_t)p)->flags & PN_PF_ANY_PORT ? "any-port," : "");
         printf("\n");
     }
 }
