@@ -43,7 +43,13 @@ typedef struct {
     pn_proto_set_t protocols;
 } own_port_t;
 
-static own_port_t *own_ports;
+/* One entry per port of every range (static: nothing to free). */
+enum {
+    OWN_PORT_CAPACITY = 0
+#define PN_OWN(id, transport, low, high) + ((high) - (low) + 1)
+#include "portnote-protocols.def"
+};
+static own_port_t own_ports[OWN_PORT_CAPACITY];
 static gsize own_port_count;
 
 /** Orders two entries (or a key and an entry) by key. */
@@ -62,7 +68,7 @@ static void build_own_ports(void)
 
     for (gsize i = 0; i < G_N_ELEMENTS(own_ranges); i++)
         n += (gsize)own_ranges[i].high - own_ranges[i].low + 1;
-    own_ports = g_new(own_port_t, n);
+    g_assert(n == OWN_PORT_CAPACITY);
     for (gsize i = 0; i < G_N_ELEMENTS(own_ranges); i++)
         for (guint port = own_ranges[i].low; port <= own_ranges[i].high; port++) {
             own_ports[out].key = (guint32)own_ranges[i].transport << 16 | port;
