@@ -24,45 +24,20 @@ from tshark_json import packets, get, values  # noqa: E402
 # ---- Protocols ---------------------------------------------------------------
 
 # Every protocol name portnote's payload check may report (portnote.observed),
-# today's nine and the ones issue 13 adds.
-PROTOCOLS = ("ssh http tls smtp ftp pop3 imap telnet dns rdp smb mysql postgresql "
-             "redis mongodb mqtt rtsp irc socks vnc s7comm modbus ldap kerberos "
-             "bittorrent sip ntp snmp syslog dhcp quic stun dtls ike radius zabbix "
-             "gnutella slp").split()
-
-# Wireshark's name of a layer (frame.protocols) -> portnote's protocol.
-# Some names are other versions' (ssl, bootp, redis); Wireshark 4.0 has no
-# Zabbix dissector, so Zabbix flows need labels there.
-WIRESHARK_TO_PORTNOTE = {
-    "ssh": "ssh", "sshv1": "ssh",
-    "http": "http", "http2": "http", "ssdp": "http",
-    "tls": "tls", "ssl": "tls",
-    "smtp": "smtp", "ftp": "ftp", "pop": "pop3", "imap": "imap", "telnet": "telnet",
-    # NetBIOS names, mDNS and LLMNR use the DNS message format (portnote
-    # counts 137, 5353 and 5355 as DNS ports).
-    "dns": "dns", "mdns": "dns", "llmnr": "dns", "nbns": "dns",
-    "rdp": "rdp",
-    "smb": "smb", "smb2": "smb",
-    "mysql": "mysql", "pgsql": "postgresql",
-    "resp": "redis", "redis": "redis",
-    "mongo": "mongodb", "mqtt": "mqtt", "rtsp": "rtsp", "irc": "irc",
-    "socks": "socks", "vnc": "vnc",
-    "s7comm": "s7comm", "s7comm-plus": "s7comm", "s7comm_plus": "s7comm",
-    "modbus": "modbus",
-    "ldap": "ldap", "cldap": "ldap",
-    "kerberos": "kerberos",
-    "bittorrent": "bittorrent", "bt-dht": "bittorrent", "bt-utp": "bittorrent",
-    "sip": "sip", "ntp": "ntp", "snmp": "snmp", "syslog": "syslog",
-    "dhcp": "dhcp", "bootp": "dhcp",
-    "quic": "quic", "gquic": "quic",
-    "stun": "stun", "classicstun": "stun",
-    "dtls": "dtls", "isakmp": "ike", "radius": "radius", "zabbix": "zabbix",
-    "gnutella": "gnutella", "srvloc": "slp",
-}
+# and Wireshark's names of each one's layers (frame.protocols; some are
+# other versions': ssl, bootp, redis): both from the plugin's protocol
+# table (plugin/portnote-protocols.def) through the build's own-ports tool,
+# filled in by load_own_ports.  Wireshark 4.0 has no Zabbix dissector, so
+# Zabbix flows need labels there.
+PROTOCOLS = []
+WIRESHARK_TO_PORTNOTE = {}
 # Layers that only carry the application: look past them.  When nothing
 # follows, the value (if any) names the protocol (a NetBIOS session message
 # on its own is SMB's transport; a Modbus/TCP header is Modbus).
-ENCRYPTED_WRAPPERS = ("tls", "quic", "dtls")
+# Protocols that decide nothing on a port promising no protocol (the
+# table's wrappers and protocols on ports assigned at run time): from the
+# own-ports tool's flags (these three for a tool that prints none).
+ENCRYPTED_WRAPPERS = {"tls", "quic", "dtls"}
 WRAPPERS = {"tpkt": None, "cotp": None, "nbss": "smb", "mbtcp": "modbus"}
 # Layers that say nothing about the payload's protocol (undecoded bytes).
 UNDECODED = {"data", "data-text-lines", "media", "_ws.malformed", "_ws.short",
@@ -92,15 +67,20 @@ def load_own_ports(tool):
     own = {}
     for line in text.splitlines():
         name, *specs = line.split()
-        own[name] = {t: _ports(ports) for t, _, ports in (s.partition(":") for s in specs)}
-    missing = set(PROTOCOLS) - set(own)
-    if missing:
-        fail("%s does not know %s" % (tool, ", ".join(sorted(missing))))
+        fields = {t: value for t, _, value in (s.partition(":") for s in specs)}
+        for layer in filter(None, fields.pop("ws", "").split(",")):
+            WIRESHARK_TO_PORTNOTE[layer] = name
+        flags = fields.pop("flags", None)
+        if flags is not None and ("wrapper" in flags.split(",") or "any-port" in flags.split(",")):
+            ENCRYPTED_WRAPPERS.add(name)
+        own[name] = {t: _ports(ports) for t, ports in fields.items()}
+        PROTOCOLS.append(name)
+    if not PROTOCOLS:
+        fail("%s printed no protocols" % tool)
     return own
 
 
 OWN_PORTS = {}
-assert set(WIRESHARK_TO_PORTNOTE.values()) == set(PROTOCOLS)
 
 # The finding categories of a payload note (as in measure-findings.sh).
 MISMATCH, NON_STANDARD = "protocol-mismatch", "non-standard-port"
@@ -335,10 +315,12 @@ def measure(manifest, labels, recognised):
             own = bool(flow.ports & OWN_PORTS[truth].get(flow.transport, set()))
             if not own and truth in ENCRYPTED_WRAPPERS and not any(
                     flow.ports & ports.get(flow.transport, set()) for ports in OWN_PORTS.values()):
-                # by design: TLS, QUIC and DTLS carry any application, so on a
-                # port that promises no protocol they decide nothing
-                not_counted.setdefault((capture, "a wrapper on a port with no protocol of its own "
-                                        "(decides nothing, by design)", truth), []).append(flow)
+                # by design: TLS, QUIC, DTLS and STUN carry any application,
+                # RPC and the like run on ports assigned at run time, so on
+                # a port that promises no protocol they decide nothing
+                not_counted.setdefault((capture, "a wrapper or a protocol on ports assigned at run time, "
+                                        "on a port with no protocol of its own (decides nothing, by design)",
+                                        truth), []).append(flow)
                 continue
             if own:
                 ok = any(v == "confirmed" and o == truth for _, v, o in flow.notes)

@@ -3,14 +3,16 @@
 # captures, per protocol, against Wireshark's own dissection (issue 13).
 #
 #   bash measure/measure-payload.sh [--plugin SO] [--out FILE] [--labels CSV]
-#                                   [--protocols LIST] [CAPTURE...]
+#                                   [--protocols LIST] [--no-corpus] [CAPTURE...]
 #
 # Defaults: the freshly built build/plugins/*/epan/portnote.so; the report
 # in docs/payload-measure.md (--out - prints it); the labels in
 # tests/data/payload-labels.csv; the protocols the plugin recognises read
 # from the plugin itself (--protocols ssh,http,... to say otherwise); the
-# captures pcaps/*.pcap* plus every capture in ../shared/pcaps/ and
-# ../shared/pcaps/protocols/ (skipped, saying so, when absent).
+# captures pcaps/*.pcap* plus every capture in ../shared/pcaps/,
+# ../shared/pcaps/protocols/ and ../shared/pcaps/zeek-corpus/ (616 captures
+# of Zeek's test suite; --no-corpus leaves it out, for a quick run);
+# skipped, saying so, when absent.
 #
 # Per protocol: the flows (TCP/UDP streams) carrying it on its own port and
 # how many portnote confirmed; the flows carrying it on a port not its own
@@ -55,6 +57,7 @@ PLUGIN=""
 OUT="$ROOT/docs/payload-measure.md"
 LABELS="$ROOT/tests/data/payload-labels.csv"
 PROTOCOLS=""
+CORPUS=1
 CAPTURES=()
 # The command line as the report shows it (arguments quoted for the shell).
 COMMAND="measure/measure-payload.sh"
@@ -71,6 +74,7 @@ parse_args() {
             --labels=*) LABELS=${1#--labels=}; shift ;;
             --protocols) [ $# -ge 2 ] || usage 2; PROTOCOLS=$2; shift 2 ;;
             --protocols=*) PROTOCOLS=${1#--protocols=}; shift ;;
+            --no-corpus) CORPUS=0; shift ;;
             -h|--help) usage 0 ;;
             --) shift; CAPTURES+=("$@"); break ;;
             -*) echo "unknown option: $1" >&2; usage 2 ;;
@@ -111,6 +115,13 @@ measure_capture() {
     printf '%s\t%s\t%s\n' "$label" "$STAGE/truth.$n.tsv" "$STAGE/notes.$n.json" >>"$STAGE/manifest.tsv"
 }
 
+# add_corpus DIR: appends DIR's captures to CAPTURES (nothing when absent).
+add_corpus() {
+    shopt -s nullglob
+    CAPTURES+=("$1"/*.pcap "$1"/*.pcapng "$1"/*.pcap.gz "$1"/*.pcapng.gz)
+    shopt -u nullglob
+}
+
 main() {
     parse_args "$@"
     command -v python3 >/dev/null || fail "python3 is needed"
@@ -120,6 +131,7 @@ main() {
     [ -f "$PLUGIN" ] || fail "no plugin at $PLUGIN"
     if [ ${#CAPTURES[@]} = 0 ]; then
         pn_default_captures "$ROOT" "$SHARED_DIR"
+        [ "$CORPUS" = 0 ] || add_corpus "$SHARED_DIR/zeek-corpus"
     fi
     [ ${#CAPTURES[@]} -gt 0 ] || fail "no captures to measure"
     TSHARK_VERSION=$(pn_tshark_release)

@@ -117,8 +117,8 @@ static void register_preferences(void)
         &portnote_prefs.info_column);
     prefs_register_bool_preference(module, "payload_check", "Check payloads against the port",
         "Compare the first payloads of each direction of a TCP or UDP conversation with the "
-        "port's protocol (38 protocols, from SSH, HTTP, TLS and DNS to SMB, RDP, databases, "
-        "ICS and VPN protocols): a confirmed service drops the notes of software that only "
+        "port's protocol (from SSH, HTTP, TLS and DNS to SMB, RDP, databases, ICS, VPN and "
+        "peer-to-peer protocols): a confirmed service drops the notes of software that only "
         "uses its port number; a mismatch is reported",
         &portnote_prefs.payload_check);
     prefs_register_bool_preference(module, "iana_names", "Show IANA names of undocumented ports",

@@ -37,10 +37,7 @@
 #include "portnote-evidence.h"
 #include "portnote-packet.h"
 #include "portnote-tap.h"
-
-#define PN_WS_AT_LEAST(maj, min) \
-    (WIRESHARK_VERSION_MAJOR > (maj) \
-     || (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
+#include "portnote-pint.h"     /* PN_WS_AT_LEAST, pn_ntoh16, pn_ntoh32 */
 
 /* 4.2 moved field values behind a pointer, preferences to C bool, and
  * renamed tvb_get_guint8 (deprecated from 4.4). */
@@ -53,15 +50,6 @@ typedef bool pn_pref_bool_t;
 #define PN_FINFO_UINT(fi) fvalue_get_uinteger((fvalue_t *)&(fi)->value)
 #define pn_tvb_get_u8 tvb_get_guint8
 typedef gboolean pn_pref_bool_t;
-#endif
-
-/* 4.6 renamed the big-endian readers of wsutil/pint.h. */
-#if PN_WS_AT_LEAST(4, 6)
-#define pn_ntoh16 pntohu16
-#define pn_ntoh32 pntohu32
-#else
-#define pn_ntoh16 pntoh16
-#define pn_ntoh32 pntoh32
 #endif
 
 /* TCP header flags (byte 13), read for the handshake and for port reuse. */

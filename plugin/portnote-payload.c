@@ -15,11 +15,12 @@
 
 #include "portnote-sig.h"
 
-static const char *const proto_names[PN_PROTO_COUNT] = {
-    "", "ssh", "http", "tls", "smtp", "ftp", "pop3", "imap", "telnet", "dns",
-    "rdp", "s7comm", "smb", "mysql", "postgresql", "redis", "mongodb", "mqtt", "rtsp", "irc",
-    "socks", "vnc", "modbus", "ldap", "kerberos", "bittorrent", "gnutella", "zabbix", "sip", "ntp",
-    "snmp", "syslog", "dhcp", "quic", "stun", "dtls", "ike", "radius", "slp",
+/* The protocol table, row by row (index: pn_proto_t). */
+static const pn_proto_info_t proto_infos[PN_PROTO_COUNT] = {
+    [PN_PROTO_NONE] = { "", PN_STRENGTH_STRICT, "", 0, "", "" },
+#define PN_PROTOCOL(id, name, strength, family, flags, wireshark, spec) \
+    [PN_PROTO_##id] = { name, PN_STRENGTH_##strength, #family, flags, wireshark, spec },
+#include "portnote-protocols.def"
 };
 
 /* ---- Each protocol's own ports -------------------------------------------- */
@@ -27,71 +28,87 @@ static const char *const proto_names[PN_PROTO_COUNT] = {
 typedef struct {
     pn_transport_t transport;
     guint16 low, high;          /* a range of ports, inclusive */
-    pn_proto_set_t protocols;
-} own_ports_t;
+    pn_proto_t proto;
+} own_range_t;
 
-#define B(p) PN_PROTO_BIT(PN_PROTO_##p)
-#define ONE(t, port, set) { PN_TRANSPORT_##t, port, port, set }
-#define RANGE(t, low, high, set) { PN_TRANSPORT_##t, low, high, set }
-
-/* IANA assignments, plus the ports where the notes database documents a
- * service that speaks the protocol (WinRM, Docker, Elasticsearch, TR-069
- * and others are HTTP; SSDP is HTTP over UDP; NetBIOS names and LLMNR use
- * the DNS message format).  Sorted by transport, then port, without
- * overlaps: pn_port_protocols searches it by halves. */
-static const own_ports_t own_ports[] = {
-    ONE(TCP, 21, B(FTP)),           ONE(TCP, 22, B(SSH)),           ONE(TCP, 23, B(TELNET)),
-    ONE(TCP, 25, B(SMTP)),          ONE(TCP, 53, B(DNS)),           ONE(TCP, 80, B(HTTP)),
-    ONE(TCP, 81, B(HTTP)),          ONE(TCP, 88, B(KERBEROS)),      ONE(TCP, 102, B(S7COMM)),
-    ONE(TCP, 110, B(POP3)),         ONE(TCP, 139, B(SMB)),          ONE(TCP, 143, B(IMAP)),
-    ONE(TCP, 194, B(IRC)),          ONE(TCP, 389, B(LDAP)),         ONE(TCP, 427, B(SLP)),
-    ONE(TCP, 443, B(TLS)),          ONE(TCP, 445, B(SMB)),          ONE(TCP, 465, B(TLS)),
-    ONE(TCP, 502, B(MODBUS)),       ONE(TCP, 554, B(RTSP)),         ONE(TCP, 563, B(TLS)),
-    ONE(TCP, 587, B(SMTP)),         ONE(TCP, 591, B(HTTP)),         ONE(TCP, 631, B(HTTP)),
-    ONE(TCP, 636, B(TLS)),          ONE(TCP, 853, B(TLS)),          RANGE(TCP, 989, 990, B(TLS)),
-    RANGE(TCP, 992, 995, B(TLS)),   ONE(TCP, 1080, B(SOCKS)),       ONE(TCP, 1883, B(MQTT)),
-    ONE(TCP, 2323, B(TELNET)),      ONE(TCP, 2375, B(HTTP)),        ONE(TCP, 2376, B(TLS)),
-    ONE(TCP, 2379, B(HTTP) | B(TLS)), ONE(TCP, 3128, B(HTTP)),      ONE(TCP, 3268, B(LDAP)),
-    ONE(TCP, 3269, B(TLS)),         ONE(TCP, 3306, B(MYSQL)),       ONE(TCP, 3389, B(RDP)),
-    ONE(TCP, 3478, B(STUN)),        ONE(TCP, 4843, B(TLS)),         ONE(TCP, 5060, B(SIP)),
-    ONE(TCP, 5061, B(TLS)),         ONE(TCP, 5223, B(TLS)),         ONE(TCP, 5349, B(TLS)),
-    ONE(TCP, 5355, B(DNS)),         ONE(TCP, 5432, B(POSTGRESQL)),  RANGE(TCP, 5900, 5903, B(VNC)),
-    ONE(TCP, 5984, B(HTTP)),        ONE(TCP, 5985, B(HTTP)),        ONE(TCP, 5986, B(TLS)),
-    RANGE(TCP, 6346, 6347, B(GNUTELLA)), ONE(TCP, 6379, B(REDIS)),  ONE(TCP, 6443, B(TLS)),
-    RANGE(TCP, 6665, 6669, B(IRC)), ONE(TCP, 6697, B(TLS)),         RANGE(TCP, 6881, 6889, B(BITTORRENT)),
-    ONE(TCP, 7547, B(HTTP)),        ONE(TCP, 8000, B(HTTP)),        ONE(TCP, 8008, B(HTTP)),
-    RANGE(TCP, 8080, 8081, B(HTTP)), ONE(TCP, 8088, B(HTTP)),       ONE(TCP, 8443, B(TLS)),
-    ONE(TCP, 8554, B(RTSP)),        ONE(TCP, 8883, B(TLS)),         ONE(TCP, 8888, B(HTTP)),
-    ONE(TCP, 9200, B(HTTP) | B(TLS)), ONE(TCP, 10000, B(HTTP) | B(TLS)), RANGE(TCP, 10050, 10051, B(ZABBIX)),
-    ONE(TCP, 10250, B(TLS)),        ONE(TCP, 15672, B(HTTP)),       ONE(TCP, 27017, B(MONGODB)),
-    ONE(TCP, 37215, B(HTTP)),       ONE(TCP, 47001, B(HTTP)),
-    ONE(UDP, 53, B(DNS)),           RANGE(UDP, 67, 68, B(DHCP)),    ONE(UDP, 88, B(KERBEROS)),
-    ONE(UDP, 123, B(NTP)),          ONE(UDP, 137, B(DNS)),          RANGE(UDP, 161, 162, B(SNMP)),
-    ONE(UDP, 389, B(LDAP)),         ONE(UDP, 427, B(SLP)),          ONE(UDP, 443, B(QUIC)),
-    ONE(UDP, 500, B(IKE)),          ONE(UDP, 514, B(SYSLOG)),       ONE(UDP, 853, B(DTLS)),
-    RANGE(UDP, 1645, 1646, B(RADIUS)), RANGE(UDP, 1812, 1813, B(RADIUS)), ONE(UDP, 1900, B(HTTP)),
-    ONE(UDP, 3478, B(STUN)),        ONE(UDP, 4500, B(IKE)),         ONE(UDP, 5060, B(SIP)),
-    ONE(UDP, 5353, B(DNS)),         ONE(UDP, 5355, B(DNS)),         ONE(UDP, 5684, B(DTLS)),
-    ONE(SCTP, 22, B(SSH)),          ONE(SCTP, 80, B(HTTP)),
+/* The table's own ports, in its order. */
+static const own_range_t own_ranges[] = {
+#define PN_OWN(id, transport, low, high) { PN_TRANSPORT_##transport, low, high, PN_PROTO_##id },
+#include "portnote-protocols.def"
 };
 
-/** Orders a (transport, port) key against a table row: 0 inside its range. */
-static int compare_port(const void *key, const void *row)
-{
-    const own_ports_t *k = key, *r = row;
+/* One port's protocols: the lookup's entries, sorted by key. */
+typedef struct {
+    guint32 key;                /* transport << 16 | port */
+    pn_proto_set_t protocols;
+} own_port_t;
 
-    if (k->transport != r->transport)
-        return k->transport < r->transport ? -1 : 1;
-    return k->low < r->low ? -1 : k->low > r->high ? 1 : 0;
+/* One entry per port of every range (static: nothing to free). */
+enum {
+    OWN_PORT_CAPACITY = 0
+#define PN_OWN(id, transport, low, high) + ((high) - (low) + 1)
+#include "portnote-protocols.def"
+};
+static own_port_t own_ports[OWN_PORT_CAPACITY];
+static gsize own_port_count;
+
+/** Orders two entries (or a key and an entry) by key. */
+static int compare_own_port(const void *a, const void *b)
+{
+    guint32 x = ((const own_port_t *)a)->key, y = ((const own_port_t *)b)->key;
+
+    return x < y ? -1 : x > y;
+}
+
+/** Builds the sorted lookup from the table's ranges, one entry per port
+ * (ports two protocols share get one entry with both bits). */
+static void build_own_ports(void)
+{
+    gsize n = 0, out = 0;
+
+    for (gsize i = 0; i < G_N_ELEMENTS(own_ranges); i++)
+        n += (gsize)own_ranges[i].high - own_ranges[i].low + 1;
+    g_assert(n == OWN_PORT_CAPACITY);
+    for (gsize i = 0; i < G_N_ELEMENTS(own_ranges); i++)
+        for (guint port = own_ranges[i].low; port <= own_ranges[i].high; port++) {
+            own_ports[out].key = (guint32)own_ranges[i].transport << 16 | port;
+            own_ports[out++].protocols = PN_PROTO_BIT(own_ranges[i].proto);
+        }
+    qsort(own_ports, n, sizeof own_ports[0], compare_own_port);
+    out = 0;
+    for (gsize i = 0; i < n; i++) {
+        if (out > 0 && own_ports[out - 1].key == own_ports[i].key)
+            own_ports[out - 1].protocols |= own_ports[i].protocols;
+        else
+            own_ports[out++] = own_ports[i];
+    }
+    own_port_count = out;
 }
 
 /** The protocols (PN_PROTO_BIT set) whose own port this is. */
 pn_proto_set_t pn_port_protocols(pn_transport_t transport, guint16 port)
 {
-    own_ports_t key = { transport, port, port, 0 };
-    const own_ports_t *row = bsearch(&key, own_ports, G_N_ELEMENTS(own_ports), sizeof own_ports[0], compare_port);
+    static gsize built;
+    own_port_t key = { (guint32)transport << 16 | port, 0 };
+    const own_port_t *entry;
 
-    return row ? row->protocols : 0;
+    if (g_once_init_enter(&built)) {
+        build_own_ports();
+        g_once_init_leave(&built, 1);
+    }
+    entry = bsearch(&key, own_ports, own_port_count, sizeof own_ports[0], compare_own_port);
+    return entry ? entry->protocols : 0;
+}
+
+/** The protocols whose table row carries all of flags (PN_PF_*). */
+pn_proto_set_t pn_protos_flagged(guint flags)
+{
+    pn_proto_set_t set = 0;
+
+    for (int p = 1; p < PN_PROTO_COUNT; p++)
+        if ((proto_infos[p].flags & flags) == flags)
+            set |= PN_PROTO_BIT(p);
+    return set;
 }
 
 /**
@@ -132,21 +149,15 @@ static pn_proto_t first_proto(pn_proto_set_t set)
     return PN_PROTO_NONE;
 }
 
-/* Encryption any application may run inside, on any port. */
-static const pn_proto_set_t wrappers = B(TLS) | B(QUIC) | B(DTLS);
-/* Protocols whose own port also serves them inside TLS from the first
- * byte (MongoDB and Redis TLS, PostgreSQL 17 direct TLS, Zabbix's
- * encryption): TLS there is no contradiction. */
-static const pn_proto_set_t tls_native = B(MONGODB) | B(REDIS) | B(POSTGRESQL) | B(ZABBIX);
-
 /**
  * Compares what the payload looks like with the server port: its own
  * protocol confirms the port; a single other protocol contradicts a port
  * that has one (mismatch) or runs where it does not belong (non-standard
  * port).  An ambiguous payload (a bare "220" elsewhere than 21 or 25)
  * decides nothing, and neither does a weak signature elsewhere than on
- * its own port, nor a wrapper (TLS, QUIC, DTLS) on a port that promises
- * no cleartext protocol: any application may use one on any port (push
+ * its own port, nor a wrapper (TLS, QUIC, DTLS, STUN) or a protocol whose
+ * ports are assigned at run time (DCE/RPC, ONC RPC...) on a port that
+ * promises no cleartext protocol: any application may use one on any port (push
  * services, VPNs, agents; DTLS VPNs on QUIC's 443/udp), whereas TLS where
  * the port promises a cleartext protocol (Telnet, HTTP) is a mismatch.
  */
@@ -155,18 +166,50 @@ pn_verdict_t pn_payload_verdict(pn_transport_t transport, guint16 server_port,
 {
     pn_proto_set_t own = pn_port_protocols(transport, server_port);
     pn_proto_set_t candidates = sig->candidates;
+    /* Encryption any application may run inside, on any port; protocols
+     * whose own port also serves them inside TLS from the first byte
+     * (MongoDB and Redis TLS, PostgreSQL 17 direct TLS, Zabbix's
+     * encryption): TLS there is no contradiction. */
+    pn_proto_set_t wrappers = pn_protos_flagged(PN_PF_WRAPPER) | pn_protos_flagged(PN_PF_ANY_PORT);
+    pn_proto_set_t tls_native = pn_protos_flagged(PN_PF_TLS_NATIVE);
 
     *observed = PN_PROTO_NONE;
     if (candidates & own) {
-        *observed = first_proto(candidates & own);
+        pn_proto_set_t hit = candidates & own;
+        /* a subprotocol's own port (a tracker announce on 6969, where
+         * trackers answer in HTTP) names the subprotocol */
+        if (sig->carrier != PN_PROTO_NONE && (hit & ~PN_PROTO_BIT(sig->carrier)))
+            hit &= ~PN_PROTO_BIT(sig->carrier);
+        *observed = first_proto(hit);
         return PN_VERDICT_CONFIRMED;
     }
+    /* a subprotocol elsewhere than on its own port is its carrier */
+    if (sig->carrier != PN_PROTO_NONE)
+        candidates = PN_PROTO_BIT(sig->carrier);
     if (candidates == 0 || (candidates & (candidates - 1)) != 0 || sig->weak)
         return PN_VERDICT_NONE;
     if ((candidates & wrappers) && !(own & ~(wrappers | tls_native)))
         return PN_VERDICT_NONE;
     *observed = first_proto(candidates);
     return own ? PN_VERDICT_MISMATCH : PN_VERDICT_NON_STANDARD;
+}
+
+/**
+ * Whether a payload opens a tunnel or an upgrade that counts as such on
+ * this server port, so that what follows in its direction is the
+ * tunnel's content, never a verdict on the port: a proxy's opening (SOCKS,
+ * HTTP CONNECT) counts on a proxy's port (SOCKS's, HTTP's proxy ports) or
+ * on a port that promises no protocol, an upgrade (STARTTLS, AUTH TLS,
+ * the SSL requests) on its protocol's own port.  Elsewhere the opening is
+ * judged like any payload: CONNECT on 443 is HTTP on 443, a mismatch.
+ */
+gboolean pn_payload_opens_tunnel(pn_transport_t transport, guint16 server_port, const pn_payload_sig_t *sig)
+{
+    pn_proto_set_t own = pn_port_protocols(transport, server_port);
+
+    if (!sig->opening || sig->candidates == 0)
+        return FALSE;
+    return own == 0 || (sig->candidates & own) != 0;
 }
 
 /**
@@ -196,7 +239,13 @@ int pn_payload_server_end(const pn_payload_sig_t *s, pn_transport_t transport, i
 
 const char *pn_proto_name(pn_proto_t proto)
 {
-    return proto < PN_PROTO_COUNT ? proto_names[proto] : "?";
+    return proto < PN_PROTO_COUNT ? proto_infos[proto].name : "?";
+}
+
+/** The protocol's row of the table (NULL for an unknown number). */
+const pn_proto_info_t *pn_proto_info(pn_proto_t proto)
+{
+    return proto < PN_PROTO_COUNT ? &proto_infos[proto] : NULL;
 }
 
 const char *pn_verdict_name(pn_verdict_t verdict)

@@ -1,8 +1,8 @@
 /* portnote-payload.h
  * Is the traffic what the port says?  Recognises the protocols analysts
- * meet (38, from SSH to SLP) from the first payload bytes of one
- * direction of a conversation, knows which ports are each protocol's
- * own, and compares the two.  Plain C + GLib, no epan: packet-portnote.c
+ * meet (the table portnote-protocols.def lists them) from the first
+ * payload bytes of one direction of a conversation, knows which ports
+ * are each protocol's own, and compares the two.  Plain C + GLib, no epan: packet-portnote.c
  * keeps the per-conversation state and shows the result.
  *
  * Signatures are strict (a false mismatch is worse than a missed one);
@@ -27,53 +27,47 @@
 
 G_BEGIN_DECLS
 
-/* Protocols with a signature.  0 means "nothing recognised". */
+/* What a protocol is, beyond its signatures (the flags column of
+ * portnote-protocols.def). */
+enum {
+    PN_PF_WRAPPER = 1 << 0,     /* encryption or a tunnel any application may use anywhere */
+    PN_PF_TLS_NATIVE = 1 << 1,  /* its own port also serves it inside TLS from the first byte */
+    PN_PF_PROXY = 1 << 2,       /* its openings start a tunnel */
+    PN_PF_ANY_PORT = 1 << 3     /* runs on ports assigned at run time (RPC endpoint
+                                 * mappers, DDS participants, Teredo relays, flow
+                                 * collectors): off its own ports it decides nothing */
+};
+
+/* Protocols with a signature, from portnote-protocols.def.  0 means
+ * "nothing recognised". */
 typedef enum {
     PN_PROTO_NONE = 0,
-    PN_PROTO_SSH,
-    PN_PROTO_HTTP,
-    PN_PROTO_TLS,
-    PN_PROTO_SMTP,
-    PN_PROTO_FTP,
-    PN_PROTO_POP3,
-    PN_PROTO_IMAP,
-    PN_PROTO_TELNET,
-    PN_PROTO_DNS,
-    PN_PROTO_RDP,
-    PN_PROTO_S7COMM,        /* ISO-TSAP (RFC 1006) connections: S7, MMS... */
-    PN_PROTO_SMB,           /* also the NetBIOS session request that opens it */
-    PN_PROTO_MYSQL,
-    PN_PROTO_POSTGRESQL,
-    PN_PROTO_REDIS,
-    PN_PROTO_MONGODB,
-    PN_PROTO_MQTT,
-    PN_PROTO_RTSP,
-    PN_PROTO_IRC,
-    PN_PROTO_SOCKS,
-    PN_PROTO_VNC,
-    PN_PROTO_MODBUS,
-    PN_PROTO_LDAP,
-    PN_PROTO_KERBEROS,
-    PN_PROTO_BITTORRENT,
-    PN_PROTO_GNUTELLA,
-    PN_PROTO_ZABBIX,
-    PN_PROTO_SIP,
-    PN_PROTO_NTP,
-    PN_PROTO_SNMP,
-    PN_PROTO_SYSLOG,
-    PN_PROTO_DHCP,
-    PN_PROTO_QUIC,
-    PN_PROTO_STUN,
-    PN_PROTO_DTLS,
-    PN_PROTO_IKE,
-    PN_PROTO_RADIUS,
-    PN_PROTO_SLP,
+#define PN_PROTOCOL(id, name, strength, family, flags, wireshark, spec) PN_PROTO_##id,
+#include "portnote-protocols.def"
     PN_PROTO_COUNT
 } pn_proto_t;
+
+/* How far a protocol's signatures may be trusted (see the table). */
+typedef enum {
+    PN_STRENGTH_STRICT,     /* every signature may accuse a port */
+    PN_STRENGTH_WEAK,       /* confirms its own port, never accuses another */
+    PN_STRENGTH_MIXED       /* some of its messages are strict, some weak */
+} pn_strength_t;
+
+/* One row of the protocol table. */
+typedef struct {
+    const char *name;       /* portnote.observed */
+    pn_strength_t strength;
+    const char *family;     /* the signature file: text, stream, datagram or shared */
+    guint flags;            /* PN_PF_* */
+    const char *wireshark;  /* Wireshark's layer names, space-separated */
+    const char *spec;       /* the specification the signatures follow */
+} pn_proto_info_t;
 
 /* A set of protocols: bit p for protocol p. */
 typedef guint64 pn_proto_set_t;
 #define PN_PROTO_BIT(p) ((pn_proto_set_t)1 << (p))
+G_STATIC_ASSERT(PN_PROTO_COUNT <= 64);
 
 /* Which end of the conversation a signature shows to be speaking. */
 typedef enum {
@@ -89,6 +83,13 @@ typedef struct {
     gboolean greeting;      /* only meaningful as the conversation's very first payload */
     gboolean weak;          /* a format too generic to accuse: it confirms the
                              * protocol's own port and never raises a finding */
+    pn_proto_t carrier;     /* a subprotocol's carrier (HTTP for a BitTorrent
+                             * tracker announce), one of the candidates: on a
+                             * port neither owns, the payload is the carrier */
+    gboolean opening;       /* a proxy's or an upgrade's opening (SOCKS, HTTP
+                             * CONNECT, STARTTLS, MySQL's and PostgreSQL's SSL
+                             * requests): what follows in this direction is a
+                             * tunnel's content; see pn_payload_opens_tunnel */
 } pn_payload_sig_t;
 
 /* The payload check's verdict for the server port of a conversation. */
@@ -114,7 +115,11 @@ int pn_payload_server_end(const pn_payload_sig_t *s, pn_transport_t transport, i
 pn_verdict_t pn_payload_verdict(pn_transport_t transport, guint16 server_port,
                                 const pn_payload_sig_t *sig, pn_proto_t *observed);
 
+gboolean pn_payload_opens_tunnel(pn_transport_t transport, guint16 server_port, const pn_payload_sig_t *sig);
+
 const char *pn_proto_name(pn_proto_t proto);
+const pn_proto_info_t *pn_proto_info(pn_proto_t proto);
+pn_proto_set_t pn_protos_flagged(guint flags);
 const char *pn_verdict_name(pn_verdict_t verdict);
 
 G_END_DECLS

@@ -1,50 +1,12 @@
 /* portnote-sig-datagram.c
  * Signatures of protocols over UDP: a datagram is a whole message, so a
  * length field must equal the payload's.  Told by the first byte where
- * it is fixed; DNS, IKE and NTP, whose first byte is an identifier or a
- * bit field, are tried last.
+ * it is fixed; DNS, IKE, ONC RPC, SOME/IP and NTP, whose first byte is an
+ * identifier or a bit field, are tried last.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "portnote-sig.h"
-
-/* ---- DNS --------------------------------------------------------------------- */
-
-/** Whether a DNS opcode is assigned (RFC 1035, 1996, 2136, 8490): QUERY,
- * IQUERY, STATUS, NOTIFY, UPDATE, DSO. */
-static gboolean dns_opcode(guint opcode)
-{
-    return opcode <= 2 || (opcode >= 4 && opcode <= 6);
-}
-
-/* A DNS message (RFC 1035 4.1) with one well-formed question: a known
- * opcode, Z clear, one question, an uncompressed name and a known class. */
-gboolean pn_sig_dns(const guint8 *d, gsize len, gboolean *response)
-{
-    guint flags, klass;
-    gsize p = 12, name_len = 0;
-
-    if (len < 17)
-        return FALSE;
-    flags = pn_get16(d + 2);
-    if (!dns_opcode((flags >> 11) & 0xf) || (flags & 0x40))
-        return FALSE;
-    if (pn_get16(d + 4) != 1 || pn_get16(d + 6) > 256 || pn_get16(d + 8) > 256 || pn_get16(d + 10) > 256)
-        return FALSE;
-    while (p < len && d[p] != 0) {
-        if (d[p] > 63)
-            return FALSE;   /* a pointer or a reserved label type in the first name */
-        name_len += d[p] + 1u;
-        p += d[p] + 1u;
-    }
-    if (p + 5 > len || name_len > 255)
-        return FALSE;
-    klass = pn_get16(d + p + 3) & 0x7fff;  /* top bit: mDNS unicast-response */
-    if (pn_get16(d + p + 1) == 0 || (klass != 1 && klass != 3 && klass != 4 && klass != 254 && klass != 255))
-        return FALSE;
-    *response = (flags & 0x8000) != 0;
-    return TRUE;
-}
 
 /* ---- Network management ------------------------------------------------------ */
 
@@ -96,7 +58,7 @@ static gboolean is_ntp(const guint8 *d, gsize len, pn_sender_t *sender)
 static gboolean is_dhcp(const guint8 *d, gsize len)
 {
     return len >= 240 && (d[0] == 1 || d[0] == 2) && d[1] == 1 && d[2] == 6 && d[3] <= 16
-        && pn_get32(d + 236) == 0x63825363;
+        && pn_ntoh32(d + 236) == 0x63825363;
 }
 
 /* ---- Wrappers: QUIC, DTLS ----------------------------------------------------- */
@@ -127,7 +89,7 @@ static gboolean is_quic_initial(const guint8 *d, gsize len)
 
     if (len < 64 || (d[0] & 0xc0) != 0xc0)
         return FALSE;
-    version = pn_get32(d + 1);
+    version = pn_ntoh32(d + 1);
     if (!(version == 1 && type == 0) && !(version == 0x6b3343cf && type == 1)
         && !((version & 0xffffff00) == 0xff000000 && type == 0))
         return FALSE;
@@ -150,13 +112,13 @@ static gboolean is_dtls_hello(const guint8 *d, gsize len, pn_sender_t *sender)
     guint record_len;
     guint32 msg_len, frag_off, frag_len;
 
-    if (len < 25 || d[0] != 0x16 || d[1] != 0xfe || (d[2] != 0xff && d[2] != 0xfd) || pn_get16(d + 3) != 0
+    if (len < 25 || d[0] != 0x16 || d[1] != 0xfe || (d[2] != 0xff && d[2] != 0xfd) || pn_ntoh16(d + 3) != 0
         || d[13] < 1 || d[13] > 3)
         return FALSE;
-    record_len = pn_get16(d + 11);
-    msg_len = pn_get24(d + 14);
-    frag_off = pn_get24(d + 19);
-    frag_len = pn_get24(d + 22);
+    record_len = pn_ntoh16(d + 11);
+    msg_len = pn_ntoh24(d + 14);
+    frag_off = pn_ntoh24(d + 19);
+    frag_len = pn_ntoh24(d + 22);
     *sender = d[13] == 1 ? PN_SENDER_CLIENT : PN_SENDER_SERVER;
     return record_len <= len - 13 && frag_len + 12 == record_len && frag_off + frag_len <= msg_len;
 }
@@ -171,7 +133,7 @@ static gboolean is_ike(const guint8 *d, gsize len, pn_sender_t *sender)
 {
     guint8 exchange;
 
-    if (len < 28 || pn_get32(d + 24) != len || (pn_get32(d) == 0 && pn_get32(d + 4) == 0))
+    if (len < 28 || pn_ntoh32(d + 24) != len || (pn_ntoh32(d) == 0 && pn_ntoh32(d + 4) == 0))
         return FALSE;
     exchange = d[18];
     if (!(d[17] == 0x10 && (exchange == 2 || exchange == 4 || exchange == 5 || exchange == 32))
@@ -180,14 +142,14 @@ static gboolean is_ike(const guint8 *d, gsize len, pn_sender_t *sender)
     if (d[17] == 0x20 && (d[19] & 0x20))
         *sender = PN_SENDER_SERVER;
     else
-        *sender = pn_get32(d + 8) == 0 && pn_get32(d + 12) == 0 ? PN_SENDER_CLIENT : PN_SENDER_EITHER;
+        *sender = pn_ntoh32(d + 8) == 0 && pn_ntoh32(d + 12) == 0 ? PN_SENDER_CLIENT : PN_SENDER_EITHER;
     return TRUE;
 }
 
 /* IKE on the NAT-T port behind the four-byte non-ESP marker (RFC 3948 2.2). */
 static gboolean is_ike_nat_t(const guint8 *d, gsize len, pn_sender_t *sender)
 {
-    return len > 32 && pn_get32(d) == 0 && is_ike(d + 4, len - 4, sender);
+    return len > 32 && pn_ntoh32(d) == 0 && is_ike(d + 4, len - 4, sender);
 }
 
 /** The sender of a RADIUS code (RFC 2865 3, RFC 2866 3, RFC 5176 3, RFC 5997), or -1. */
@@ -207,7 +169,7 @@ static gboolean is_radius(const guint8 *d, gsize len, pn_sender_t *sender)
     int from = radius_sender(d[0]);
     gsize p = 20;
 
-    if (from < 0 || len < 20 || len > 4096 || pn_get16(d + 2) != len)
+    if (from < 0 || len < 20 || len > 4096 || pn_ntoh16(d + 2) != len)
         return FALSE;
     while (p + 2 <= len && d[p + 1] >= 2 && d[p] != 0)
         p += d[p + 1];
@@ -215,47 +177,148 @@ static gboolean is_radius(const guint8 *d, gsize len, pn_sender_t *sender)
     return p == len;
 }
 
-/** The sender of an SLP function (RFC 2608 8: requests, replies, adverts). */
-static pn_sender_t slp_sender(guint8 function)
+/* ---- Remote procedure calls, data distribution --------------------------------- */
+
+/** The sender of a DCE/RPC connectionless PDU type (C706 12.5.3), or -1. */
+static int dcerpc_cl_sender(guint8 ptype)
 {
-    switch (function) {
-    case 1: case 3: case 4: case 6: case 9: return PN_SENDER_CLIENT;
-    case 8: case 11: return PN_SENDER_EITHER;
-    default: return PN_SENDER_SERVER;
+    switch (ptype) {
+    case 0: case 1: case 5: case 6: return PN_SENDER_CLIENT;         /* request, ping, ack, cl_cancel */
+    case 2: case 3: case 4: case 7: case 8: case 9: case 10: return PN_SENDER_SERVER;
+    default: return -1;
     }
 }
 
-/** Whether n bytes at d form a language tag (RFC 1766): letters and hyphens. */
-static gboolean language_tag(const guint8 *d, gsize n)
+/* DCE/RPC connectionless (The Open Group C706 12.5.3.1): version 4, a
+ * defined PDU type, reserved flag bits clear, a data representation as
+ * in the connection-oriented header, and a body length (in that byte
+ * order) filling the datagram after the 80-byte header. */
+static gboolean is_dcerpc_cl(const guint8 *d, gsize len, pn_sender_t *sender)
 {
-    for (gsize i = 0; i < n; i++)
-        if (!g_ascii_isalpha(d[i]) && d[i] != '-')
-            return FALSE;
-    return n > 0 && g_ascii_isalpha(d[0]);
-}
+    int from;
+    guint body;
 
-/**
- * SLP (RFC 2608 8, RFC 2165 7): version 2 with function 1-11, a 24-bit
- * length equal to the payload, reserved flag bits clear and a language
- * tag; or version 1 with function 1-10, dialect 0, a two-letter language
- * and a registered character encoding.
- */
-gboolean pn_sig_slp(const guint8 *d, gsize len, pn_sender_t *sender)
-{
-    guint encoding, tag_len;
-
-    if (len < 16 || d[1] < 1)
+    if (len < 80 || d[0] != 4 || (from = dcerpc_cl_sender(d[1])) < 0 || (d[4] != 0x10 && d[4] != 0x00)
+        || d[5] > 3 || d[6] != 0)
         return FALSE;
-    *sender = slp_sender(d[1]);
-    if (d[0] == 2) {
-        tag_len = pn_get16(d + 12);
-        return d[1] <= 11 && pn_get24(d + 2) == len && (d[5] & 0x1f) == 0 && d[6] == 0
-            && pn_get24(d + 7) < len && tag_len >= 2 && 14 + tag_len <= len && language_tag(d + 14, tag_len);
+    body = d[4] == 0x10 ? (guint)(d[74] | d[75] << 8) : pn_ntoh16(d + 74);
+    *sender = (pn_sender_t)from;
+    return body == len - 80;
+}
+
+/* RTPS, the DDS wire protocol (OMG DDS-RTPS 2.5 8.3.3, 9.4.5): "RTPS",
+ * version 2.0-2.5, vendor and GUID prefix, then a first submessage of a
+ * defined kind whose length (in the byte order its flag names) fits. */
+static gboolean is_rtps(const guint8 *d, gsize len)
+{
+    static const guint8 kinds[] = { 0x01, 0x06, 0x07, 0x08, 0x09, 0x0c, 0x0d, 0x0e, 0x0f, 0x12, 0x13, 0x15, 0x16 };
+    guint sub;
+
+    if (len < 24 || memcmp(d, "RTPS", 4) != 0 || d[4] != 2 || d[5] > 5 || !memchr(kinds, d[20], sizeof kinds))
+        return FALSE;
+    sub = d[21] & 1 ? (guint)(d[22] | d[23] << 8) : pn_ntoh16(d + 22);
+    return 24 + (gsize)sub <= len;
+}
+
+/* ---- Flow export: NetFlow v5, v9, IPFIX ----------------------------------------- */
+
+/** Whether sets (or FlowSets) of a 16-bit id and a 16-bit length of at
+ * least 4 run from d[p] exactly to the end (RFC 3954 5.2, RFC 7011 3.3):
+ * ids 0-1 (v9) or 2-3 (IPFIX) for templates, 256 and up for data. */
+static gboolean flow_sets(const guint8 *d, gsize len, gsize p, guint first_template)
+{
+    if (p >= len)
+        return FALSE;
+    while (p + 4 <= len) {
+        guint id = pn_ntoh16(d + p), set_len = pn_ntoh16(d + p + 2);
+        if (set_len < 4 || (id != first_template && id != first_template + 1 && id < 256))
+            return FALSE;
+        p += set_len;
     }
-    encoding = pn_get16(d + 8);
-    return d[0] == 1 && d[1] <= 10 && pn_get16(d + 2) == len && (d[4] & 0x07) == 0 && d[5] == 0
-        && language_tag(d + 6, 2)
-        && (encoding == 3 || encoding == 4 || encoding == 106 || encoding == 1000 || encoding == 1015);
+    return p == len;
+}
+
+/* Flow export from a router to a collector: NetFlow v5 (Cisco "NetFlow
+ * Export Datagram Format": a 24-byte header and 1-30 records of 48
+ * bytes), v9 (RFC 3954 5.1) and IPFIX (RFC 7011 3.1: a length equal to
+ * the message), each with well-formed sets to the end. */
+static gboolean is_flow_export(const guint8 *d, gsize len)
+{
+    guint count;
+
+    if (len < 20 || d[0] != 0)
+        return FALSE;
+    count = pn_ntoh16(d + 2);
+    switch (d[1]) {
+    case 5: return count >= 1 && count <= 30 && len == 24 + 48 * (gsize)count;
+    case 9: return count >= 1 && flow_sets(d, len, 20, 0);
+    case 10: return count == len && flow_sets(d, len, 16, 2);
+    default: return FALSE;
+    }
+}
+
+/* ---- Tunnels: Teredo ------------------------------------------------------------- */
+
+/** Whether 16 bytes hold a Teredo address (2001:0000::/32) or a
+ * link-local one (fe80::/64, its router solicitations). */
+static gboolean teredo_address(const guint8 *a)
+{
+    static const guint8 link_local[8] = { 0xfe, 0x80 };
+
+    return (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0 && a[3] == 0) || memcmp(a, link_local, 8) == 0;
+}
+
+/* Teredo (RFC 4380 5.1.1): IPv6 in UDP, optionally behind an
+ * authentication indicator (0x0001) or an origin indication (0x0000):
+ * an IPv6 header whose payload length fills the datagram, a next header
+ * of ICMPv6, TCP, UDP or none (a bubble), and a Teredo or link-local
+ * address at one end. */
+static gboolean is_teredo(const guint8 *d, gsize len)
+{
+    gsize p = 0;
+
+    if (len >= 13 && d[0] == 0 && d[1] == 1)
+        p = 13 + (gsize)d[2] + d[3];
+    if (p + 8 <= len && d[p] == 0 && d[p + 1] == 0)
+        p += 8;
+    if (p + 40 > len || (d[p] >> 4) != 6 || pn_ntoh16(d + p + 4) != len - p - 40)
+        return FALSE;
+    if (d[p + 6] != 58 && d[p + 6] != 59 && d[p + 6] != 6 && d[p + 6] != 17)
+        return FALSE;
+    return teredo_address(d + p + 8) || teredo_address(d + p + 24);
+}
+
+/* ---- Peer to peer: BitTorrent over UDP -------------------------------------------- */
+
+/* BitTorrent's UDP messages: a DHT query or response (BEP 5: a bencoded
+ * dictionary opening with the "a" or "r" key and the 20-byte node id,
+ * BEP 42's "ip" key before a response's), a uTP connection request
+ * (BEP 29: ST_SYN, version 1, no extension, timestamp difference 0), or
+ * a UDP tracker connect request (BEP 15: the protocol id 0x41727101980
+ * and action 0). */
+static gboolean is_bittorrent_udp(const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    gsize p = 0;
+
+    *sender = PN_SENDER_CLIENT;
+    if (len == 16 && memcmp(d, "\x00\x00\x04\x17\x27\x10\x19\x80\x00\x00\x00\x00", 12) == 0)
+        return TRUE;
+    if (len == 20 && d[0] == 0x41 && d[1] == 0 && pn_ntoh32(d + 8) == 0)
+        return TRUE;
+    if (len < 20 || d[0] != 'd' || d[len - 1] != 'e')
+        return FALSE;
+    if (pn_starts_with(d, len, "d2:ip6:"))
+        p = 1 + 6 + 6;
+    else if (pn_starts_with(d, len, "d2:ip18:"))
+        p = 1 + 7 + 18;
+    if (p && p + 12 <= len && memcmp(d + p, "1:rd2:id20:", 11) == 0) {
+        *sender = PN_SENDER_SERVER;
+        return TRUE;
+    }
+    if (pn_starts_with(d, len, "d1:ad2:id20:"))
+        return TRUE;
+    *sender = PN_SENDER_SERVER;
+    return pn_starts_with(d, len, "d1:rd2:id20:");
 }
 
 /* ---- Dispatch ------------------------------------------------------------------ */
@@ -283,6 +346,20 @@ static pn_payload_sig_t by_first_byte(const guint8 *d, gsize len)
         return pn_sig_of(PN_PROTO_KERBEROS, sender);
     if (d[0] <= 45 && is_radius(d, len, &sender))
         return pn_sig_of(PN_PROTO_RADIUS, sender);
+    if (d[0] == 0x05 && pn_sig_dnp3(d, len, &sender))
+        return pn_sig_of(PN_PROTO_DNP3, sender);
+    if (d[0] == 0x04 && is_dcerpc_cl(d, len, &sender))
+        return pn_sig_of(PN_PROTO_DCERPC, sender);
+    if (d[0] == 'R' && is_rtps(d, len))
+        return pn_sig_of(PN_PROTO_RTPS, PN_SENDER_EITHER);
+    if ((d[0] == 0x38 || d[0] == 0x40 || d[0] == 0x50) && pn_sig_openvpn(d, len, &sender))
+        return pn_sig_of(PN_PROTO_OPENVPN, sender);
+    if ((d[0] == 'd' || d[0] == 0x41 || d[0] == 0) && is_bittorrent_udp(d, len, &sender))
+        return pn_sig_of(PN_PROTO_BITTORRENT, sender);
+    if (d[0] == 0 && is_flow_export(d, len))
+        return pn_sig_of(PN_PROTO_NETFLOW, PN_SENDER_CLIENT);
+    if ((d[0] >> 4 == 6 || d[0] == 0) && is_teredo(d, len))
+        return pn_sig_of(PN_PROTO_TEREDO, PN_SENDER_EITHER);
     return pn_sig_none();
 }
 
@@ -298,6 +375,10 @@ static pn_payload_sig_t by_header_fields(const guint8 *d, gsize len)
         return pn_sig_of(PN_PROTO_IKE, sender);
     if (len >= 32 && d[0] == 0 && is_ike_nat_t(d, len, &sender))
         return pn_sig_of(PN_PROTO_IKE, sender);
+    if (len >= 40 && pn_sig_onc_rpc(d, len, &sender))
+        return pn_sig_of(PN_PROTO_ONC_RPC, sender);
+    if (pn_sig_someip(d, len, &sender))
+        return pn_sig_of(PN_PROTO_SOMEIP, sender);
     if (len >= 48 && is_ntp(d, len, &sender))
         return pn_sig_weak(PN_PROTO_NTP, sender);
     return pn_sig_none();
@@ -313,23 +394,4 @@ pn_payload_sig_t pn_sig_datagram(const guint8 *d, gsize len)
     if (d[0] >= 0x20 && d[0] < 0x7f && (s = pn_sig_text(PN_TRANSPORT_UDP, d, len)).candidates)
         return s;
     return by_header_fields(d, len);
-}
-
-/**
- * A STUN message (RFC 8489 5, 6), over UDP or a stream: type with the top
- * two bits clear, a length in 4-byte units equal to the rest of the
- * payload, the magic cookie.  The class tells the sender: request,
- * indication (either), success or error response.
- */
-gboolean pn_sig_stun(const guint8 *d, gsize len, pn_sender_t *sender)
-{
-    guint type, klass;
-
-    if (len < 20 || (d[0] & 0xc0) || pn_get16(d + 2) % 4 || pn_get16(d + 2) != len - 20
-        || pn_get32(d + 4) != 0x2112a442)
-        return FALSE;
-    type = pn_get16(d);
-    klass = ((type >> 7) & 2) | ((type >> 4) & 1);
-    *sender = klass == 0 ? PN_SENDER_CLIENT : klass == 1 ? PN_SENDER_EITHER : PN_SENDER_SERVER;
-    return TRUE;
 }

@@ -1,7 +1,9 @@
 /* portnote-sig-text.c
  * Signatures of line-oriented text protocols: request and status lines
- * (HTTP, RTSP, SIP), banners and greetings (SSH, SMTP, FTP, POP3, IMAP,
- * IRC, VNC, Gnutella) and the commands a client opens with.  A line must
+ * (HTTP with its HTTP/2 preface and BitTorrent's tracker announce, RTSP,
+ * SIP), banners and greetings (SSH, SMTP, FTP, POP3, IMAP, IRC, VNC,
+ * Gnutella, XMPP's stream header) and the commands a client opens with
+ * (case-insensitive where the protocol says so; finger queries).  A line must
  * end within the peek (CRLF where the RFC demands it): a truncated line
  * proves nothing.
  *
@@ -18,6 +20,14 @@ static gboolean contains_word(const guint8 *text, gsize len, const char *word)
         if (g_ascii_strncasecmp((const char *)text + i, word, n) == 0)
             return TRUE;
     return FALSE;
+}
+
+/** Whether the payload starts with prefix, ignoring case. */
+static gboolean starts_with_nocase(const guint8 *d, gsize len, const char *prefix)
+{
+    gsize n = strlen(prefix);
+
+    return len >= n && g_ascii_strncasecmp((const char *)d, prefix, n) == 0;
 }
 
 /** Whether the n bytes at d are exactly word. */
@@ -146,7 +156,11 @@ static pn_proto_set_t greeting_protocols(const guint8 *d, gsize len)
     line = pn_line_length(d, len);
     if (line < 0)
         return 0;
-    if (pn_starts_with(d, len, "+OK") && (line == 3 || d[3] == ' '))
+    /* a bare "+OK" is also a RESP simple string (a Redis capture that
+     * starts with the server's answer) */
+    if (pn_starts_with(d, len, "+OK") && line == 3)
+        return PN_PROTO_BIT(PN_PROTO_POP3) | PN_PROTO_BIT(PN_PROTO_REDIS);
+    if (pn_starts_with(d, len, "+OK") && d[3] == ' ')
         return PN_PROTO_BIT(PN_PROTO_POP3);
     if (pn_starts_with(d, len, "* OK") || pn_starts_with(d, len, "* PREAUTH"))
         return PN_PROTO_BIT(PN_PROTO_IMAP);
@@ -249,8 +263,8 @@ static gboolean is_irc_client(const guint8 *d, gsize len)
         return memchr(d, ':', (gsize)arg + 5) != NULL;
     if (!command_with(d, len, "PASS", TRUE) || !(next = next_line(d, len, &rest)))
         return FALSE;
-    return command_with(next, rest, "NICK", TRUE) || pn_starts_with(next, rest, "USER ")
-        || pn_starts_with(next, rest, "CAP LS");
+    return command_with(next, rest, "NICK", TRUE) || starts_with_nocase(next, rest, "USER ")
+        || starts_with_nocase(next, rest, "CAP LS");
 }
 
 /* IRC server messages (RFC 2812 2.3.1): ":prefix NOTICE|NNN ..." or the
@@ -281,7 +295,7 @@ static gboolean is_irc_server(const guint8 *d, gsize len)
 
 /* An IMAP command (RFC 9051 6): tag SP command, where the tag is a short
  * atom and the command one a client opens with. */
-static gboolean is_imap_client(const guint8 *d, gsize len)
+static gboolean is_imap_client(const guint8 *d, gsize len, gboolean *upgrade)
 {
     static const char *const first_commands[] = { "CAPABILITY", "STARTTLS", "LOGIN", "AUTHENTICATE", "ID", NULL };
     gsize t = 0, c;
@@ -300,9 +314,10 @@ static gboolean is_imap_client(const guint8 *d, gsize len)
     for (c = t + 1; c < (gsize)line && g_ascii_isalpha(d[c]); c++)
         ;
     for (const char *const *w = first_commands; *w; w++)
-        if (c - t - 1 == strlen(*w) && g_ascii_strncasecmp((const char *)d + t + 1, *w, c - t - 1) == 0)
-            return c == (gsize)line ? strcmp(*w, "CAPABILITY") == 0 || strcmp(*w, "STARTTLS") == 0
-                                    : d[c] == ' ';
+        if (c - t - 1 == strlen(*w) && g_ascii_strncasecmp((const char *)d + t + 1, *w, c - t - 1) == 0) {
+            *upgrade = strcmp(*w, "STARTTLS") == 0;     /* RFC 9051 6.2.1 */
+            return c == (gsize)line ? strcmp(*w, "CAPABILITY") == 0 || *upgrade : d[c] == ' ';
+        }
     return FALSE;
 }
 
@@ -320,10 +335,22 @@ static gboolean is_apop(const guint8 *d, gsize len)
     return d[5 + arg - 33] == ' ';
 }
 
-/** Which protocols a client's opening command belongs to (0: none). */
-static pn_proto_set_t client_command(const guint8 *d, gsize len)
+/** Which protocols a client's opening command belongs to (0: none);
+ * *upgrade: the command asks for TLS on the connection. */
+static pn_proto_set_t client_command(const guint8 *d, gsize len, gboolean *upgrade)
 {
     guint spaces = 0;
+
+    /* STARTTLS: SMTP (RFC 3207 4) and IRC (IRCv3 tls extension) alike;
+     * IMAP's is tagged, POP3's is STLS */
+    *upgrade = TRUE;
+    if (command_with(d, len, "STARTTLS", FALSE))
+        return PN_PROTO_BIT(PN_PROTO_SMTP) | PN_PROTO_BIT(PN_PROTO_IRC);
+    if (command_argument(d, len, "AUTH TLS", &spaces) == 0 || command_argument(d, len, "AUTH SSL", &spaces) == 0)
+        return PN_PROTO_BIT(PN_PROTO_FTP);
+    if (command_with(d, len, "STLS", FALSE))
+        return PN_PROTO_BIT(PN_PROTO_POP3);
+    *upgrade = FALSE;
 
     /* SMTP (RFC 5321 4.1.1.1): EHLO/HELO with a domain or address literal. */
     if (command_with(d, len, "EHLO", TRUE) || command_with(d, len, "HELO", TRUE))
@@ -331,16 +358,39 @@ static pn_proto_set_t client_command(const guint8 *d, gsize len)
     /* USER name: FTP (RFC 959 4.1.1) and POP3 (RFC 1939 7) alike. */
     if (command_with(d, len, "USER", TRUE))
         return PN_PROTO_BIT(PN_PROTO_FTP) | PN_PROTO_BIT(PN_PROTO_POP3);
-    /* FTP: FEAT (RFC 2389 3), AUTH TLS/SSL (RFC 4217 4). */
-    if (command_with(d, len, "FEAT", FALSE) || command_argument(d, len, "AUTH TLS", &spaces) == 0
-        || command_argument(d, len, "AUTH SSL", &spaces) == 0)
+    /* FTP: FEAT (RFC 2389 3); AUTH TLS/SSL (RFC 4217 4) above. */
+    if (command_with(d, len, "FEAT", FALSE))
         return PN_PROTO_BIT(PN_PROTO_FTP);
-    /* POP3: CAPA (RFC 2449 5), STLS (RFC 2595 4), APOP. */
-    if (command_with(d, len, "CAPA", FALSE) || command_with(d, len, "STLS", FALSE) || is_apop(d, len))
+    /* POP3: CAPA (RFC 2449 5), APOP; STLS (RFC 2595 4) above. */
+    if (command_with(d, len, "CAPA", FALSE) || is_apop(d, len))
         return PN_PROTO_BIT(PN_PROTO_POP3);
     if (is_irc_client(d, len))
         return PN_PROTO_BIT(PN_PROTO_IRC);
     return 0;
+}
+
+/* A finger query (RFC 1288 2.3): an optional "/W" verbose switch, an
+ * optional user name, an optional "@host" chain, then CRLF, filling the
+ * payload.  So generic a line is weak, and the user name must look like
+ * one (lower case first, then lower case, digits, "_.-", as Debian's
+ * adduser NAME_REGEX and POSIX's portable names have them): a lone
+ * command of another protocol ("QUIT", "SSH-3.0-x") is not a user. */
+static gboolean is_finger_query(const guint8 *d, gsize len)
+{
+    gsize p = 0;
+
+    if (len < 2 || len > 512 || d[len - 2] != '\r' || d[len - 1] != '\n')
+        return FALSE;
+    if (starts_with_nocase(d, len, "/W") && (len == 4 || d[2] == ' '))
+        p = len == 4 ? 2 : 3;
+    if (p < len - 2 && (g_ascii_islower(d[p]) || d[p] == '_'))
+        while (p < len - 2 && (g_ascii_islower(d[p]) || g_ascii_isdigit(d[p]) || d[p] == '.' || d[p] == '_'
+                               || d[p] == '-'))
+            p++;
+    if (p < len - 2 && d[p] == '@')
+        while (p < len - 2 && d[p] > ' ' && d[p] < 0x7f)
+            p++;
+    return p == len - 2 && p > 0;
 }
 
 /* A RESP array of bulk strings, the form every client sends (Redis
@@ -450,6 +500,54 @@ static gboolean is_syslog(const guint8 *d, gsize len)
     return all_visible(d + p + 1, 1) && (d[p + 1] != '>');
 }
 
+/* The HTTP/2 connection preface a client sends on cleartext (RFC 9113
+ * 3.4): "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".  HTTP. */
+static gboolean is_http2_preface(const guint8 *d, gsize len)
+{
+    return pn_starts_with(d, len, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+}
+
+/* A BitTorrent tracker request (BEP 3 "Trackers", BEP 48 scrape): an HTTP
+ * GET of /announce or /scrape (any path ending so, or in .php) with an
+ * info_hash parameter.  A subprotocol of HTTP. */
+static gboolean is_tracker_request(const guint8 *d, gsize len)
+{
+    gssize line = pn_line_length(d, len), end;
+    const guint8 *query;
+
+    if (line < 0 || !pn_starts_with(d, len, "GET /"))
+        return FALSE;
+    query = memchr(d, '?', (gsize)line);
+    if (!query)
+        return FALSE;
+    end = query - d;
+    if (end >= 9 && memcmp(query - 4, ".php", 4) == 0)
+        end -= 4;       /* announce.php, scrape.php */
+    if (!(end >= 13 && memcmp(d + end - 8, "announce", 8) == 0) && !(end >= 11 && memcmp(d + end - 6, "scrape", 6) == 0))
+        return FALSE;
+    return contains_word(query, (gsize)line - (gsize)(query - d), "info_hash=");
+}
+
+/* An XMPP stream header (RFC 6120 4.2, 4.8.1): an optional XML
+ * declaration, then a <stream:stream element (or a prefix-free <stream
+ * with the streams namespace) naming the namespace
+ * http://etherx.jabber.org/streams.  Both ends open with one. */
+static gboolean is_xmpp_stream(const guint8 *d, gsize len)
+{
+    gsize p = 0, n = MIN(len, 512);
+
+    if (pn_starts_with(d, n, "<?xml")) {
+        while (p + 1 < n && !(d[p] == '?' && d[p + 1] == '>'))
+            p++;
+        for (p += 2; p < n && g_ascii_isspace(d[p]); p++)
+            ;
+    }
+    if (!pn_starts_with(d + MIN(p, n), n - MIN(p, n), "<stream:stream ")
+        && !pn_starts_with(d + MIN(p, n), n - MIN(p, n), "<stream "))
+        return FALSE;
+    return contains_word(d + p, n - p, "http://etherx.jabber.org/streams");
+}
+
 /** Signatures of request and status lines, both transports. */
 static pn_payload_sig_t message_line(const guint8 *d, gsize len)
 {
@@ -457,8 +555,16 @@ static pn_payload_sig_t message_line(const guint8 *d, gsize len)
 
     if ((d[0] == 'H' || d[0] == 'R' || d[0] == 'S') && (proto = status_line(d, len)) != PN_PROTO_NONE)
         return pn_sig_of(proto, PN_SENDER_SERVER);
-    if (g_ascii_isupper(d[0]) && (proto = request_line(d, len)) != PN_PROTO_NONE)
+    if (g_ascii_isupper(d[0]) && (proto = request_line(d, len)) != PN_PROTO_NONE) {
+        if (proto == PN_PROTO_HTTP && is_tracker_request(d, len))
+            return pn_sig_sub(PN_PROTO_BITTORRENT, PN_PROTO_HTTP, PN_SENDER_CLIENT);
+        /* a proxy's tunnel (RFC 9110 9.3.6) */
+        if (proto == PN_PROTO_HTTP && pn_starts_with(d, len, "CONNECT "))
+            return pn_sig_opening(pn_sig_of(proto, PN_SENDER_CLIENT));
         return pn_sig_of(proto, PN_SENDER_CLIENT);
+    }
+    if (d[0] == 'P' && is_http2_preface(d, len))
+        return pn_sig_of(PN_PROTO_HTTP, PN_SENDER_CLIENT);
     return pn_sig_none();
 }
 
@@ -466,7 +572,7 @@ static pn_payload_sig_t message_line(const guint8 *d, gsize len)
 static pn_payload_sig_t stream_text(const guint8 *d, gsize len)
 {
     pn_payload_sig_t s = pn_sig_none();
-    gboolean found;
+    gboolean found, upgrade = FALSE;
     pn_sender_t sender;
 
     if (d[0] == '2' || d[0] == '+' || d[0] == '*') {
@@ -492,13 +598,22 @@ static pn_payload_sig_t stream_text(const guint8 *d, gsize len)
         return pn_sig_of(PN_PROTO_GNUTELLA, sender);
     } else if (d[0] == 'Z' && is_zabbix(d, len)) {
         return pn_sig_of(PN_PROTO_ZABBIX, PN_SENDER_EITHER);
+    } else if (d[0] == '<' && is_xmpp_stream(d, len)) {
+        return pn_sig_of(PN_PROTO_XMPP, PN_SENDER_EITHER);
     }
-    if (g_ascii_isupper(d[0]) && (s.candidates = client_command(d, len)) != 0) {
+    /* SMTP, FTP, POP3 and IRC commands are case-insensitive (RFC 5321
+     * 2.4, RFC 959 5.3, RFC 1939 3, RFC 2812 2.3): "ehlo" is SMTP too. */
+    if (g_ascii_isalpha(d[0]) && (s.candidates = client_command(d, len, &upgrade)) != 0) {
         s.sender = PN_SENDER_CLIENT;
+        s.opening = upgrade;
         return s;
     }
-    if (g_ascii_isalnum(d[0]) && is_imap_client(d, len))
-        return pn_sig_of(PN_PROTO_IMAP, PN_SENDER_CLIENT);
+    if ((g_ascii_isalnum(d[0]) || d[0] == '.') && is_imap_client(d, len, &upgrade)) {
+        s = pn_sig_of(PN_PROTO_IMAP, PN_SENDER_CLIENT);
+        return upgrade ? pn_sig_opening(s) : s;
+    }
+    if (is_finger_query(d, len))
+        return pn_sig_weak(PN_PROTO_FINGER, PN_SENDER_CLIENT);
     return pn_sig_none();
 }
 

@@ -1,7 +1,10 @@
 /* portnote-sig.h
  * Private to the payload signatures (portnote-payload.c and the
- * portnote-sig-*.c files): byte readers and the per-family classifiers.
- * Every reader takes the payload length and never looks past it.
+ * portnote-sig-*.c files): helpers and the per-family classifiers.  Bytes
+ * are read with wsutil/pint.h's readers (portnote-pint.h); every helper
+ * takes the payload length and never looks past it.  The families call
+ * down to the formats both transports carry (portnote-sig-shared.c),
+ * never across to each other.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -12,50 +15,41 @@
 #include <glib.h>
 
 #include "portnote-payload.h"
+#include "portnote-pint.h"
 
 /** A signature of one protocol. */
 static inline pn_payload_sig_t pn_sig_of(pn_proto_t proto, pn_sender_t sender)
 {
-    pn_payload_sig_t s = { PN_PROTO_BIT(proto), sender, FALSE, FALSE };
+    pn_payload_sig_t s = { PN_PROTO_BIT(proto), sender, FALSE, FALSE, PN_PROTO_NONE, FALSE };
     return s;
 }
 
 /** A signature too generic to accuse another port (see the header). */
 static inline pn_payload_sig_t pn_sig_weak(pn_proto_t proto, pn_sender_t sender)
 {
-    pn_payload_sig_t s = { PN_PROTO_BIT(proto), sender, FALSE, TRUE };
+    pn_payload_sig_t s = { PN_PROTO_BIT(proto), sender, FALSE, TRUE, PN_PROTO_NONE, FALSE };
+    return s;
+}
+
+/** A subprotocol: recognised as proto, carried by carrier (see the header). */
+static inline pn_payload_sig_t pn_sig_sub(pn_proto_t proto, pn_proto_t carrier, pn_sender_t sender)
+{
+    pn_payload_sig_t s = { PN_PROTO_BIT(proto) | PN_PROTO_BIT(carrier), sender, FALSE, FALSE, carrier, FALSE };
+    return s;
+}
+
+/** The same signature, marked as a tunnel's or an upgrade's opening. */
+static inline pn_payload_sig_t pn_sig_opening(pn_payload_sig_t s)
+{
+    s.opening = s.candidates != 0;
     return s;
 }
 
 /** Nothing recognised. */
 static inline pn_payload_sig_t pn_sig_none(void)
 {
-    pn_payload_sig_t s = { 0, PN_SENDER_EITHER, FALSE, FALSE };
+    pn_payload_sig_t s = { 0, PN_SENDER_EITHER, FALSE, FALSE, PN_PROTO_NONE, FALSE };
     return s;
-}
-
-/** Big-endian 16-bit value. */
-static inline guint pn_get16(const guint8 *d)
-{
-    return (guint)d[0] << 8 | d[1];
-}
-
-/** Big-endian 24-bit value. */
-static inline guint32 pn_get24(const guint8 *d)
-{
-    return (guint32)d[0] << 16 | (guint32)d[1] << 8 | d[2];
-}
-
-/** Big-endian 32-bit value. */
-static inline guint32 pn_get32(const guint8 *d)
-{
-    return (guint32)d[0] << 24 | (guint32)d[1] << 16 | (guint32)d[2] << 8 | d[3];
-}
-
-/** Little-endian 32-bit value. */
-static inline guint32 pn_get32le(const guint8 *d)
-{
-    return (guint32)d[3] << 24 | (guint32)d[2] << 16 | (guint32)d[1] << 8 | d[0];
 }
 
 /** Whether the payload starts with prefix (exact case). */
@@ -103,11 +97,15 @@ pn_payload_sig_t pn_sig_text(pn_transport_t transport, const guint8 *d, gsize le
 pn_payload_sig_t pn_sig_stream(const guint8 *d, gsize len);
 pn_payload_sig_t pn_sig_datagram(const guint8 *d, gsize len);
 
-/* Formats both transports carry. */
+/* Formats both transports carry (portnote-sig-shared.c). */
 gboolean pn_sig_dns(const guint8 *d, gsize len, gboolean *response);
 gboolean pn_sig_ldap(const guint8 *d, gsize len, gboolean stream, pn_sender_t *sender);
 gboolean pn_sig_kerberos(const guint8 *d, gsize len, pn_sender_t *sender);
 gboolean pn_sig_slp(const guint8 *d, gsize len, pn_sender_t *sender);
 gboolean pn_sig_stun(const guint8 *d, gsize len, pn_sender_t *sender);
+gboolean pn_sig_dnp3(const guint8 *d, gsize len, pn_sender_t *sender);
+gboolean pn_sig_openvpn(const guint8 *d, gsize len, pn_sender_t *sender);
+gboolean pn_sig_onc_rpc(const guint8 *d, gsize len, pn_sender_t *sender);
+gboolean pn_sig_someip(const guint8 *d, gsize len, pn_sender_t *sender);
 
 #endif /* PORTNOTE_SIG_H */

@@ -78,8 +78,8 @@ check_batch() {
 }
 
 if [ "${PN_CHILD:-}" = 1 ]; then
-    # shellcheck source=../scripts/tshark-stage.sh
-    . "$PN_SOURCE_DIR/scripts/tshark-stage.sh"
+    # shellcheck source=harness/tshark-stage.sh
+    . "$PN_SOURCE_DIR/tests/harness/tshark-stage.sh"
     check_batch "$@"
     exit 0
 fi
@@ -87,8 +87,8 @@ fi
 # ---- All captures ----------------------------------------------------------------
 
 mode=${1:?usage: connections-test.sh streams|roles}
-# shellcheck source=../scripts/tshark-stage.sh
-. "$PN_SOURCE_DIR/scripts/tshark-stage.sh"
+# shellcheck source=harness/tshark-stage.sh
+. "$PN_SOURCE_DIR/tests/harness/tshark-stage.sh"
 pn_stage "$PN_PLUGIN" "$PN_WS_VERSION"
 
 # folder to read, and its name in the stage (and in the results)

@@ -37,7 +37,7 @@ static const text_case_t tcp_cases[] = {
     { "220 (vsFTPd 3.0.3)\r\n", BIT(PN_PROTO_FTP), PN_SENDER_SERVER },
     { "220 Welcome\r\n", BIT(PN_PROTO_SMTP) | BIT(PN_PROTO_FTP), PN_SENDER_SERVER },
     { "+OK POP3 server ready\r\n", BIT(PN_PROTO_POP3), PN_SENDER_SERVER },
-    { "+OK\r\n", BIT(PN_PROTO_POP3), PN_SENDER_SERVER },
+    { "+OK\r\n", BIT(PN_PROTO_POP3) | BIT(PN_PROTO_REDIS), PN_SENDER_SERVER },  /* a RESP answer too */
     { "* OK [CAPABILITY IMAP4rev1] ready\r\n", BIT(PN_PROTO_IMAP), PN_SENDER_SERVER },
     { "SIP/2.0 200 OK\r\nVia: x\r\n", BIT(PN_PROTO_SIP), PN_SENDER_SERVER },
     { "INVITE sip:bob@example.org SIP/2.0\r\n", BIT(PN_PROTO_SIP), PN_SENDER_CLIENT },
@@ -66,6 +66,49 @@ static const text_case_t tcp_cases[] = {
     { "RFB 003.008\n", BIT(PN_PROTO_VNC), PN_SENDER_EITHER },
     { "GNUTELLA CONNECT/0.6\r\nUser-Agent: x\r\n\r\n", BIT(PN_PROTO_GNUTELLA), PN_SENDER_CLIENT },
     { "GNUTELLA/0.6 200 OK\r\n", BIT(PN_PROTO_GNUTELLA), PN_SENDER_SERVER },
+    /* commands in any case where the protocol says so (RFC 5321 2.4, RFC 959 5.3...) */
+    { "ehlo client.example.org\r\n", BIT(PN_PROTO_SMTP), PN_SENDER_CLIENT },
+    { "Helo client\r\n", BIT(PN_PROTO_SMTP), PN_SENDER_CLIENT },
+    { "user anonymous\r\n", BIT(PN_PROTO_FTP) | BIT(PN_PROTO_POP3), PN_SENDER_CLIENT },
+    { "feat\r\n", BIT(PN_PROTO_FTP), PN_SENDER_CLIENT },
+    { "auth tls\r\n", BIT(PN_PROTO_FTP), PN_SENDER_CLIENT },
+    { "capa\r\n", BIT(PN_PROTO_POP3), PN_SENDER_CLIENT },
+    { "nick alice\r\nuser alice 0 * :Alice\r\n", BIT(PN_PROTO_IRC), PN_SENDER_CLIENT },
+    { "pass secret\r\nnick alice\r\n", BIT(PN_PROTO_IRC), PN_SENDER_CLIENT },
+    { "a1 capability\r\n", BIT(PN_PROTO_IMAP), PN_SENDER_CLIENT },
+    /* ...but methods stay case-sensitive (RFC 9110 9.1, RFC 2326 6.1, RFC 3261 7.1) */
+    { "get / HTTP/1.1\r\nHost: a\r\n", 0, PN_SENDER_EITHER },
+    { "Get / HTTP/1.1\r\nHost: a\r\n", 0, PN_SENDER_EITHER },
+    { "describe rtsp://cam/live RTSP/1.0\r\n", 0, PN_SENDER_EITHER },
+    { "invite sip:bob@example.org SIP/2.0\r\n", 0, PN_SENDER_EITHER },
+    /* upgrades to TLS: STARTTLS (SMTP RFC 3207, IRCv3), IMAP's tagged one, ". " tags */
+    { "STARTTLS\r\n", BIT(PN_PROTO_SMTP) | BIT(PN_PROTO_IRC), PN_SENDER_CLIENT },
+    { "starttls\r\n", BIT(PN_PROTO_SMTP) | BIT(PN_PROTO_IRC), PN_SENDER_CLIENT },
+    { ". STARTTLS\r\n", BIT(PN_PROTO_IMAP), PN_SENDER_CLIENT },
+    { ". CAPABILITY\r\n", BIT(PN_PROTO_IMAP), PN_SENDER_CLIENT },
+    { "STARTTLS now\r\n", 0, PN_SENDER_EITHER },
+    /* finger queries (RFC 1288 2.3) */
+    { "julien\r\n", BIT(PN_PROTO_FINGER), PN_SENDER_CLIENT },
+    { "/W julien\r\n", BIT(PN_PROTO_FINGER), PN_SENDER_CLIENT },
+    { "/W\r\n", BIT(PN_PROTO_FINGER), PN_SENDER_CLIENT },
+    { "bob@host.example.org\r\n", BIT(PN_PROTO_FINGER), PN_SENDER_CLIENT },
+    { "@host.example.org\r\n", BIT(PN_PROTO_FINGER), PN_SENDER_CLIENT },
+    { "QUIT\r\n", 0, PN_SENDER_EITHER },
+    { "julien smith\r\n", 0, PN_SENDER_EITHER },
+    { "julien", 0, PN_SENDER_EITHER },
+    /* HTTP/2's cleartext preface (RFC 9113 3.4); a BitTorrent tracker announce, HTTP's subprotocol */
+    { "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", BIT(PN_PROTO_HTTP), PN_SENDER_CLIENT },
+    { "GET /announce?info_hash=%12%34&peer_id=-DE13F0-x&port=6881 HTTP/1.1\r\nHost: t\r\n\r\n",
+      BIT(PN_PROTO_HTTP) | BIT(PN_PROTO_BITTORRENT), PN_SENDER_CLIENT },
+    { "GET /tracker/scrape.php?info_hash=%12 HTTP/1.0\r\n\r\n", BIT(PN_PROTO_HTTP) | BIT(PN_PROTO_BITTORRENT),
+      PN_SENDER_CLIENT },
+    { "GET /announce?peer_id=x HTTP/1.1\r\n\r\n", BIT(PN_PROTO_HTTP), PN_SENDER_CLIENT },
+    /* XMPP stream headers (RFC 6120 4.2) */
+    { "<?xml version='1.0'?><stream:stream to='example.com' xmlns='jabber:client' "
+      "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>", BIT(PN_PROTO_XMPP), PN_SENDER_EITHER },
+    { "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'>",
+      BIT(PN_PROTO_XMPP), PN_SENDER_EITHER },
+    { "<?xml version='1.0'?><html xmlns='http://etherx.jabber.org/streams'>", 0, PN_SENDER_EITHER },
     /* near misses: nothing */
     { "OPTIONS http://x/ RTSP/1.0\r\n", 0, PN_SENDER_EITHER },
     { "PLAY rtsp://x/ HTTP/1.1\r\n", 0, PN_SENDER_EITHER },
@@ -326,6 +369,93 @@ static const binary_case_t binary_cases[] = {
     { "tls_badver", PN_TRANSPORT_TCP, "1703050020000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", 0, PN_SENDER_EITHER, FALSE },
     { "telnet_sb", PN_TRANSPORT_TCP, "fffa1801fff0", BIT(PN_PROTO_TELNET), PN_SENDER_EITHER, FALSE },
     { "telnet_sb_open", PN_TRANSPORT_TCP, "fffa1801", 0, PN_SENDER_EITHER, FALSE },
+    /* a sub-negotiation the payload does not close (RFC 2941 authentication, RFC 1572): weak */
+    { "telnet_sb_unended_auth", PN_TRANSPORT_TCP, "fffa25000102030405", BIT(PN_PROTO_TELNET), PN_SENDER_EITHER, TRUE },
+    { "telnet_sb_unended_env", PN_TRANSPORT_TCP, "fffa2702005553455200", BIT(PN_PROTO_TELNET), PN_SENDER_EITHER, TRUE },
+    { "telnet_sb_unended_badcmd", PN_TRANSPORT_TCP, "fffa2709005553455200", 0, PN_SENDER_EITHER, FALSE },
+    { "telnet_sb_unended_option", PN_TRANSPORT_TCP, "fffa0100010203", 0, PN_SENDER_EITHER, FALSE },
+    /* DNP3 (IEEE 1815), from zeek's dnp3 captures; the CRC and the function are checked */
+    { "dnp3_outstation", PN_TRANSPORT_TCP, "05640a44030004007caee6f78210004fbd", BIT(PN_PROTO_DNP3), PN_SENDER_SERVER, FALSE },
+    { "dnp3_master", PN_TRANSPORT_TCP, "056408c404000300b4b8c0d7007ace", BIT(PN_PROTO_DNP3), PN_SENDER_CLIENT, FALSE },
+    { "dnp3_udp", PN_TRANSPORT_UDP, "0564058b01006400a097", BIT(PN_PROTO_DNP3), PN_SENDER_CLIENT, FALSE },
+    { "dnp3_badcrc", PN_TRANSPORT_UDP, "0564058b01006400a098", 0, PN_SENDER_EITHER, FALSE },
+    { "dnp3_badfunction", PN_TRANSPORT_UDP, "056405c501006400a097", 0, PN_SENDER_EITHER, FALSE },
+    { "dnp3_short", PN_TRANSPORT_TCP, "05640a44030004007caee6f78210004f", 0, PN_SENDER_EITHER, FALSE },
+    /* IEC 60870-5-104 */
+    { "iec104_startdt_act", PN_TRANSPORT_TCP, "680407000000", BIT(PN_PROTO_IEC104), PN_SENDER_CLIENT, FALSE },
+    { "iec104_startdt_con", PN_TRANSPORT_TCP, "68040b000000", BIT(PN_PROTO_IEC104), PN_SENDER_SERVER, FALSE },
+    { "iec104_testfr", PN_TRANSPORT_TCP, "680443000000680483000000", BIT(PN_PROTO_IEC104), PN_SENDER_EITHER, FALSE },
+    { "iec104_interrogation", PN_TRANSPORT_TCP, "680e0000000064010600010000000014", BIT(PN_PROTO_IEC104), PN_SENDER_EITHER, FALSE },
+    { "iec104_s", PN_TRANSPORT_TCP, "680401000200", BIT(PN_PROTO_IEC104), PN_SENDER_EITHER, FALSE },
+    { "iec104_two_bits", PN_TRANSPORT_TCP, "68040f000000", 0, PN_SENDER_EITHER, FALSE },
+    { "iec104_type0", PN_TRANSPORT_TCP, "680e0000000000010600010000000014", 0, PN_SENDER_EITHER, FALSE },
+    { "iec104_len", PN_TRANSPORT_TCP, "680f0000000064010600010000000014", 0, PN_SENDER_EITHER, FALSE },
+    /* OpenVPN hard resets: plain, with tls-auth, the server's, over TCP */
+    { "openvpn_client", PN_TRANSPORT_UDP, "3801020304050607080000000000", BIT(PN_PROTO_OPENVPN), PN_SENDER_CLIENT, FALSE },
+    { "openvpn_tlsauth", PN_TRANSPORT_UDP, "380102030405060708000102030405060708090a0b0c0d0e0f10111213000000015f0000000000000000", BIT(PN_PROTO_OPENVPN), PN_SENDER_CLIENT, FALSE },
+    { "openvpn_server", PN_TRANSPORT_UDP, "40a1a2a3a4a5a6a7a80100000000010203040506070800000000", BIT(PN_PROTO_OPENVPN), PN_SENDER_SERVER, FALSE },
+    { "openvpn_tcp", PN_TRANSPORT_TCP, "000e380102030405060708000000000000", BIT(PN_PROTO_OPENVPN), PN_SENDER_CLIENT, FALSE },
+    { "openvpn_ack", PN_TRANSPORT_UDP, "3801020304050607080100000000", 0, PN_SENDER_EITHER, FALSE },
+    { "openvpn_keyid", PN_TRANSPORT_UDP, "3901020304050607080000000000", 0, PN_SENDER_EITHER, FALSE },
+    /* ONC RPC calls (RFC 5531), from zeek's nfs and portmapper captures */
+    { "rpc_getport_udp", PN_TRANSPORT_UDP, "6a2602ab0000000000000002000186a0000000020000000300000000000000000000000000000000000186a5000000030000001100000000", BIT(PN_PROTO_ONC_RPC), PN_SENDER_CLIENT, FALSE },
+    { "rpc_nfs_tcp", PN_TRANSPORT_TCP, "800000287c12af6e0000000000000002000186a3000000030000000000000000000000000000000000000000", BIT(PN_PROTO_ONC_RPC), PN_SENDER_CLIENT, FALSE },
+    { "rpc_pipelined", PN_TRANSPORT_TCP, "80000028100000000000000000000002000186a000000002000000000000000000000000000000000000000080000028100000010000000000000002000186a0000000020000000000000000000000000000000000000000", BIT(PN_PROTO_ONC_RPC), PN_SENDER_CLIENT, FALSE },
+    { "rpc_version3", PN_TRANSPORT_UDP, "6a2602ab0000000000000003000186a0000000020000000300000000000000000000000000000000000186a5000000030000001100000000", 0, PN_SENDER_EITHER, FALSE },
+    { "rpc_badflavor", PN_TRANSPORT_UDP, "6a2602ab0000000000000002000186a0000000020000000300000009000000000000000000000000000186a5000000030000001100000000", 0, PN_SENDER_EITHER, FALSE },
+    /* DCE/RPC: a v5 bind, a v5 response from zeek's dce-rpc captures, a v4 request */
+    { "dcerpc_bind", PN_TRANSPORT_TCP, "05000b03100000004800000001000000b810b810000000000100000000000100000102030405060708090a0b0c0d0e0f01000000101112131415161718191a1b1c1d1e1f02000000", BIT(PN_PROTO_DCERPC), PN_SENDER_CLIENT, FALSE },
+    { "dcerpc_bind_drep", PN_TRANSPORT_TCP, "05000b03200000004800000001000000b810b810000000000100000000000100000102030405060708090a0b0c0d0e0f01000000101112131415161718191a1b1c1d1e1f02000000", 0, PN_SENDER_EITHER, FALSE },
+    { "dcerpc_bind_len", PN_TRANSPORT_TCP, "05000b03100000004900000001000000b810b810000000000100000000000100000102030405060708090a0b0c0d0e0f01000000101112131415161718191a1b1c1d1e1f02000000", 0, PN_SENDER_EITHER, FALSE },
+    { "dcerpc_cl", PN_TRANSPORT_UDP, "040008001000000000000000000000000000000000000000000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f0000000001000000000000000200ffffffff04000000000061626364", BIT(PN_PROTO_DCERPC), PN_SENDER_CLIENT, FALSE },
+    { "dcerpc_cl_len", PN_TRANSPORT_UDP, "040008001000000000000000000000000000000000000000000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f0000000001000000000000000200ffffffff05000000000061626364", 0, PN_SENDER_EITHER, FALSE },
+    /* HL7 over MLLP, H.225.0 in TPKT */
+    { "hl7", PN_TRANSPORT_TCP, "0b4d53487c5e7e5c267c53454e447c4641437c5243567c4641437c32303234303130317c7c4144545e4130317c317c507c322e350d1c0d", BIT(PN_PROTO_HL7), PN_SENDER_EITHER, FALSE },
+    { "hl7_repeated", PN_TRANSPORT_TCP, "0b4d53487c5e5e5c267c53454e447c", 0, PN_SENDER_EITHER, FALSE },
+    { "h225_setup", PN_TRANSPORT_TCP, "0300000e080200010504038890a5", BIT(PN_PROTO_H225), PN_SENDER_CLIENT, FALSE },
+    { "h225_badtype", PN_TRANSPORT_TCP, "0300000e080200010604038890a5", 0, PN_SENDER_EITHER, FALSE },
+    /* RTPS, SOME/IP */
+    { "rtps", PN_TRANSPORT_UDP, "525450530203010f000102030405060708090a0b090108000000000000000000", BIT(PN_PROTO_RTPS), PN_SENDER_EITHER, FALSE },
+    { "rtps_v3", PN_TRANSPORT_UDP, "525450530303010f000102030405060708090a0b090108000000000000000000", 0, PN_SENDER_EITHER, FALSE },
+    { "someip_request", PN_TRANSPORT_UDP, "12348001000000080001000101010000", BIT(PN_PROTO_SOMEIP), PN_SENDER_CLIENT, FALSE },
+    { "someip_notification", PN_TRANSPORT_TCP, "123480010000000c0000000001010200deadbeef", BIT(PN_PROTO_SOMEIP), PN_SENDER_SERVER, FALSE },
+    { "someip_version2", PN_TRANSPORT_UDP, "12348001000000080001000102010000", 0, PN_SENDER_EITHER, FALSE },
+    { "someip_request_error", PN_TRANSPORT_UDP, "12348001000000080001000101000001", 0, PN_SENDER_EITHER, FALSE },
+    /* NetFlow v5, v9, IPFIX */
+    { "netflow5", PN_TRANSPORT_UDP, "000500010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000", BIT(PN_PROTO_NETFLOW), PN_SENDER_CLIENT, FALSE },
+    { "netflow5_count", PN_TRANSPORT_UDP, "000500020000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000", 0, PN_SENDER_EITHER, FALSE },
+    { "netflow9", PN_TRANSPORT_UDP, "00090001000000000000000000000000000000000000000c0100000100080004", BIT(PN_PROTO_NETFLOW), PN_SENDER_CLIENT, FALSE },
+    { "ipfix", PN_TRANSPORT_UDP, "000a001c0000000000000000000000000002000c0100000100080004", BIT(PN_PROTO_NETFLOW), PN_SENDER_CLIENT, FALSE },
+    { "ipfix_set_overrun", PN_TRANSPORT_UDP, "000a001c0000000000000000000000000002000d0100000100080004", 0, PN_SENDER_EITHER, FALSE },
+    /* Teredo, from zeek's tunnels_Teredo capture (authentication, then origin indication) */
+    { "teredo_rs", PN_TRANSPORT_UDP, "00010000cd5669400b22df88006000000000183afffe800000000000008000fffffffffffdff0200000000000000000000000000028500a91d0000000001020000000000008000f12ab9c82815", BIT(PN_PROTO_TEREDO), PN_SENDER_EITHER, FALSE },
+    { "teredo_ra", PN_TRANSPORT_UDP, "00010000cd5669400b22df88000000f12ab9c828156000000000303afffe800000000000008000f227bec861affe800000000000008000fffffffffffd86001f570000000000000000000007d003044040ffffffffffffffff000000002001000041379e500000000000000000", BIT(PN_PROTO_TEREDO), PN_SENDER_EITHER, FALSE },
+    { "teredo_len", PN_TRANSPORT_UDP, "00010000cd5669400b22df88006000000000193afffe800000000000008000fffffffffffdff0200000000000000000000000000028500a91d0000000001020000000000008000f12ab9c82815", 0, PN_SENDER_EITHER, FALSE },
+    /* BitTorrent over UDP: DHT (BEP 5, 42), uTP (BEP 29), UDP tracker (BEP 15) */
+    { "dht_query", PN_TRANSPORT_UDP, "64313a6164323a696432303a6162636465666768696a3031323334353637383965313a71343a70696e67313a74323a6161313a79313a7165", BIT(PN_PROTO_BITTORRENT), PN_SENDER_CLIENT, FALSE },
+    { "dht_response", PN_TRANSPORT_UDP, "64313a7264323a696432303a6d6e6f707172737475767778797a31323334353665313a74323a6161313a79313a7265", BIT(PN_PROTO_BITTORRENT), PN_SENDER_SERVER, FALSE },
+    { "dht_response_ip", PN_TRANSPORT_UDP, "64323a6970363a010203041ae1313a7264323a696432303a6d6e6f707172737475767778797a31323334353665313a74323a6161313a79313a7265", BIT(PN_PROTO_BITTORRENT), PN_SENDER_SERVER, FALSE },
+    { "dht_unended", PN_TRANSPORT_UDP, "64313a6164323a696432303a6162636465666768696a3031323334353637383965313a71343a70696e67313a74323a6161313a79313a71", 0, PN_SENDER_EITHER, FALSE },
+    { "utp_syn", PN_TRANSPORT_UDP, "4100123400000001000000000010000000010000", BIT(PN_PROTO_BITTORRENT), PN_SENDER_CLIENT, FALSE },
+    { "udp_tracker_connect", PN_TRANSPORT_UDP, "00000417271019800000000012345678", BIT(PN_PROTO_BITTORRENT), PN_SENDER_CLIENT, FALSE },
+    /* MQTT packets met mid-session: weak */
+    { "mqtt_publish", PN_TRANSPORT_TCP, "3010000a746f7069632f74656d7032332e35", BIT(PN_PROTO_MQTT), PN_SENDER_EITHER, TRUE },
+    { "mqtt_subscribe", PN_TRANSPORT_TCP, "820800010003612f6200", BIT(PN_PROTO_MQTT), PN_SENDER_CLIENT, TRUE },
+    { "mqtt_pingreq", PN_TRANSPORT_TCP, "c000", BIT(PN_PROTO_MQTT), PN_SENDER_CLIENT, TRUE },
+    { "mqtt_publish_wildcard", PN_TRANSPORT_TCP, "30070003612f237878", 0, PN_SENDER_EITHER, FALSE },
+    { "mqtt_subscribe_flags", PN_TRANSPORT_TCP, "800800010003612f6200", 0, PN_SENDER_EITHER, FALSE },
+    /* proxies' short handshakes (RFC 1928 3-6, SOCKS 4), MySQL's client packets */
+    { "socks5_method_reply", PN_TRANSPORT_TCP, "0500", BIT(PN_PROTO_SOCKS), PN_SENDER_SERVER, TRUE },
+    { "socks5_method_reply_bad", PN_TRANSPORT_TCP, "0540", 0, PN_SENDER_EITHER, FALSE },
+    { "socks5_connect_name", PN_TRANSPORT_TCP, "050100030e7777772e676f6f676c652e636f6d01bb", BIT(PN_PROTO_SOCKS), PN_SENDER_CLIENT, FALSE },
+    { "socks5_reply_ipv4", PN_TRANSPORT_TCP, "050000010000000001bb", BIT(PN_PROTO_SOCKS), PN_SENDER_SERVER, FALSE },
+    { "socks5_reply_long", PN_TRANSPORT_TCP, "050000010000000001bb00", 0, PN_SENDER_EITHER, FALSE },
+    { "socks4_reply", PN_TRANSPORT_TCP, "005a000000000000", BIT(PN_PROTO_SOCKS), PN_SENDER_SERVER, TRUE },
+    { "socks4_reply_code", PN_TRANSPORT_TCP, "0059000000000000", 0, PN_SENDER_EITHER, FALSE },
+    { "mysql_ssl_request", PN_TRANSPORT_TCP, "2000000185ae3f20000000012d0000000000000000000000000000000000000000000000", BIT(PN_PROTO_MYSQL), PN_SENDER_CLIENT, FALSE },
+    { "mysql_login", PN_TRANSPORT_TCP, "2a00000185a63f20000000012d0000000000000000000000000000000000000000000000616c6963650000000000", BIT(PN_PROTO_MYSQL), PN_SENDER_CLIENT, FALSE },
+    { "mysql_ssl_filler", PN_TRANSPORT_TCP, "2000000185ae3f20000000012d0000000000000000000000000000000000000000000001", 0, PN_SENDER_EITHER, FALSE },
+    { "telnet_sb_bad_iac", PN_TRANSPORT_TCP, "fffa250001ff0203", 0, PN_SENDER_EITHER, FALSE },
 };
 
 /** The bytes a hex string spells. */
@@ -428,9 +558,9 @@ static void test_server_end(void)
 {
     const guint16 ports[2] = { 50000, 22 };
     const gboolean eph[2] = { TRUE, FALSE };
-    pn_payload_sig_t ssh = { BIT(PN_PROTO_SSH), PN_SENDER_EITHER, FALSE, FALSE };
-    pn_payload_sig_t req = { BIT(PN_PROTO_HTTP), PN_SENDER_CLIENT, FALSE, FALSE };
-    pn_payload_sig_t answer = { BIT(PN_PROTO_HTTP), PN_SENDER_SERVER, FALSE, FALSE };
+    pn_payload_sig_t ssh = { BIT(PN_PROTO_SSH), PN_SENDER_EITHER, FALSE, FALSE, PN_PROTO_NONE, FALSE };
+    pn_payload_sig_t req = { BIT(PN_PROTO_HTTP), PN_SENDER_CLIENT, FALSE, FALSE, PN_PROTO_NONE, FALSE };
+    pn_payload_sig_t answer = { BIT(PN_PROTO_HTTP), PN_SENDER_SERVER, FALSE, FALSE, PN_PROTO_NONE, FALSE };
     const guint16 odd[2] = { 31337, 40000 };
     const gboolean both[2] = { FALSE, FALSE };
 
@@ -445,7 +575,7 @@ static void test_server_end(void)
 static pn_verdict_t verdict_of(pn_transport_t transport, guint16 port, pn_proto_set_t candidates,
                                pn_proto_t *seen)
 {
-    pn_payload_sig_t sig = { candidates, PN_SENDER_EITHER, FALSE, FALSE };
+    pn_payload_sig_t sig = { candidates, PN_SENDER_EITHER, FALSE, FALSE, PN_PROTO_NONE, FALSE };
 
     return pn_payload_verdict(transport, port, &sig, seen);
 }
@@ -556,7 +686,7 @@ static void test_weak_never_accuses(void)
     for (gsize i = 0; i < G_N_ELEMENTS(weak_protos); i++)
         for (gsize j = 0; j < G_N_ELEMENTS(ports); j++)
             for (int t = PN_TRANSPORT_TCP; t <= PN_TRANSPORT_UDP; t++) {
-                pn_payload_sig_t sig = { BIT(weak_protos[i]), PN_SENDER_EITHER, FALSE, TRUE };
+                pn_payload_sig_t sig = { BIT(weak_protos[i]), PN_SENDER_EITHER, FALSE, TRUE, PN_PROTO_NONE, FALSE };
                 pn_verdict_t v = pn_payload_verdict((pn_transport_t)t, ports[j], &sig, &seen);
                 g_assert_true(v == PN_VERDICT_NONE || v == PN_VERDICT_CONFIRMED);
                 g_assert_cmpint(v == PN_VERDICT_CONFIRMED, ==,
@@ -591,6 +721,162 @@ static void test_wrappers(void)
     g_assert_cmpstr(pn_proto_name(PN_PROTO_S7COMM), ==, "s7comm");
 }
 
+/* STUN joins the wrappers (ICE puts it on random ports by design); a
+ * subprotocol of HTTP confirms its own port, and is HTTP elsewhere. */
+static void test_stun_and_subprotocols(void)
+{
+    static const char announce[] = "GET /announce?info_hash=%12&port=6881 HTTP/1.1\r\nHost: t\r\n\r\n";
+    const pn_proto_set_t stun = BIT(PN_PROTO_STUN);
+    pn_payload_sig_t tracker = pn_payload_classify(PN_TRANSPORT_TCP, (const guint8 *)announce, strlen(announce));
+    pn_proto_t seen;
+
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 3478, stun, &seen), ==, PN_VERDICT_CONFIRMED);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 19305, stun, &seen), ==, PN_VERDICT_CONFIRMED);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 51234, stun, &seen), ==, PN_VERDICT_NONE);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 443, stun, &seen), ==, PN_VERDICT_NONE);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 53, stun, &seen), ==, PN_VERDICT_MISMATCH);
+
+    g_assert_cmpint(tracker.carrier, ==, PN_PROTO_HTTP);
+    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 6969, &tracker, &seen), ==, PN_VERDICT_CONFIRMED);
+    g_assert_cmpint(seen, ==, PN_PROTO_BITTORRENT);
+    /* the tracker's answer is HTTP, which 6969 also promises */
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 6969, BIT(PN_PROTO_HTTP), &seen), ==, PN_VERDICT_CONFIRMED);
+    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 80, &tracker, &seen), ==, PN_VERDICT_CONFIRMED);
+    g_assert_cmpint(seen, ==, PN_PROTO_HTTP);
+    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 6881, &tracker, &seen), ==, PN_VERDICT_CONFIRMED);
+    g_assert_cmpint(seen, ==, PN_PROTO_BITTORRENT);
+    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 7070, &tracker, &seen), ==, PN_VERDICT_NON_STANDARD);
+    g_assert_cmpint(seen, ==, PN_PROTO_HTTP);
+    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 22, &tracker, &seen), ==, PN_VERDICT_MISMATCH);
+    g_assert_cmpint(seen, ==, PN_PROTO_HTTP);
+    /* protocols on ports assigned at run time decide nothing elsewhere, but
+     * where a port promises a cleartext protocol they contradict it */
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 49667, BIT(PN_PROTO_DCERPC), &seen), ==, PN_VERDICT_NONE);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 135, BIT(PN_PROTO_DCERPC), &seen), ==, PN_VERDICT_CONFIRMED);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 80, BIT(PN_PROTO_DCERPC), &seen), ==, PN_VERDICT_MISMATCH);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 20048, BIT(PN_PROTO_ONC_RPC), &seen), ==, PN_VERDICT_NONE);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 32900, BIT(PN_PROTO_TEREDO), &seen), ==, PN_VERDICT_NONE);
+    /* ...while DNP3 and OpenVPN off their ports are worth a finding */
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 20001, BIT(PN_PROTO_DNP3), &seen), ==, PN_VERDICT_NON_STANDARD);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 443, BIT(PN_PROTO_OPENVPN), &seen), ==, PN_VERDICT_MISMATCH);
+    /* UPnP eventing on 2869 is HTTP */
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 2869, BIT(PN_PROTO_HTTP), &seen), ==, PN_VERDICT_CONFIRMED);
+}
+
+/** The signature of a text payload, and whether it opens a tunnel on port. */
+static gboolean text_opens(const char *text, guint16 port)
+{
+    pn_payload_sig_t s = classify_text(PN_TRANSPORT_TCP, text);
+
+    return pn_payload_opens_tunnel(PN_TRANSPORT_TCP, port, &s);
+}
+
+/** The same for bytes given in hex. */
+static gboolean hex_opens(const char *hex, guint16 port)
+{
+    GByteArray *b = from_hex(hex);
+    pn_payload_sig_t s = pn_payload_classify(PN_TRANSPORT_TCP, b->data, b->len);
+    gboolean opens = pn_payload_opens_tunnel(PN_TRANSPORT_TCP, port, &s);
+
+    g_byte_array_free(b, TRUE);
+    return opens;
+}
+
+/* Issue 20 item 1: a proxy's or an upgrade's opening decides its
+ * direction, and what follows is the tunnel's; a proxy's opening counts
+ * only on a proxy's port or a port that promises nothing (CONNECT on 443
+ * stays HTTP on 443, a mismatch). */
+static void test_openings(void)
+{
+    pn_proto_t seen;
+    pn_payload_sig_t connect = classify_text(PN_TRANSPORT_TCP, "CONNECT example.org:443 HTTP/1.1\r\n\r\n");
+
+    g_assert_true(text_opens("CONNECT example.org:443 HTTP/1.1\r\n\r\n", 3128));
+    g_assert_true(text_opens("CONNECT example.org:443 HTTP/1.1\r\n\r\n", 8080));
+    g_assert_true(text_opens("CONNECT example.org:443 HTTP/1.1\r\n\r\n", 31280));
+    g_assert_false(text_opens("CONNECT example.org:443 HTTP/1.1\r\n\r\n", 443));
+    g_assert_cmpint(pn_payload_verdict(PN_TRANSPORT_TCP, 443, &connect, &seen), ==, PN_VERDICT_MISMATCH);
+    g_assert_false(text_opens("GET / HTTP/1.1\r\n\r\n", 3128));
+    g_assert_true(text_opens("STARTTLS\r\n", 25));
+    g_assert_true(text_opens("STARTTLS\r\n", 6667));
+    g_assert_true(text_opens("a1 STARTTLS\r\n", 143));
+    g_assert_true(text_opens("STLS\r\n", 110));
+    g_assert_true(text_opens("AUTH TLS\r\n", 21));
+    g_assert_false(text_opens("EHLO x\r\n", 25));
+    g_assert_false(text_opens("STARTTLS\r\n", 80));
+    g_assert_true(hex_opens("050100", 1080));
+    g_assert_true(hex_opens("0500", 1080));
+    g_assert_true(hex_opens("0500", 8124));
+    g_assert_false(hex_opens("0500", 443));
+    g_assert_true(hex_opens("005a000000000000", 1080));
+    g_assert_true(hex_opens("040100505db8d822626f6200", 1080));
+    g_assert_true(hex_opens("2000000185ae3f20000000012d0000000000000000000000000000000000000000000000", 3306));
+    g_assert_false(hex_opens("2a00000185a63f20000000012d0000000000000000000000000000000000000000000000616c6963650000000000", 3306));
+    g_assert_true(hex_opens("0000000804d2162f", 5432));
+    g_assert_false(hex_opens("00000020000300007573657200616c6963650064617461626173650064620000", 5432));
+}
+
+/* ---- The protocol table --------------------------------------------------- */
+
+/** Whether proto has an own port on some transport. */
+static gboolean has_own_port(pn_proto_t proto)
+{
+    for (int t = PN_TRANSPORT_TCP; t < PN_TRANSPORT_COUNT; t++)
+        for (guint port = 0; port <= G_MAXUINT16; port++)
+            if (pn_port_protocols((pn_transport_t)t, (guint16)port) & BIT(proto))
+                return TRUE;
+    return FALSE;
+}
+
+/* Each row of portnote-protocols.def is whole: a unique name, its
+ * specification, Wireshark's names, at least one own port. */
+static void test_table_rows(void)
+{
+    GHashTable *names = g_hash_table_new(g_str_hash, g_str_equal);
+
+    for (int p = 1; p < PN_PROTO_COUNT; p++) {
+        const pn_proto_info_t *info = pn_proto_info((pn_proto_t)p);
+        g_test_message("%s", info->name);
+        g_assert_cmpuint(strlen(info->name), >, 0);
+        g_assert_true(g_hash_table_add(names, (gpointer)info->name));
+        g_assert_cmpuint(strlen(info->spec), >, 0);
+        g_assert_cmpuint(strlen(info->wireshark), >, 0);
+        g_assert_true(has_own_port((pn_proto_t)p));
+    }
+    g_assert_null(pn_proto_info(PN_PROTO_COUNT));
+    g_assert_cmphex(pn_protos_flagged(PN_PF_WRAPPER) & BIT(PN_PROTO_TLS), !=, 0);
+    g_assert_cmphex(pn_protos_flagged(PN_PF_WRAPPER) & BIT(PN_PROTO_SSH), ==, 0);
+    g_hash_table_destroy(names);
+}
+
+/* Text payloads of the protocols the other tests recognise only in
+ * helpers of their own (over UDP, or built from parts). */
+static const char *const udp_texts[] = {
+    "<34>1 2003-10-11T22:14:15.003Z host su - ID47 - failed\n",
+};
+
+/* Every protocol of the table has a signature the tests above show at
+ * work: a row added without one fails here. */
+static void test_table_every_protocol_recognised(void)
+{
+    pn_proto_set_t seen = BIT(PN_PROTO_DNS);    /* test_dns builds its messages */
+    const pn_proto_set_t all = (PN_PROTO_COUNT == 64 ? ~(pn_proto_set_t)0 : BIT(PN_PROTO_COUNT) - 1) & ~BIT(0);
+
+    for (gsize i = 0; i < G_N_ELEMENTS(tcp_cases); i++)
+        seen |= classify_text(PN_TRANSPORT_TCP, tcp_cases[i].text).candidates;
+    for (gsize i = 0; i < G_N_ELEMENTS(udp_texts); i++)
+        seen |= classify_text(PN_TRANSPORT_UDP, udp_texts[i]).candidates;
+    for (gsize i = 0; i < G_N_ELEMENTS(binary_cases); i++) {
+        GByteArray *b = from_hex(binary_cases[i].hex);
+        seen |= pn_payload_classify(binary_cases[i].transport, b->data, b->len).candidates;
+        g_byte_array_free(b, TRUE);
+    }
+    for (int p = 1; p < PN_PROTO_COUNT; p++)
+        if (!(seen & BIT(p)))
+            g_test_message("no test recognises %s", pn_proto_name((pn_proto_t)p));
+    g_assert_cmphex(seen, ==, all);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -609,5 +895,9 @@ int main(int argc, char **argv)
     g_test_add_func("/verdict/own-ports", test_own_ports);
     g_test_add_func("/verdict/weak-never-accuses", test_weak_never_accuses);
     g_test_add_func("/verdict/wrappers", test_wrappers);
+    g_test_add_func("/verdict/stun-and-subprotocols", test_stun_and_subprotocols);
+    g_test_add_func("/verdict/openings", test_openings);
+    g_test_add_func("/table/rows", test_table_rows);
+    g_test_add_func("/table/every-protocol-recognised", test_table_every_protocol_recognised);
     return g_test_run();
 }
