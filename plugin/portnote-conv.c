@@ -330,3 +330,22 @@ gboolean portnote_conv_apply(pn_conv_t *conv, packet_info *pinfo, int end_of_pac
     /* The first note shown is the one the conversation first showed. */
     return conv && conv->shown_count > 0 && conv->shown[0].first_frame == pinfo->num;
 }
+
+/**
+ * Flags the UDP notes of a conversation whose server is seen amplifying
+ * (pn_amplification_seen): its answers dwarf the requests, or come with no
+ * request at all.  Reflection and amplification risks stand only then; the
+ * counts are those seen so far on the first pass, all of them later.
+ */
+void portnote_conv_flag_amplifying(const pn_conv_view_t *view, const pn_packet_t *packet,
+                                   pn_note_t *notes, guint count)
+{
+    if (packet->conv_layer < 0 || packet->conv.transport != PN_TRANSPORT_UDP || !view->server_known
+        || !pn_amplification_seen(view->bytes[PN_END_CLIENT], view->packets[PN_END_CLIENT],
+                                  view->bytes[PN_END_SERVER], view->packets[PN_END_SERVER]))
+        return;
+    for (guint i = 0; i < count; i++) {
+        if (notes[i].transport == PN_TRANSPORT_UDP)
+            notes[i].flags |= PN_FLAG_AMPLIFYING;
+    }
+}

@@ -988,6 +988,12 @@ pn_risk_t pn_entry_own_risk(const pn_entry_t *entry, pn_exposure_t exposure, gbo
     return risk;
 }
 
+/** Whether the row's own half names amplification (a reflection service). */
+gboolean pn_entry_amplifies(const pn_entry_t *entry)
+{
+    return entry && has_category(entry->own.categories, "amplification");
+}
+
 /**
  * Whether the software squatting on the port is the likelier explanation
  * of traffic there even before a payload says so: the rubric rates the

@@ -156,6 +156,7 @@ gboolean pn_should_annotate(const pn_entry_t *entry, pn_role_t role,
                             gboolean client_side_too);
 
 pn_risk_t pn_entry_own_risk(const pn_entry_t *entry, pn_exposure_t exposure, gboolean amplifying);
+gboolean pn_entry_amplifies(const pn_entry_t *entry);
 gboolean pn_entry_squatter_likelier(const pn_entry_t *entry);
 gboolean pn_category_depends_on_exposure(const char *category);
 gboolean pn_is_client_range(const pn_entry_t *entry);

@@ -174,6 +174,8 @@ char *pn_note_summary(const pn_note_t *note, const char *service)
         g_string_append_printf(out, "; risk %s", pn_risk_name(risk));
     if (note->exposure != PN_EXPOSURE_UNKNOWN)
         g_string_append_printf(out, "; %s", pn_exposure_name((pn_exposure_t)note->exposure));
+    if ((note->flags & PN_FLAG_AMPLIFYING) && note->kind == PN_NOTE_DOCUMENTED && pn_entry_amplifies(note->entry))
+        g_string_append(out, "; answers amplified");
     pn_note_threats(note, threats);
     for (int l = 0; l < PN_THREAT_LISTS; l++) {
         if (threats[l] && threats[l][0] && first)

@@ -129,6 +129,8 @@ void portnote_conv_add_findings(pn_conv_t *conv, int end_of_packet,
                                 const pn_packet_t *packet, pn_note_buffer_t *notes);
 gboolean portnote_conv_apply(pn_conv_t *conv, packet_info *pinfo, int end_of_packet, pn_note_t *notes,
                              guint count);
+void portnote_conv_flag_amplifying(const pn_conv_view_t *view, const pn_packet_t *packet,
+                                   pn_note_t *notes, guint count);
 
 /* portnote-site.c */
 void portnote_site_set(const char *text);

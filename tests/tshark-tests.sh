@@ -1137,6 +1137,11 @@ for line in sys.stdin:
     [ "$(echo "$out" | grep -c '88/udp Kerberos')" = 1 ] || fail "one Expert Info for the Kerberos service: $out"
     echo "$out" | quiet_grep -E '^ +1 +Security +PortNote  445/tcp SMB over TCP \(server\), risk low' \
         || fail "internal SMB raises one Chat at most: $out"
+    # DNS answers with no request (the victim's side of a reflection) weigh
+    # the row's own level; the resolver's ordinary answers stay low.
+    echo "$lines" | quiet_grep -x -F "198.51.100.53 53 outbound medium" || fail "the reflected DNS answers are not medium: $lines"
+    pn_tshark -r "$capture" -2 -Y 'ip.src == 198.51.100.53 && portnote.summary contains "answers amplified"' \
+        -T fields -e frame.number | quiet_grep . || fail "the reflected DNS answers do not say they are amplified"
     # SMB to the Internet says why it matters.
     pn_tshark -r "$capture" -Y 'portnote.exposure == "outbound" && portnote.note contains "NTLM"' \
         -T fields -e frame.number | quiet_grep . || fail "outbound SMB has no NTLM note"
@@ -1184,6 +1189,7 @@ EOT
     [ "$(count_matching "$capture" 'portnote.port == 23 && portnote.risk == 4')" -gt 0 ] \
         || fail "the saved 23/tcp change is not in force"
     note "table saved $(echo "$rows" | grep -c .) rows of $((builtins + 1)) shown; tshark reads them"
+}
 
 # The signatures added for issue 20 on the real captures that carry them
 # (zeek's test suite in ../shared/pcaps): each capture, a display filter,

@@ -21,7 +21,8 @@ static const char rows[] =
     "\"23\",\"tcp\",\"\",\"Telnet\",\"high\",\"cleartext-credentials\",\"Mirai\",\"d\",\"n\",\"s\","
     "\"critical\",\"trojan\",\"Tiny Telnet Server\",\"n\"\n"
     "\"445\",\"tcp\",\"\",\"SMB\",\"high\",\"exposed-service;worm\",\"WannaCry\",\"d\",\"n\",\"s\","
-    "\"\",\"\",\"\",\"\",\"outbound=medium\",\"outbound: Leaks NTLM hashes\"\n";
+    "\"\",\"\",\"\",\"\",\"outbound=medium\",\"outbound: Leaks NTLM hashes\"\n"
+    "\"19\",\"tcp\",\"\",\"Chargen\",\"high\",\"amplification\",\"\",\"d\",\"n\",\"s\"\n";
 
 static pn_db_t *db;
 
@@ -132,6 +133,24 @@ static void test_amplification_seen(void)
     g_assert_false(pn_amplification_seen(0, 0, 300, 2));
 }
 
+/* A reflection service weighs its row's level only when seen amplifying,
+ * and says so. */
+static void test_amplifying_note(void)
+{
+    pn_note_t chargen = note_for(19, PN_VERDICT_NONE, PN_PROTO_NONE);
+    char *s;
+
+    chargen.exposure = PN_EXPOSURE_INBOUND;
+    g_assert_cmpint(pn_note_risk(&chargen), ==, PN_RISK_LOW);
+    chargen.flags |= PN_FLAG_AMPLIFYING;
+    g_assert_cmpint(pn_note_risk(&chargen), ==, PN_RISK_HIGH);
+    s = pn_note_summary(&chargen, chargen.entry->service);
+    g_assert_cmpstr(s, ==, "19/tcp server Chargen; risk high; inbound; answers amplified");
+    g_free(s);
+    chargen.exposure = PN_EXPOSURE_LOOPBACK;
+    g_assert_cmpint(pn_note_risk(&chargen), ==, PN_RISK_NONE);
+}
+
 /* One self-contained value per note; the separators of exports never appear. */
 static void test_summary(void)
 {
@@ -167,6 +186,7 @@ int main(int argc, char **argv)
     g_test_add_func("/evidence/unconfirmed", test_unconfirmed_keeps_own_notes);
     g_test_add_func("/evidence/exposure", test_exposure);
     g_test_add_func("/evidence/amplification-seen", test_amplification_seen);
+    g_test_add_func("/evidence/amplifying-note", test_amplifying_note);
     g_test_add_func("/evidence/confirmed", test_confirmed_keeps_own_risk_only);
     g_test_add_func("/evidence/mismatch", test_mismatch_keeps_everything_and_adds);
     g_test_add_func("/evidence/non-standard-port", test_non_standard_port);
