@@ -8,9 +8,11 @@
  *   Payload check                 finding kind -> port/transport service
  *                                 (conversations: where the verdict was made)
  * Packet counts agree with the matching display filters (each packet
- * counts once per node).  Nodes are sorted by name, descending, as the
- * GUI's dialog does by default; risk levels carry the number of the
- * portnote.risk field ("Risk 4: critical") so that the worst come first.
+ * counts once per node).  Wireshark sorts every level of a tree by one key;
+ * here it is the name, ascending, so that ports come in port order: their
+ * numbers are padded ("00023/tcp Telnet").  The risk levels come worst first
+ * because the three that matter are kept on top (ST_FLG_SORT_TOP) and each
+ * group is in alphabetical order: critical, high, medium; then low, none.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -27,9 +29,9 @@
 #define CONVERSATIONS_NODE "Conversations with port notes"
 #define PAYLOAD_NODE "Payload check (conversations)"
 
-/* "Risk 4: critical": the level's number first, so that the worst sort first. */
+/* "Risk critical (4)": the level, then the value of the portnote.risk field. */
 static char risk_nodes[PN_RISK_COUNT][32];
-/* Indexed by pn_verdict_t; descending by name, mismatches come first. */
+/* Indexed by pn_verdict_t; the findings are kept on top of the confirmations. */
 static const char *const verdict_nodes[] = {
     NULL, "Payload confirms the port's protocol", "Protocol mismatch", "Known protocol on a non-standard port"
 };
@@ -41,13 +43,12 @@ static int payload_root = -1;
 static void portnote_stats_init(stats_tree *st)
 {
     for (int r = 0; r < PN_RISK_COUNT; r++)
-        g_snprintf(risk_nodes[r], sizeof risk_nodes[r], "Risk %d: %s", r, pn_risk_name((pn_risk_t)r));
+        g_snprintf(risk_nodes[r], sizeof risk_nodes[r], "Risk %s (%d)", pn_risk_name((pn_risk_t)r), r);
     packets_root = stats_tree_create_node(st, PACKETS_NODE, 0, STAT_DT_INT, TRUE);
     conversations_root = stats_tree_create_node(st, CONVERSATIONS_NODE, 0, STAT_DT_INT, TRUE);
     payload_root = stats_tree_create_node(st, PAYLOAD_NODE, 0, STAT_DT_INT, TRUE);
-    /* The two counts of everything first, then the payload check. */
+    /* Packets first, then (in name order) conversations and the payload check. */
     stat_node_set_flags(st, PACKETS_NODE, 0, FALSE, ST_FLG_SORT_TOP);
-    stat_node_set_flags(st, CONVERSATIONS_NODE, 0, FALSE, ST_FLG_SORT_TOP);
 }
 
 static gboolean same_node(const pn_note_t *a, const pn_note_t *b)
@@ -56,18 +57,19 @@ static gboolean same_node(const pn_note_t *a, const pn_note_t *b)
         && a->kind == b->kind && a->verdict == b->verdict && a->observed == b->observed;
 }
 
-/** "23/tcp Telnet", "53/udp DNS: confirmed by payload", "80/tcp HTTP: ssh payload". */
+/** "00023/tcp Telnet", "00053/udp DNS: confirmed by payload", "00080/tcp HTTP: ssh
+ * payload": the port padded so that name order is port order. */
 static char *port_node_name(wmem_allocator_t *scope, const pn_note_t *note)
 {
     const char *transport = pn_transport_name((pn_transport_t)note->transport);
 
     if (note->verdict == PN_VERDICT_CONFIRMED)
-        return wmem_strdup_printf(scope, "%u/%s %s: confirmed by payload", note->port, transport,
+        return wmem_strdup_printf(scope, "%05u/%s %s: confirmed by payload", note->port, transport,
                                   portnote_note_service(note));
     if (note->verdict != PN_VERDICT_NONE)
-        return wmem_strdup_printf(scope, "%u/%s %s: %s payload", note->port, transport,
+        return wmem_strdup_printf(scope, "%05u/%s %s: %s payload", note->port, transport,
                                   portnote_note_service(note), pn_proto_name((pn_proto_t)note->observed));
-    return wmem_strdup_printf(scope, "%u/%s %s%s", note->port, transport, portnote_note_service(note),
+    return wmem_strdup_printf(scope, "%05u/%s %s%s", note->port, transport, portnote_note_service(note),
                               note->kind == PN_NOTE_IANA ? " (IANA name)" : "");
 }
 
@@ -125,6 +127,8 @@ static void count_note(stats_tree *st, packet_info *pinfo, int root, const pn_no
         host_seen |= same_node(earlier[j], note) && host && other && addresses_equal(other, host);
     }
     risk_id = count_once(st, risk_nodes[risk], root, TRUE, risk_seen);
+    if (risk >= PN_RISK_MEDIUM)
+        stat_node_set_flags(st, risk_nodes[risk], root, FALSE, ST_FLG_SORT_TOP);
     port_id = count_once(st, port_node_name(pinfo->pool, note), risk_id, TRUE, port_seen);
     if (host)
         count_once(st, address_to_str(pinfo->pool, host), port_id, FALSE, host_seen);
@@ -165,6 +169,8 @@ static void count_verdicts(stats_tree *st, packet_info *pinfo, const pn_tap_note
             continue;
         tick_stat_node(st, PAYLOAD_NODE, 0, TRUE);
         kind = tick_stat_node(st, verdict_nodes[note->verdict], payload_root, TRUE);
+        if (note->verdict != PN_VERDICT_CONFIRMED)
+            stat_node_set_flags(st, verdict_nodes[note->verdict], payload_root, FALSE, ST_FLG_SORT_TOP);
         tick_stat_node(st, port_node_name(pinfo->pool, note), kind, FALSE);
     }
 }
@@ -187,7 +193,7 @@ static tap_packet_status portnote_stats_packet(stats_tree *st, packet_info *pinf
 void portnote_register_stats(void)
 {
     stats_tree_register_plugin(PN_TAP_NAME, "portnote", "PortNote/Port notes",
-                               TL_REQUIRES_PROTO_TREE | ST_SORT_COL_NAME << ST_FLG_SRTCOL_SHIFT
-                               | ST_FLG_SORT_DESC, portnote_stats_packet,
+                               TL_REQUIRES_PROTO_TREE | ST_SORT_COL_NAME << ST_FLG_SRTCOL_SHIFT,
+                               portnote_stats_packet,
                                portnote_stats_init, NULL);
 }

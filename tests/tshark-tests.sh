@@ -517,8 +517,9 @@ expected_stats() {   # capture, tshark options...
                   else if (part[j] ~ /: [a-z0-9]+ payload$/) { verdict = part[j]; sub(/:.*/, "", verdict)
                        observed = part[j]; sub(/^[^:]*: /, "", observed); sub(/ payload$/, "", observed) }
               }
-              node = head[1] " " service (verdict == "confirmed" ? ": confirmed by payload" : verdict != "" ? ": " observed " payload" : "")
-              r = "Risk " risk_no[risk] ": " risk
+              split(head[1], pt, "/"); port = sprintf("%05d/%s", pt[1], pt[2])
+              node = port " " service (verdict == "confirmed" ? ": confirmed by payload" : verdict != "" ? ": " observed " payload" : "")
+              r = "Risk " risk " (" risk_no[risk] ")"
               add(P, r, 1, P r); add(P, node, 2, P r node)
               if (!(($1, head[1]) in seen)) {
                   seen[$1, head[1]] = 1; add(C, r, 1, C r); add(C, node, 2, C r node)
@@ -536,7 +537,7 @@ expected_stats() {   # capture, tshark options...
 # Every node of the statistics tree down to the ports agrees with what the
 # frames' notes say, and the risk levels with their display filters.
 check_stats() {   # capture, extra filter ("" for none), tshark options...
-    local capture="$1" extra="$2" report name count and=""
+    local capture="$1" extra="$2" report name count level and=""
     [ -n "$extra" ] && and=" && ($extra)"
     report=$(pn_tshark -r "$capture" "${@:3}" -q -z "portnote,tree${extra:+,$extra}")
     assert_clean_stderr
@@ -545,9 +546,10 @@ check_stats() {   # capture, extra filter ("" for none), tshark options...
         fail "statistics tree of $(basename "$capture") ${*:3} differs from its frames' notes (expected < > actual)"
     fi
     while IFS=$'\t' read -r name count; do
-        [ "$count" = "$(count_matching "$capture" "portnote.risk == \"${name#Risk *: }\"$and" "${@:3}")" ] \
-            || fail "stats node '$name' counts $count, filter portnote.risk == \"${name#Risk *: }\"$and disagrees"
-    done < <(echo "$report" | stats_nodes | awk -F'\t' '$1 ~ /^Packets/ && $4 == 1 && $2 !~ /none$/ { print $2 "\t" $3 }')
+        level=${name#Risk }; level=${level% (*}
+        [ "$count" = "$(count_matching "$capture" "portnote.risk == \"$level\"$and" "${@:3}")" ] \
+            || fail "stats node '$name' counts $count, filter portnote.risk == \"$level\"$and disagrees"
+    done < <(echo "$report" | stats_nodes | awk -F'\t' '$1 ~ /^Packets/ && $4 == 1 && $2 !~ /^Risk none/ { print $2 "\t" $3 }')
     note "$(basename "$capture") ${*:3}${extra:+ ($extra)}: $(echo "$report" | stats_nodes | awk -F'\t' '$4 < 3' | wc -l) statistics nodes agree"
 }
 
@@ -559,18 +561,21 @@ case_stats() {
     check_stats "$capture" "ip.addr == 198.51.100.53"
     report=$(pn_tshark -r "$capture" -q -z portnote,tree | stats_nodes)
     echo "$report" | quiet_grep -P '^Packets with port notes\t198\.51\.100\.20\t4\t3$' || fail "server address level missing"
-    echo "$report" | quiet_grep -P '^Packets with port notes\t53/udp DNS: confirmed by payload\t\d+\t2$' \
+    echo "$report" | quiet_grep -P '^Packets with port notes\t00053/udp DNS: confirmed by payload\t\d+\t2$' \
         || fail "a confirmed port does not say so"
-    # risk levels from the worst down, as in the GUI's default sort
+    # risk levels from the worst down, ports in port order within each, as
+    # tshark prints it and the GUI's dialog sorts it by default
     order=$(echo "$report" | awk -F'\t' '$1 ~ /^Packets/ && $4 == 1 { print $2 }' | paste -sd,)
-    [ "$order" = "$(echo "$order" | tr , '\n' | sort -r | paste -sd,)" ] && [[ "$order" == *high*medium*low*none ]] \
-        || fail "risk levels out of order: $order"
+    [ "$order" = "Risk high (3),Risk medium (2),Risk low (1),Risk none (0)" ] || fail "risk levels out of order: $order"
+    order=$(echo "$report" | awk -F'\t' '$1 ~ /^Packets/ && $4 == 1 { last = -1 }
+        $1 ~ /^Packets/ && $4 == 2 { port = $2 + 0; if (port < last) print "after " last ": " $2; last = port }')
+    [ -z "$order" ] || fail "ports out of port order within a level: $order"
     # payload findings and confirmations are nodes of their own
     capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/payload.pcap")
     check_stats "$capture" ""
     check_stats "$capture" "" -2
     report=$(pn_tshark -r "$capture" -q -z portnote,tree | stats_nodes)
-    echo "$report" | quiet_grep -P '^Packets with port notes\t22/tcp SSH: http payload\t2\t2$' || fail "finding node missing"
+    echo "$report" | quiet_grep -P '^Packets with port notes\t00022/tcp SSH: http payload\t2\t2$' || fail "finding node missing"
     echo "$report" | quiet_grep -P '^Payload check \(conversations\)\tProtocol mismatch\t\d+\t1$' || fail "finding kind node missing"
     # the client's legacy-range port is no node of its own, and broadcasts serve nothing
     ! echo "$report" | quiet_grep Ephemeral || fail "client range in the statistics"
