@@ -421,6 +421,19 @@ static void write_payload(const char *dir)
     const say_t http_again[] = { SAY(C2S, "GET / HTTP/1.1\r\nHost: example.org\r\n\r\n"),
                                  SAY(S2C, "HTTP/1.1 200 OK\r\n\r\n") };
     const guint32 reused_isn[2] = { 777000u, 888000u };
+    static const guint8 socks5_greeting[] = { 0x05, 0x01, 0x00 };
+    static const guint8 socks5_choice[] = { 0x05, 0x00 };
+    static const guint8 socks5_connect[] = { 0x05, 0x01, 0x00, 0x01, 198, 51, 100, 80, 0x01, 0xbb };
+    static const guint8 socks5_granted[] = { 0x05, 0x00, 0x00, 0x01, 198, 51, 100, 80, 0x01, 0xbb };
+    const say_t socks_then_tls[] = {
+        { C2S, socks5_greeting, sizeof socks5_greeting }, { S2C, socks5_choice, sizeof socks5_choice },
+        { C2S, socks5_connect, sizeof socks5_connect }, { S2C, socks5_granted, sizeof socks5_granted },
+        { C2S, tls_client_hello, sizeof tls_client_hello }, { S2C, tls_server_hello, sizeof tls_server_hello },
+    };
+    const say_t starttls[] = {
+        SAY(S2C, "220 mail.example.org ESMTP\r\n"), SAY(C2S, "STARTTLS\r\n"), SAY(S2C, "220 Go ahead\r\n"),
+        { C2S, tls_client_hello, sizeof tls_client_hello }, { S2C, tls_server_hello, sizeof tls_server_hello },
+    };
 
     writer_open(&w, dir, "payload.pcap");
     /* each protocol on its own port: confirmed */
@@ -463,6 +476,10 @@ static void write_payload(const char *dir)
      * connection's verdict must not follow the second */
     DIALOGUE(&w, &a, 50123, 80, NULL, SAY(S2C, "SSH-2.0-OpenSSH_9.2p1\r\n"));
     tcp_dialogue_isn(&w, &a, 50123, 80, NULL, http_again, G_N_ELEMENTS(http_again), reused_isn);
+    /* tunnels: what follows a SOCKS 5 handshake (RFC 1928) or STARTTLS
+     * (RFC 3207) is the tunnel's content, never a mismatch of the port */
+    tcp_dialogue(&w, &a, 50124, 1080, NULL, socks_then_tls, G_N_ELEMENTS(socks_then_tls));
+    tcp_dialogue(&w, &a, 50125, 25, NULL, starttls, G_N_ELEMENTS(starttls));
     writer_close(&w);
 }
 

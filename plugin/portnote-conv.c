@@ -26,12 +26,20 @@
 
 #include "portnote-glue.h"
 
-/* What one direction's first payload said (8 bytes). */
+/* Whether a direction opened a tunnel (a proxy's or an upgrade's opening,
+ * pn_payload_opens_tunnel) and whether what it carries is known. */
+enum { TUNNEL_NONE, TUNNEL_OPEN, TUNNEL_DONE };
+
+/* What one direction's first payload said. */
 typedef struct {
+    pn_proto_set_t opener;  /* the protocols its tunnel opening may be */
     guint32 frame;          /* where it was seen; 0: no payload yet */
     guint16 server_port;
     guint8 verdict;         /* pn_verdict_t */
     guint8 observed;        /* pn_proto_t */
+    guint8 tunnel;          /* TUNNEL_* */
+    guint8 tunnel_tries;    /* payloads looked at after the opening */
+    guint8 tunnelled;       /* pn_proto_t the tunnel carries, or none */
 } direction_result_t;
 
 /* A note the conversation has shown: its first frame, and the verdict it
@@ -129,6 +137,24 @@ static void decide_direction(pn_conv_t *conv, packet_info *pinfo, int end,
     r->server_port = ports[server];
     r->verdict = (guint8)pn_payload_verdict(transport, ports[server], &sig, &observed);
     r->observed = (guint8)observed;
+    if (pn_payload_opens_tunnel(transport, r->server_port, &sig)) {
+        r->tunnel = TUNNEL_OPEN;
+        r->opener = sig.candidates;
+    }
+}
+
+/** Looks at a payload after a direction's tunnel opening for what the
+ * tunnel carries: what it finds is shown as such, never as a verdict on
+ * the port (the opening decided that). */
+static void look_into_tunnel(direction_result_t *r, const pn_conv_layer_t *layer)
+{
+    pn_proto_t carried = pn_payload_tunnelled(layer->transport, layer->payload.data, layer->payload.length,
+                                              r->opener);
+
+    if (carried != PN_PROTO_NONE)
+        r->tunnelled = (guint8)carried;
+    if (carried != PN_PROTO_NONE || ++r->tunnel_tries >= PN_PAYLOAD_TRIES)
+        r->tunnel = TUNNEL_DONE;
 }
 
 /** Looks at one payload of an undecided direction: a signature it matches
@@ -157,14 +183,21 @@ static void take_handshake_hint(pn_conv_t *conv, int end, pn_hint_t hint)
         conv->server_hint = (guint8)(1 + (hint == PN_HINT_SRC_IS_SERVER ? end : !end));
 }
 
-/** Looks at this packet's payload if its direction is still undecided. */
+/** Looks at this packet's payload if its direction is still undecided,
+ * or inside the tunnel its direction opened. */
 static void check_payload(pn_conv_t *conv, packet_info *pinfo, int end, const pn_conv_layer_t *layer)
 {
-    if (conv->dir[0].frame && conv->dir[1].frame)
+    direction_result_t *r = &conv->dir[end];
+
+    if (!conv->dir[0].frame || !conv->dir[1].frame)
+        take_handshake_hint(conv, end, layer->handshake);
+    if (!layer->has_payload)
         return;
-    take_handshake_hint(conv, end, layer->handshake);
-    if (!conv->dir[end].frame && layer->has_payload)
+    if (!r->frame)
         look_at_payload(conv, pinfo, end, layer);
+    else if (r->tunnel == TUNNEL_OPEN && r->frame != pinfo->num
+             && !pn_payload_is_noise(layer->payload.data, layer->payload.length))
+        look_into_tunnel(r, layer);
 }
 
 /**
@@ -317,10 +350,12 @@ gboolean portnote_conv_apply(pn_conv_t *conv, packet_info *pinfo, int end_of_pac
         pn_note_t *n = &notes[i];
         n->verdict = PN_VERDICT_NONE;
         n->observed = PN_PROTO_NONE;
+        n->tunnelled = PN_PROTO_NONE;
         n->flags = 0;
         if (r && is_judged_port(n, r, server_is_src)) {
             n->verdict = r->verdict;
             n->observed = r->observed;
+            n->tunnelled = conv->dir[0].tunnelled ? conv->dir[0].tunnelled : conv->dir[1].tunnelled;
             if (r->frame == pinfo->num)
                 n->flags |= PN_FLAG_DECIDED_HERE;
         }

@@ -187,5 +187,7 @@ char *pn_note_summary(const pn_note_t *note, const char *service)
                                pn_proto_name((pn_proto_t)note->observed));
     else if (note->verdict == PN_VERDICT_CONFIRMED)
         g_string_append_printf(out, "; confirmed: %s payload", pn_proto_name((pn_proto_t)note->observed));
+    if (note->tunnelled != PN_PROTO_NONE)
+        g_string_append_printf(out, "; tunnelled: %s payload", pn_proto_name((pn_proto_t)note->tunnelled));
     return g_string_free(out, FALSE);
 }

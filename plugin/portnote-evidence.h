@@ -36,7 +36,7 @@ enum {
                                          * verdict and exposure: where Expert Info goes */
 };
 
-/* One annotated port of a frame (24 bytes), found afresh on every pass. */
+/* One annotated port of a frame, found afresh on every pass. */
 typedef struct {
     const pn_entry_t *entry;    /* the port's row; NULL for IANA and undocumented notes */
     gint32 start;               /* the port's bytes in the frame; -1 when elsewhere */
@@ -51,6 +51,7 @@ typedef struct {
     guint8 flags;               /* PN_FLAG_* */
     guint8 both_sides;          /* both ends of the layer use this port (53 to 53) */
     guint8 exposure;            /* pn_exposure_t of the conversation */
+    guint8 tunnelled;           /* pn_proto_t a proxy's or upgrade's tunnel carries, or none */
 } pn_note_t;
 
 /* How many NULL-terminated lists pn_note_categories() and pn_note_threats() give. */

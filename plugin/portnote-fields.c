@@ -27,6 +27,7 @@ int hf_portnote_source = -1;
 int hf_portnote_defined_at = -1;
 int hf_portnote_evidence = -1;
 int hf_portnote_observed = -1;
+int hf_portnote_tunnelled = -1;
 int hf_portnote_iana_only = -1;
 int hf_portnote_exposure = -1;
 
@@ -160,6 +161,11 @@ void portnote_register_fields(void)
           { "Observed protocol", "portnote.observed", FT_STRING, BASE_NONE, NULL, 0x0,
             "The protocol the conversation's first payloads look like (ssh, http, tls, smb, "
             "rdp, dns, ...: the payload check's names)", HFILL }},
+        { &hf_portnote_tunnelled,
+          { "Tunnelled protocol", "portnote.tunnelled", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What a proxy's or an upgrade's tunnel carries once it is open (tls after a "
+            "SOCKS handshake, an HTTP CONNECT or STARTTLS): the tunnel's content, never a "
+            "verdict on the port", HFILL }},
         { &hf_portnote_exposure,
           { "Exposure", "portnote.exposure", FT_STRING, BASE_NONE, NULL, 0x0,
             "Who talks to whom across the edge of the local networks (preference "

@@ -34,6 +34,7 @@ extern int hf_portnote_source;
 extern int hf_portnote_defined_at;
 extern int hf_portnote_evidence;
 extern int hf_portnote_observed;
+extern int hf_portnote_tunnelled;
 extern int hf_portnote_iana_only;
 extern int hf_portnote_exposure;
 

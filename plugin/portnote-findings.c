@@ -207,6 +207,8 @@ static void write_finding(FILE *file, const finding_t *f, gboolean reused_ports)
     json_member_string(&out, "evidence", n->verdict != PN_VERDICT_NONE ? "payload" : "port");
     json_member_string_or_null(&out, "observed",
                                n->observed != PN_PROTO_NONE ? pn_proto_name((pn_proto_t)n->observed) : NULL);
+    json_member_string_or_null(&out, "tunnelled",
+                               n->tunnelled != PN_PROTO_NONE ? pn_proto_name((pn_proto_t)n->tunnelled) : NULL);
     json_member_string_or_null(&out, "finding",
                                pn_note_is_finding(n) ? pn_verdict_name((pn_verdict_t)n->verdict) : NULL);
     json_member_literal(&out, "packets", "%" G_GUINT64_FORMAT, f->packets);

@@ -213,6 +213,23 @@ gboolean pn_payload_opens_tunnel(pn_transport_t transport, guint16 server_port, 
 }
 
 /**
+ * What a payload that follows a tunnel's opening shows the tunnel to
+ * carry: one protocol, sure enough to name (neither weak nor one of
+ * several), none of the opening's candidates (a SOCKS request after a
+ * SOCKS greeting is still the opening).  PN_PROTO_NONE otherwise.
+ */
+pn_proto_t pn_payload_tunnelled(pn_transport_t transport, const guint8 *data, gsize len, pn_proto_set_t opener)
+{
+    pn_payload_sig_t sig = pn_payload_classify(transport, data, len);
+    pn_proto_set_t candidates = sig.carrier != PN_PROTO_NONE ? PN_PROTO_BIT(sig.carrier) : sig.candidates;
+
+    if (candidates == 0 || (candidates & (candidates - 1)) != 0 || sig.weak
+        || (candidates & opener))
+        return PN_PROTO_NONE;
+    return first_proto(candidates);
+}
+
+/**
  * Which end (0 or 1) of a conversation is the server, given a signature
  * sent by end `sender`: the receiver of a request, the sender of a
  * greeting or an answer.  For signatures both ends send (SSH, Telnet):

@@ -117,6 +117,8 @@ pn_verdict_t pn_payload_verdict(pn_transport_t transport, guint16 server_port,
 
 gboolean pn_payload_opens_tunnel(pn_transport_t transport, guint16 server_port, const pn_payload_sig_t *sig);
 
+pn_proto_t pn_payload_tunnelled(pn_transport_t transport, const guint8 *data, gsize len, pn_proto_set_t opener);
+
 const char *pn_proto_name(pn_proto_t proto);
 const pn_proto_info_t *pn_proto_info(pn_proto_t proto);
 pn_proto_set_t pn_protos_flagged(guint flags);

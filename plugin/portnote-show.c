@@ -272,6 +272,8 @@ static void add_note_fields(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, g
         add_text(pt, hf_portnote_evidence, tvb, start, note->verdict != PN_VERDICT_NONE ? "payload" : "port");
     if (note->observed != PN_PROTO_NONE && WANTED(pt, hf_portnote_observed))
         add_text(pt, hf_portnote_observed, tvb, start, observed_of(note));
+    if (note->tunnelled != PN_PROTO_NONE && WANTED(pt, hf_portnote_tunnelled))
+        add_text(pt, hf_portnote_tunnelled, tvb, start, pn_proto_name((pn_proto_t)note->tunnelled));
     add_note_texts(pt, tvb, pinfo, start, note);
 }
 

@@ -120,7 +120,7 @@ case_plugin_loaded() {
     # name, short name, filter name: the first columns (4.4 and later add more)
     pn_tshark -G protocols | quiet_grep -P '^Port Notes\tPortNote\tportnote(\t|$)' || fail "protocol not registered"
     for f in port transport role service description risk category threat note source \
-             max_risk summary also_used_by evidence observed; do
+             max_risk summary also_used_by evidence observed tunnelled exposure; do
         pn_tshark -G fields | quiet_grep -P "^F\t[^\t]*\tportnote\.$f\t" || fail "field portnote.$f missing"
     done
 }
@@ -248,7 +248,8 @@ warned_services() {   # capture, tshark options...
               # a port on both ends names no side: the group, else the lower address
               server = pt[1] == sport ? src : dst
               if (sport == dport) server = group(dst) || num(dst) < num(src) ? dst : src
-              verdict = s[i]; sub(/.*; /, "", verdict); if (verdict !~ / payload$/) verdict = "port"
+              verdict = s[i]; sub(/; tunnelled: [a-z0-9-]+ payload$/, "", verdict)
+              sub(/.*; /, "", verdict); if (verdict !~ / payload$/) verdict = "port"
               exposure = s[i]; if (!match(exposure, /; (loopback|internal|inbound|outbound|external)(;|$)/)) exposure = "unknown"
               else exposure = substr(exposure, RSTART, RLENGTH)
               k[server " " w[1] " " verdict " " exposure] = 1 } }
@@ -514,7 +515,7 @@ expected_stats() {   # capture, tshark options...
               risk = "none"; verdict = ""; observed = ""
               for (j = 2; j <= m; j++) {
                   if (part[j] ~ /^risk /) risk = substr(part[j], 6)
-                  else if (part[j] ~ /: [a-z0-9]+ payload$/) { verdict = part[j]; sub(/:.*/, "", verdict)
+                  else if (part[j] ~ /: [a-z0-9]+ payload$/ && part[j] !~ /^tunnelled:/) { verdict = part[j]; sub(/:.*/, "", verdict)
                        observed = part[j]; sub(/^[^:]*: /, "", observed); sub(/ payload$/, "", observed) }
               }
               split(head[1], pt, "/"); port = sprintf("%05d/%s", pt[1], pt[2])
@@ -661,14 +662,16 @@ PY
 # Every portnote field as a custom column in a one-pass run (no -V, no -2)
 # shows what -T fields shows (risk as its name in the column).
 case_columns() {
-    local seed edge capture field columns fields checked=0
+    local seed edge payload capture field columns fields checked=0
     seed=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")
     edge=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/edge.pcap")
+    payload=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/payload.pcap")
     echo "$IGNORE_8081" | set_user_notes
     for field in $(pn_tshark -G fields | awk -F'\t' '$1 == "F" && $3 ~ /^portnote\./ && $4 != "FT_NONE" { print $3 }'); do
         # IANA names on; edge.pcap has the undocumented server ports
         capture=$seed
         [ "$field" = portnote.iana_only ] && capture=$edge
+        [ "$field" = portnote.tunnelled ] && capture=$payload
         columns=$(pn_tshark -r "$capture" -o portnote.iana_names:TRUE \
                   -o "gui.column.format:\"No.\",\"%m\",\"F\",\"%Cus:$field\"" \
                   | sed 's/^ *//; s/ *$//')
@@ -1038,7 +1041,7 @@ case_findings() {
 import json, sys
 keys = ["first_seen", "last_seen", "rel_first", "rel_last", "client", "client_port", "server",
         "server_port", "transport", "service", "risk", "exposure", "categories", "threats", "also_used_by",
-        "evidence", "observed", "finding", "packets", "bytes", "filter"]
+        "evidence", "observed", "tunnelled", "finding", "packets", "bytes", "filter"]
 for n, line in enumerate(sys.stdin):
     row = json.loads(line)
     assert list(row) == keys, row
@@ -1229,6 +1232,25 @@ case_payload_protocols() {
         note "$capture ($filter): $got packets $proto as expected, $wrong naming another protocol"
         [ "$got" -gt 0 ] || fail "$capture: no packet with $proto and $want"
         [ "$wrong" = 0 ] || fail "$capture: $wrong packets name a protocol other than $proto"
+    done
+    # What a proxy's or an upgrade's tunnel carries is shown as such, never as a
+    # finding on the port: "capture|server port|port's protocol|tunnelled protocol".
+    for row in "zeek-corpus/socks-with-ssl.pcap|1080|socks|tls" \
+               "zeek-corpus/mysql_tls-12-amazon-rds.pcap|3306|mysql|tls" \
+               "zeek-corpus/tls_pop3-starttls.pcap|110|pop3|tls" \
+               "zeek-corpus/http_connect-with-header.pcap|80|http|tls"; do
+        IFS='|' read -r capture port proto want <<<"$row"
+        [ -f "$PN_SHARED_PCAPS/$capture" ] || { note "$capture absent: not checked"; continue; }
+        staged=$(pn_stage_file "$PN_SHARED_PCAPS/$capture")
+        got=$(pn_tshark -r "$staged" -2 -q -z portnote,findings | python3 -c 'import json, sys
+for line in sys.stdin:
+    if line.startswith("{"):
+        r = json.loads(line)
+        if r["server_port"] == int(sys.argv[1]):
+            print(r["observed"], r["tunnelled"], r["finding"])' "$port" | sort -u)
+        assert_clean_stderr
+        note "$capture: $port/tcp observed, tunnelled, finding: $got"
+        [ "$got" = "$proto $want None" ] || fail "$capture: expected '$proto $want None' on $port, got '$got'"
     done
     # mountd on a port assigned at run time: ONC RPC there decides nothing
     staged=$(pn_stage_file "$PN_SHARED_PCAPS/zeek-corpus/nfs_nfs_base.pcap")

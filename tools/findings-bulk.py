@@ -34,9 +34,9 @@ FIELDS = {
     "client": "ip", "client_port": "long",
     "server": "ip", "server_port": "long",
     "transport": "keyword", "service": "keyword",
-    "risk": "keyword", "risk_level": "long",
+    "risk": "keyword", "risk_level": "long", "exposure": "keyword",
     "categories": "keyword", "threats": "keyword", "also_used_by": "keyword",
-    "evidence": "keyword", "observed": "keyword", "finding": "keyword",
+    "evidence": "keyword", "observed": "keyword", "tunnelled": "keyword", "finding": "keyword",
     "packets": "long", "bytes": "long",
     "filter": "keyword",
 }

@@ -30,7 +30,7 @@ import sys
 CSV_COLUMNS = ["case", "capture", "first_seen", "last_seen", "rel_first", "rel_last",
                "client", "client_port", "server", "server_port", "transport",
                "service", "risk", "exposure", "categories", "threats", "also_used_by",
-               "evidence", "observed", "finding", "packets", "bytes", "filter"]
+               "evidence", "observed", "tunnelled", "finding", "packets", "bytes", "filter"]
 STATUSES = ["reviewed", "partial", "skipped", "failed"]
 READ = ("reviewed", "partial")
 

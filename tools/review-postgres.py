@@ -37,12 +37,13 @@ FINDING_COLUMNS = {
     "exposure": ((str, type(None)), False), "categories": (TEXT_LIST, True),
     "threats": (TEXT_LIST, True), "also_used_by": (TEXT_LIST, True),
     "evidence": ((str, type(None)), True), "observed": ((str, type(None)), True),
+    "tunnelled": ((str, type(None)), False),
     "finding": ((str, type(None)), True), "packets": (int, True), "bytes": (int, True),
     "filter": ((str, type(None)), True)}
 FINDINGS_COPY = ["case", "sha256", "capture", "first_seen", "last_seen", "rel_first", "rel_last",
                  "client", "client_port", "server", "server_port", "transport", "service",
                  "risk", "exposure", "categories", "threats", "also_used_by", "evidence",
-                 "observed", "finding", "packets", "bytes", "filter"]
+                 "observed", "tunnelled", "finding", "packets", "bytes", "filter"]
 CAPTURES_COPY = ["case", "sha256", "capture", "size", "status", "reason", "file_type",
                  "packets", "first_packet", "last_packet", "findings", "provenance"]
 TIMES = {"first_seen", "last_seen", "first_packet", "last_packet"}
@@ -144,7 +145,7 @@ def load_sql(work):
     (case, capture hash), the inserts and the derived services."""
     columns = ("case_id, capture_sha256, capture, first_seen, last_seen, rel_first, rel_last, "
                "client, client_port, server, server_port, transport, service, risk, exposure, "
-               "categories, threats, also_used_by, evidence, observed, finding, packets, bytes, "
+               "categories, threats, also_used_by, evidence, observed, tunnelled, finding, packets, bytes, "
                "filter")
     capture_columns = ("case_id, capture_sha256, capture, size, status, reason, file_type, "
                        "packets, first_packet, last_packet, findings, provenance")

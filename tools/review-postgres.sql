@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS portnote.findings (
     also_used_by text[] NOT NULL,
     evidence text,
     observed text,
+    tunnelled text,
     finding text,
     packets bigint NOT NULL,
     bytes bigint NOT NULL,

@@ -451,7 +451,7 @@ JS = r"""
   "use strict";
   var data = JSON.parse(document.getElementById("findings-data").textContent);
   var COLUMNS = ["finding", "risk", "server", "server_port", "transport", "service",
-                 "observed", "evidence", "client", "client_port", "first_seen_utc",
+                 "observed", "tunnelled", "evidence", "client", "client_port", "first_seen_utc",
                  "last_seen_utc", "packets", "bytes", "categories", "threats", "case", "capture", "filter"];
   var RISK_RANK = {critical: 4, high: 3, medium: 2, low: 1, none: 0};
   var NUMERIC = {server_port: 1, client_port: 1, packets: 1, bytes: 1};

@@ -816,6 +816,29 @@ static void test_openings(void)
     g_assert_false(hex_opens("00000020000300007573657200616c6963650064617461626173650064620000", 5432));
 }
 
+/** What a payload given in hex shows a tunnel opened by `opener` to carry. */
+static pn_proto_t hex_tunnelled(const char *hex, pn_proto_set_t opener)
+{
+    GByteArray *b = from_hex(hex);
+    pn_proto_t carried = pn_payload_tunnelled(PN_TRANSPORT_TCP, b->data, b->len, opener);
+
+    g_byte_array_free(b, TRUE);
+    return carried;
+}
+
+/* What follows an opening is named as the tunnel's content: one sure
+ * protocol, not the opening's own (a SOCKS request after the greeting). */
+static void test_tunnelled(void)
+{
+    /* a TLS ClientHello's record header and handshake type */
+    const char *hello = "16030100a5010000a10303";
+
+    g_assert_cmpint(hex_tunnelled(hello, BIT(PN_PROTO_SOCKS)), ==, PN_PROTO_TLS);
+    g_assert_cmpint(hex_tunnelled("050100030b6578616d706c652e6f726701bb", BIT(PN_PROTO_SOCKS)), ==, PN_PROTO_NONE);
+    g_assert_cmpint(hex_tunnelled(hello, BIT(PN_PROTO_TLS)), ==, PN_PROTO_NONE);
+    g_assert_cmpint(hex_tunnelled("", BIT(PN_PROTO_SOCKS)), ==, PN_PROTO_NONE);
+}
+
 /* ---- The protocol table --------------------------------------------------- */
 
 /** Whether proto has an own port on some transport. */
@@ -897,6 +920,7 @@ int main(int argc, char **argv)
     g_test_add_func("/verdict/wrappers", test_wrappers);
     g_test_add_func("/verdict/stun-and-subprotocols", test_stun_and_subprotocols);
     g_test_add_func("/verdict/openings", test_openings);
+    g_test_add_func("/verdict/tunnelled", test_tunnelled);
     g_test_add_func("/table/rows", test_table_rows);
     g_test_add_func("/table/every-protocol-recognised", test_table_every_protocol_recognised);
     return g_test_run();
