@@ -201,6 +201,13 @@ def summarise(results, sample_size, seed):
     per_exposure_high = collections.Counter(row.get("exposure", "(none)") for row in high)
     dns = [row for row in findings if row.get("server_port") == 53]
     dns_medium = [row for row in dns if RISKS.index(row.get("risk", "none")) >= 2]
+    # The anomalies that must stay caught: payload findings (another protocol
+    # on the port, or a known one on a port not its own), by risk.
+    payload_findings = [row for row in findings if row.get("finding")]
+    payload_medium = [row for row in payload_findings if RISKS.index(row.get("risk", "none")) >= 2]
+    payload_kinds = collections.Counter(
+        "%s on %s/%s (%s)" % (row.get("observed"), row.get("server_port"), row.get("transport"), row.get("finding"))
+        for row in payload_medium)
     rng = random.Random(seed)
     sample = [label(row) for row in rng.sample(high, min(sample_size, len(high)))]
     return {
@@ -213,6 +220,8 @@ def summarise(results, sample_size, seed):
         "high_per_exposure": dict(per_exposure_high.most_common()),
         "dns_conversations": len(dns), "dns_medium_or_more": len(dns_medium),
         "syn_sender_as_server": len(wrong_server), "syn_sender_as_server_rows": wrong_server[:50],
+        "payload_findings": len(payload_findings), "payload_findings_medium": len(payload_medium),
+        "payload_findings_medium_kinds": dict(payload_kinds.most_common()),
         "sample": sample,
     }
 
@@ -227,6 +236,11 @@ def markdown(s):
         str(s["expert"][k]) for k in ("error", "warning", "note", "chat")))
     out.append("| DNS conversations of medium risk or more | %d of %d |" % (s["dns_medium_or_more"], s["dns_conversations"]))
     out.append("| findings naming the SYN's sender as the server | %d |" % s["syn_sender_as_server"])
+    out.append("| payload findings (mismatch, non-standard port); at medium or more | %d; %d |" % (
+        s["payload_findings"], s["payload_findings_medium"]))
+    out.append("")
+    out.append("Payload findings at medium or more: " + ", ".join(
+        "%s %d" % (k, v) for k, v in s["payload_findings_medium_kinds"].items()))
     out.append("")
     out.append("High/critical findings per service: " + ", ".join(
         "%s %d" % (k, v) for k, v in s["high_per_service"].items()))
