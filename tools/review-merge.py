@@ -26,7 +26,7 @@ import json
 import os
 import sys
 
-# The CSV's columns, in this order (documented in README "Reviewing many captures").
+# The CSV's columns, in this order (documented in docs/case-review.md, "Many captures").
 CSV_COLUMNS = ["case", "capture", "first_seen", "last_seen", "rel_first", "rel_last",
                "client", "client_port", "server", "server_port", "transport",
                "service", "risk", "exposure", "categories", "threats", "also_used_by",
