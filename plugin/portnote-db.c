@@ -942,8 +942,9 @@ static gboolean follows_exposure(const pn_entry_t *e, const char *category)
  * is seen.  Where the service may be reachable from outside, every other
  * category keeps the row's level.  Between local hosts and towards the
  * Internet, the categories that follow exposure are routine, and on the
- * host itself nothing; the others keep the level the rubric gives their
- * kind.
+ * host itself nothing; industrial control there is the plant working
+ * (still unauthenticated, so medium); the others keep the level the rubric
+ * gives their kind.
  */
 static pn_risk_t category_level(const pn_entry_t *e, const char *category, pn_exposure_t exposure)
 {
@@ -954,7 +955,7 @@ static pn_risk_t category_level(const pn_entry_t *e, const char *category, pn_ex
     if (follows_exposure(e, category))
         return exposure == PN_EXPOSURE_LOOPBACK ? PN_RISK_NONE : PN_RISK_LOW;
     if (strcmp(category, "industrial-control") == 0)
-        return PN_RISK_HIGH;
+        return exposure == PN_EXPOSURE_LOOPBACK ? PN_RISK_LOW : PN_RISK_MEDIUM;
     if (strcmp(category, "cleartext-credentials") == 0)
         return has_category(e->own.categories, "remote-access") ? PN_RISK_HIGH : PN_RISK_MEDIUM;
     if (strcmp(category, "reconnaissance") == 0)

@@ -438,10 +438,13 @@ static void test_exposure_categories(void)
         "\"123\",\"udp\",\"server\",\"NTP\",\"high\",\"amplification;spoofing\",\"\","
         "\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\",\"internal,outbound,inbound,external,loopback=low\",\"\"\n"
         "\"19\",\"udp\",\"server\",\"chargen\",\"high\",\"amplification\",\"\","
+        "\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\"\n"
+        "\"502\",\"tcp\",\"server\",\"Modbus\",\"high\",\"industrial-control;exposed-service\",\"\","
         "\"d\",\"n\",\"s\",\"\",\"\",\"\",\"\"\n");
     const pn_entry_t *telnet = pn_db_lookup(l.db, PN_TRANSPORT_TCP, 23);
     const pn_entry_t *ntp = pn_db_lookup(l.db, PN_TRANSPORT_UDP, 123);
     const pn_entry_t *chargen = pn_db_lookup(l.db, PN_TRANSPORT_UDP, 19);
+    const pn_entry_t *modbus = pn_db_lookup(l.db, PN_TRANSPORT_TCP, 502);
 
     g_assert_cmpuint(l.errors->len, ==, 0);
     g_assert_cmpint(pn_entry_own_risk(telnet, PN_EXPOSURE_INTERNAL, FALSE), ==, PN_RISK_HIGH);
@@ -451,6 +454,12 @@ static void test_exposure_categories(void)
     g_assert_cmpint(pn_entry_own_risk(ntp, PN_EXPOSURE_LOOPBACK, TRUE), ==, PN_RISK_LOW);
     g_assert_cmpint(pn_entry_own_risk(chargen, PN_EXPOSURE_EXTERNAL, FALSE), ==, PN_RISK_LOW);
     g_assert_cmpint(pn_entry_own_risk(chargen, PN_EXPOSURE_INTERNAL, TRUE), ==, PN_RISK_HIGH);
+    /* industrial control: high from outside, medium inside, low on the host */
+    g_assert_cmpint(pn_entry_own_risk(modbus, PN_EXPOSURE_INBOUND, FALSE), ==, PN_RISK_HIGH);
+    g_assert_cmpint(pn_entry_own_risk(modbus, PN_EXPOSURE_UNKNOWN, FALSE), ==, PN_RISK_HIGH);
+    g_assert_cmpint(pn_entry_own_risk(modbus, PN_EXPOSURE_INTERNAL, FALSE), ==, PN_RISK_MEDIUM);
+    g_assert_cmpint(pn_entry_own_risk(modbus, PN_EXPOSURE_OUTBOUND, FALSE), ==, PN_RISK_MEDIUM);
+    g_assert_cmpint(pn_entry_own_risk(modbus, PN_EXPOSURE_LOOPBACK, FALSE), ==, PN_RISK_LOW);
     g_assert_true(pn_category_depends_on_exposure("worm"));
     g_assert_false(pn_category_depends_on_exposure("cleartext-credentials"));
     loaded_free(&l);
