@@ -17,7 +17,6 @@
 #include <epan/packet.h>
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
-#include <epan/to_str.h>
 #include <wsutil/json_dumper.h>
 
 #include "portnote-fields.h"
