@@ -271,6 +271,7 @@ void proto_register_portnote(void)
     portnote_handle = register_dissector("portnote", dissect_portnote, proto_portnote);
     register_postdissector(portnote_handle);
     portnote_tap = register_tap(PN_TAP_NAME);
+    portnote_register_services_table();
     register_init_routine(portnote_file_init);
     portnote_connections_init();
     portnote_services_init();

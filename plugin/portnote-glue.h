@@ -14,7 +14,10 @@
  *   portnote-show.c    the tree, Expert Info's text and the Info column
  *   portnote-stats.c   the statistics tree (tap listener)
  *   portnote-findings.c  findings per conversation (tap listener, JSON)
+ *   portnote-service-rows.c   one row per server service, for the two below
  *   portnote-services-view.c  the per-service view (tap listener, JSON)
+ *   portnote-services-table.c the per-service view in the GUI's statistics
+ *                      table dialog (Statistics > PortNote Services)
  * A packet goes through them one way: the layers are walked once
  * (portnote_layers_collect), its connection is found and updated
  * (portnote_conv_update), its notes are found and given the

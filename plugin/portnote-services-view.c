@@ -6,7 +6,9 @@
  * service, exposure, how many clients and conversations, first and last
  * seen, the worst risk, what the evidence was, and the display filter that
  * brings the service's packets back.  Findings stay per conversation
- * (portnote-findings.c); this is what an analyst reads first.
+ * (portnote-findings.c); this is what an analyst reads first.  The rows
+ * are counted by portnote-service-rows.c, as for the GUI's table
+ * (portnote-services-table.c).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -15,109 +17,26 @@
 #include <epan/packet.h>
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
-#include <epan/to_str.h>
 #include <wsutil/json_dumper.h>
 
 #include "portnote-fields.h"
 #include "portnote-glue.h"
+#include "portnote-service-rows.h"
 
 #define SERVICES_CLI "portnote,services"
 
-/* One server service. */
-typedef struct {
-    char *server;
-    address_type atype;
-    guint16 port;
-    guint8 transport;
-    guint8 exposure;
-    const char *service;
-    pn_risk_t worst;
-    guint32 verdicts;           /* bit per pn_verdict_t seen */
-    pn_proto_set_t observed;    /* the protocols the payload showed */
-    GHashTable *clients;        /* client address text -> itself */
-    GHashTable *conversations;  /* conversation -> itself */
-    nstime_t first_abs, last_abs;
-    guint64 packets;
-} service_row_t;
-
-typedef struct {
-    GHashTable *by_key;     /* "server/transport/port/exposure" -> row (owned by rows) */
-    GPtrArray *rows;        /* in the order first seen */
-} services_t;
-
-static void row_free(gpointer data)
-{
-    service_row_t *r = data;
-
-    g_free(r->server);
-    g_hash_table_destroy(r->clients);
-    g_hash_table_destroy(r->conversations);
-    g_free(r);
-}
-
 static void services_reset(void *tapdata)
 {
-    services_t *ss = tapdata;
-
-    g_hash_table_remove_all(ss->by_key);
-    g_ptr_array_set_size(ss->rows, 0);
-}
-
-/** The row of a note's service, created when new. */
-static service_row_t *row_for(services_t *ss, const packet_info *pinfo, const pn_note_t *n)
-{
-    const address *server = portnote_note_server(pinfo, n);
-    char *server_text = address_to_str(NULL, server);
-    char *key = g_strdup_printf("%s/%u/%u/%u", server_text, n->transport, n->port, n->exposure);
-    service_row_t *r = g_hash_table_lookup(ss->by_key, key);
-
-    if (r) {
-        g_free(key);
-        wmem_free(NULL, server_text);
-        return r;
-    }
-    r = g_new0(service_row_t, 1);
-    r->server = g_strdup(server_text);
-    wmem_free(NULL, server_text);
-    r->atype = server->type;
-    r->port = n->port;
-    r->transport = n->transport;
-    r->exposure = n->exposure;
-    r->service = portnote_note_service(n);
-    r->clients = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    r->conversations = g_hash_table_new(g_direct_hash, g_direct_equal);
-    r->first_abs = pinfo->abs_ts;
-    g_hash_table_insert(ss->by_key, key, r);
-    g_ptr_array_add(ss->rows, r);
-    return r;
+    pn_service_rows_reset(tapdata);
 }
 
 static tap_packet_status services_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_,
                                          const void *data, tap_flags_t flags _U_)
 {
-    services_t *ss = tapdata;
     const pn_tap_notes_t *pkt = data;
 
-    for (guint i = 0; i < pkt->count; i++) {
-        const pn_note_t *n = &pkt->notes[i];
-        service_row_t *r;
-        char *client;
-
-        if (n->role == PN_ROLE_CLIENT)
-            continue;
-        r = row_for(ss, pinfo, n);
-        client = address_to_str(NULL, portnote_note_client(pinfo, n));
-        if (!g_hash_table_contains(r->clients, client))
-            g_hash_table_add(r->clients, g_strdup(client));
-        wmem_free(NULL, client);
-        g_hash_table_add(r->conversations, (gpointer)pkt->conversation);
-        r->worst = MAX(r->worst, pn_note_risk(n));
-        r->verdicts |= 1u << n->verdict;
-        if (n->observed != PN_PROTO_NONE)
-            r->observed |= PN_PROTO_BIT(n->observed);
-        r->last_abs = pinfo->abs_ts;
-        r->packets++;
-    }
+    for (guint i = 0; i < pkt->count; i++)
+        pn_service_rows_add(tapdata, pinfo, pkt, &pkt->notes[i]);
     return TAP_PACKET_DONT_REDRAW;
 }
 
@@ -142,7 +61,7 @@ static void member_time(json_dumper *d, const char *name, const nstime_t *t)
 }
 
 /** What the service's notes rest on: the payload verdicts seen, else the port. */
-static void member_evidence(json_dumper *d, const service_row_t *r)
+static void member_evidence(json_dumper *d, const pn_service_row_t *r)
 {
     json_dumper_set_member_name(d, "evidence");
     json_dumper_begin_array(d);
@@ -160,21 +79,11 @@ static void member_evidence(json_dumper *d, const service_row_t *r)
     json_dumper_end_array(d);
 }
 
-/** The display filter that brings the service's packets back. */
-static char *service_filter(const service_row_t *r)
-{
-    const char *addr = r->atype == AT_IPv6 ? "ipv6.addr" : r->atype == AT_IPv4 ? "ip.addr" : NULL;
-    const char *transport = pn_transport_name((pn_transport_t)r->transport);
-
-    return addr ? g_strdup_printf("%s == %s && %s.port == %u", addr, r->server, transport, r->port)
-                : g_strdup_printf("%s.port == %u", transport, r->port);
-}
-
 /** One service as a JSON object on one line. */
-static void print_row(const service_row_t *r)
+static void print_row(const pn_service_row_t *r)
 {
     json_dumper d = { .output_file = stdout };
-    char *filter = service_filter(r);
+    char *filter = pn_service_row_filter(r);
 
     json_dumper_begin_object(&d);
     member_string(&d, "server", r->server);
@@ -197,7 +106,7 @@ static void print_row(const service_row_t *r)
 
 static void services_draw(void *tapdata)
 {
-    services_t *ss = tapdata;
+    const pn_service_rows_t *ss = tapdata;
 
     printf("=== portnote services ===\n");
     for (guint i = 0; i < ss->rows->len; i++)
@@ -207,11 +116,7 @@ static void services_draw(void *tapdata)
 
 static void services_finish(void *tapdata)
 {
-    services_t *ss = tapdata;
-
-    g_hash_table_destroy(ss->by_key);
-    g_ptr_array_free(ss->rows, TRUE);
-    g_free(ss);
+    pn_service_rows_free(tapdata);
 }
 
 /* ---- Registration ------------------------------------------------------ */
@@ -223,14 +128,12 @@ static bool services_init(const char *opt_arg, void *userdata _U_)
 static void services_init(const char *opt_arg, void *userdata _U_)
 #endif
 {
-    services_t *ss = g_new0(services_t, 1);
+    pn_service_rows_t *ss = pn_service_rows_new();
     const char *filter = NULL;
     GString *error;
 
     if (g_str_has_prefix(opt_arg, SERVICES_CLI ","))
         filter = opt_arg + strlen(SERVICES_CLI ",");
-    ss->by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    ss->rows = g_ptr_array_new_with_free_func(row_free);
     error = register_tap_listener(PN_TAP_NAME, ss, filter, TL_REQUIRES_PROTO_TREE, services_reset,
                                   services_packet, services_draw, services_finish);
     if (error) {

@@ -23,5 +23,6 @@ typedef struct {
 void portnote_register_stats(void);
 void portnote_register_findings(void);
 void portnote_register_services_view(void);
+void portnote_register_services_table(void);
 
 #endif /* PORTNOTE_TAP_H */

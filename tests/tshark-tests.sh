@@ -1164,6 +1164,62 @@ for line in sys.stdin:
     [ "$risk" = internal ] || fail "the good entries of a bad list apply: '$risk'"
 }
 
+# The services in Wireshark's statistics-table dialog (Statistics >
+# PortNote Services), read through tshark's printer of such tables: the
+# rows of the JSON view (-z portnote,services), in its order, with the
+# same counts and worst risk; and each row's display filter selects as
+# many packets as the row counted.
+services_table_rows() {   # capture: the table's rows as JSON lines, checked against the view's
+    local table json
+    table=$(pn_tshark -r "$1" -2 -q -z portnote,services-table)
+    assert_clean_stderr
+    json=$(services_of "$1")
+    python3 -c 'import json, sys
+table, view = sys.argv[1].splitlines(), [json.loads(l) for l in sys.argv[2].splitlines()]
+columns = ["Server", "Port", "Transport", "Service", "Exposure", "Clients", "Conversations",
+           "Packets", "Worst risk", "Display filter"]
+header = [i for i, l in enumerate(table) if l == " |".join(columns) + " |"]
+if len(header) != 1 or table[header[0] + 1] != "PortNote Services":
+    sys.exit("no table with the columns " + " |".join(columns) + ":\n" + sys.argv[1])
+rows = []
+for line in table[header[0] + 2:]:
+    if line.startswith("====="):
+        break
+    cells = [c.strip() for c in line.split("|")]
+    if len(cells) != len(columns) + 1 or cells[-1]:
+        sys.exit("not a row of the table: " + line)
+    rows.append(dict(zip(columns, cells)))
+risks = ["none", "low", "medium", "high", "critical"]
+def as_view(r):
+    return [r["Server"], int(r["Port"]), r["Transport"], r["Service"], r["Exposure"], int(r["Clients"]),
+            int(r["Conversations"]), int(r["Packets"]), r["Worst risk"]]
+keys = ["server", "server_port", "transport", "service", "exposure", "clients", "conversations", "packets"]
+want = [[v[k] for k in keys] + ["%d %s" % (risks.index(v["worst_risk"]), v["worst_risk"])] for v in view]
+got = [as_view(r) for r in rows]
+if got != want:
+    sys.exit("table rows differ from the view'"'"'s:\n table %s\n view  %s" % (got, want))
+for r in rows:
+    print(json.dumps(r))' "$table" "$json"
+}
+
+case_services_table() {
+    local pcap capture rows row filter packets got
+    for pcap in "$PN_SOURCE_DIR"/pcaps/*.pcap; do
+        capture=$(pn_stage_file "$pcap")
+        rows=$(services_table_rows "$capture") || fail "$(basename "$pcap"): the table is not the view"
+        [ -n "$rows" ] || fail "$(basename "$pcap"): no rows"
+        note "$(basename "$pcap"): $(echo "$rows" | wc -l) services, as in the JSON view"
+        case "$(basename "$pcap")" in exposure.pcap|ipv6.pcap) ;; *) continue ;; esac
+        while read -r row; do
+            filter=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["Display filter"])' "$row")
+            packets=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["Packets"])' "$row")
+            got=$(frames_matching "$capture" "$filter" -2 | wc -l)
+            [ "$got" = "$packets" ] || fail "$(basename "$pcap"): '$filter' selects $got packets, the row counted $packets"
+        done <<<"$rows"
+        note "$(basename "$pcap"): each row's filter selects the row's packets"
+    done
+}
+
 # The Port notes table as Wireshark's dialog saves it (tests/table/table-save.c
 # calls what the dialog calls): it shows the built-in rows, saves only the
 # user's and the changed ones in the profile's portnotes-table.csv, never
@@ -1305,6 +1361,7 @@ case "${1:-}" in
     tree-free)         case_tree_free ;;
     exposure)          case_exposure ;;
     table-save)        case_table_save ;;
+    services-table)    case_services_table ;;
     update-golden)     update_golden ;;
     *) echo "usage: $0 CASE [ARG] | update-golden" >&2; exit 2 ;;
 esac
