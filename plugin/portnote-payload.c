@@ -150,6 +150,20 @@ static pn_proto_t first_proto(pn_proto_set_t set)
 }
 
 /**
+ * The one protocol a signature names for sure, as a set of one (0 when it
+ * is weak or names several): a subprotocol counts as its carrier, as it
+ * does everywhere but on its own port.
+ */
+static pn_proto_set_t sure_protocol(const pn_payload_sig_t *sig)
+{
+    pn_proto_set_t candidates = sig->carrier != PN_PROTO_NONE ? PN_PROTO_BIT(sig->carrier) : sig->candidates;
+
+    if (candidates == 0 || (candidates & (candidates - 1)) != 0 || sig->weak)
+        return 0;
+    return candidates;
+}
+
+/**
  * Compares what the payload looks like with the server port: its own
  * protocol confirms the port; a single other protocol contradicts a port
  * that has one (mismatch) or runs where it does not belong (non-standard
@@ -183,10 +197,8 @@ pn_verdict_t pn_payload_verdict(pn_transport_t transport, guint16 server_port,
         *observed = first_proto(hit);
         return PN_VERDICT_CONFIRMED;
     }
-    /* a subprotocol elsewhere than on its own port is its carrier */
-    if (sig->carrier != PN_PROTO_NONE)
-        candidates = PN_PROTO_BIT(sig->carrier);
-    if (candidates == 0 || (candidates & (candidates - 1)) != 0 || sig->weak)
+    candidates = sure_protocol(sig);
+    if (candidates == 0)
         return PN_VERDICT_NONE;
     if ((candidates & wrappers) && !(own & ~(wrappers | tls_native)))
         return PN_VERDICT_NONE;
@@ -221,10 +233,9 @@ gboolean pn_payload_opens_tunnel(pn_transport_t transport, guint16 server_port, 
 pn_proto_t pn_payload_tunnelled(pn_transport_t transport, const guint8 *data, gsize len, pn_proto_set_t opener)
 {
     pn_payload_sig_t sig = pn_payload_classify(transport, data, len);
-    pn_proto_set_t candidates = sig.carrier != PN_PROTO_NONE ? PN_PROTO_BIT(sig.carrier) : sig.candidates;
+    pn_proto_set_t candidates = sure_protocol(&sig);
 
-    if (candidates == 0 || (candidates & (candidates - 1)) != 0 || sig.weak
-        || (candidates & opener))
+    if (candidates == 0 || (candidates & opener))
         return PN_PROTO_NONE;
     return first_proto(candidates);
 }
