@@ -12,7 +12,9 @@
  * sequence number is not its direction's base sequence number (the
  * direction's SYN, else one before its first segment, else one before the
  * other side's first acknowledgement), and in the releases after 4.0 any
- * SYN after a FIN or RST (seen in 4.4 and 4.6, taken to come with 4.2).
+ * SYN or SYN-ACK after a FIN or RST (seen in 4.4 and 4.6, taken to come
+ * with 4.2: a SYN-ACK after an injected RST, or after the FIN of the same
+ * connection seen again on another VLAN, is a new tcp.stream there).
  * Records of the same ends are chained newest first, so that later passes
  * find each frame's own.
  *
@@ -147,9 +149,10 @@ static conn_t *new_connection(const conn_key_t *key, conn_t *older, guint32 fram
     return c;
 }
 
-/** Whether a SYN with the connection's own sequence number starts a new
- * connection: after 4.0, when the old one was closed (a handshake tried
- * again after a RST, as scanners do); 4.0 takes it for a retransmission. */
+/** Whether a SYN with the connection's own sequence number, or any SYN-ACK,
+ * starts a new connection: after 4.0, when the old one was closed (a
+ * handshake tried again after a RST, as scanners do); 4.0 takes it for a
+ * retransmission. */
 static gboolean syn_reopens(const conn_t *c)
 {
 #if PN_WS_AT_LEAST(4, 2)
@@ -173,6 +176,9 @@ static conn_t *follow_tcp(conn_t *c, const pn_conv_layer_t *tcp, guint32 frame, 
     /* Only SYNs and each direction's first segment matter. */
     if ((flags & (PN_TCP_SYN | PN_TCP_ACK)) == PN_TCP_SYN && c->base_set[src]
         && (seq != c->base_seq[src] || syn_reopens(c)))
+        c = new_connection(&c->key, c, frame, src, state_size);
+    else if ((flags & (PN_TCP_SYN | PN_TCP_ACK)) == (PN_TCP_SYN | PN_TCP_ACK) && c->base_set[src]
+             && syn_reopens(c))
         c = new_connection(&c->key, c, frame, src, state_size);
     else if ((flags & (PN_TCP_SYN | PN_TCP_ACK)) == (PN_TCP_SYN | PN_TCP_ACK) && c->base_set[src])
         c->base_seq[src] = seq;
