@@ -17,7 +17,9 @@
 # ${PORTNOTE_CHROOT_CACHE:-/var/cache/portnote-chroots}; delete one to remake
 # it) with the robustness tiers too (the ASan+UBSan plugin on mutated captures,
 # libFuzzer on the notes parser and the payload signatures); there only the
-# GUI, valgrind and headless-browser tests skip, saying why.
+# GUI, valgrind, headless-browser, Slurm and PostgreSQL tests skip, saying why
+# (their programs are installed on this machine only; PN_INSTALL_MISSING=0
+# stops the last two from installing their servers in the chroot).
 # Every package is installed in a chroot of its release, never on this machine,
 # where it would be loaded by every other tshark run (other tests included).
 # The source tree and ../shared are bind-mounted read-only into the chroots.
@@ -385,7 +387,10 @@ chroot_build_test_package() {
     echo ok >"$RESULTS/$VERSION.build"
     t_build=$((SECONDS - t0))
     say "Wireshark $ws in the ${SUITE[$VERSION]} chroot: ctest"
-    in_chroot "$CHROOT" sh -c 'cd /portnote/build && ctest --output-on-failure -j "$1"' - "$(nproc)" 2>&1 \
+    # (PN_INSTALL_MISSING=0: the tests that would install their own servers
+    # skip; apt inside them took the chroot past CI's time on 4.4 and failed on 4.6)
+    in_chroot "$CHROOT" env PN_INSTALL_MISSING=0 \
+        sh -c 'cd /portnote/build && ctest --output-on-failure -j "$1"' - "$(nproc)" 2>&1 \
         | tee "$RESULTS/$VERSION.ctest" || status=1
     print_skip_reasons /portnote/build "$RESULTS/$VERSION.ctest" in_chroot "$CHROOT"
     t_tests=$((SECONDS - t0 - t_build))

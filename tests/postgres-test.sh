@@ -13,8 +13,10 @@
 # With PN_MEASURE=1 also prints a "# measure:" line (load time per thousand
 # findings) for measure/measure-scaleout.sh.
 # Environment (set by ctest): PN_SOURCE_DIR, PN_PLUGIN.  Installs postgresql
-# when missing and root (scripts/install-deps.sh --test lists it).  Exit 77
-# (skipped, saying why) when PostgreSQL cannot be installed or started.
+# when missing and root (scripts/install-deps.sh --test lists it), unless
+# PN_INSTALL_MISSING=0 (the version matrix's chroots: they install only what
+# the matrix lists).  Exit 77 (skipped, saying why) when PostgreSQL is
+# missing or does not start.
 set -euo pipefail
 
 SKIP=77
@@ -24,7 +26,7 @@ skip() { echo "SKIP: $*"; exit $SKIP; }
 note() { echo "# $*"; }
 
 pg_bin() { find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1; }
-if [ -z "$(pg_bin)" ] && [ "$(id -u)" = 0 ]; then
+if [ -z "$(pg_bin)" ] && [ "$(id -u)" = 0 ] && [ "${PN_INSTALL_MISSING:-1}" != 0 ]; then
     note "installing postgresql"
     { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
         apt-get install -y -q --no-install-recommends postgresql; } >/dev/null 2>&1 || true
