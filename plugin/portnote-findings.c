@@ -273,35 +273,14 @@ static void findings_finish(void *tapdata)
 /* ---- Registration ------------------------------------------------------ */
 
 /** tshark's -z portnote,findings[,FILTER]. */
-#ifdef PORTNOTE_TAP_INIT_RETURNS_BOOL
-static bool findings_init(const char *opt_arg, void *userdata _U_)
-#else
-static void findings_init(const char *opt_arg, void *userdata _U_)
-#endif
+static PN_TAP_INIT_RESULT findings_init(const char *opt_arg, void *userdata _U_)
 {
     findings_t *fs = g_new0(findings_t, 1);
-    const char *filter = NULL;
-    GString *error;
 
-    if (g_str_has_prefix(opt_arg, FINDINGS_CLI ","))
-        filter = opt_arg + strlen(FINDINGS_CLI ",");
     fs->by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     fs->rows = g_ptr_array_new_with_free_func(finding_free);
-    error = register_tap_listener(PN_TAP_NAME, fs, filter, TL_REQUIRES_PROTO_TREE, findings_reset,
-                                  findings_packet, findings_draw, findings_finish);
-    if (error) {
-        fprintf(stderr, "tshark: Couldn't register portnote,findings tap: %s\n", error->str);
-        g_string_free(error, TRUE);
-        findings_finish(fs);
-#ifdef PORTNOTE_TAP_INIT_RETURNS_BOOL
-        return false;
-#else
-        return;
-#endif
-    }
-#ifdef PORTNOTE_TAP_INIT_RETURNS_BOOL
-    return true;
-#endif
+    PN_TAP_INIT_RETURN(pn_tap_listen(FINDINGS_CLI, opt_arg, fs, findings_reset, findings_packet,
+                                     findings_draw, findings_finish));
 }
 
 void portnote_register_findings(void)

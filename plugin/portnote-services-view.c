@@ -122,33 +122,10 @@ static void services_finish(void *tapdata)
 /* ---- Registration ------------------------------------------------------ */
 
 /** tshark's -z portnote,services[,FILTER]. */
-#ifdef PORTNOTE_TAP_INIT_RETURNS_BOOL
-static bool services_init(const char *opt_arg, void *userdata _U_)
-#else
-static void services_init(const char *opt_arg, void *userdata _U_)
-#endif
+static PN_TAP_INIT_RESULT services_init(const char *opt_arg, void *userdata _U_)
 {
-    pn_service_rows_t *ss = pn_service_rows_new();
-    const char *filter = NULL;
-    GString *error;
-
-    if (g_str_has_prefix(opt_arg, SERVICES_CLI ","))
-        filter = opt_arg + strlen(SERVICES_CLI ",");
-    error = register_tap_listener(PN_TAP_NAME, ss, filter, TL_REQUIRES_PROTO_TREE, services_reset,
-                                  services_packet, services_draw, services_finish);
-    if (error) {
-        fprintf(stderr, "tshark: Couldn't register portnote,services tap: %s\n", error->str);
-        g_string_free(error, TRUE);
-        services_finish(ss);
-#ifdef PORTNOTE_TAP_INIT_RETURNS_BOOL
-        return false;
-#else
-        return;
-#endif
-    }
-#ifdef PORTNOTE_TAP_INIT_RETURNS_BOOL
-    return true;
-#endif
+    PN_TAP_INIT_RETURN(pn_tap_listen(SERVICES_CLI, opt_arg, pn_service_rows_new(), services_reset,
+                                     services_packet, services_draw, services_finish));
 }
 
 void portnote_register_services_view(void)
