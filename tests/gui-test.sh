@@ -7,11 +7,7 @@ set -euo pipefail
 . "$PN_SOURCE_DIR/tests/harness/tshark-stage.sh"
 . "$PN_SOURCE_DIR/tests/harness/wireshark-gui.sh"
 
-fail() { echo "FAIL: $*" >&2; cat "$STAGE/wireshark.out" >&2 2>/dev/null; exit 1; }
-
-gui_available || { echo "wireshark (Qt), Xvfb or xdotool not installed: skipped"; exit 77; }
-pn_stage "$PN_PLUGIN" "$PN_WS_VERSION"
-trap 'gui_cleanup; rm -rf "$STAGE"' EXIT
+gui_test_begin
 bash "$PN_SOURCE_DIR/tools/install-profile.sh" "$STAGE/config" >/dev/null
 chmod -R a+rX "$STAGE/config"
 capture=$(pn_stage_file "$PN_SOURCE_DIR/pcaps/seed.pcap")

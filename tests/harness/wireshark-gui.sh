@@ -75,3 +75,13 @@ gui_cleanup() {
     done
     wait 2>/dev/null || true
 }
+
+# gui_test_begin: what every GUI test does first: defines fail (prints
+# Wireshark's own output too), skips (77) where the GUI is missing, stages
+# the plugin under test and cleans up on exit.
+gui_test_begin() {
+    fail() { echo "FAIL: $*" >&2; cat "$STAGE/wireshark.out" >&2 2>/dev/null; exit 1; }
+    gui_available || { echo "wireshark (Qt), Xvfb or xdotool not installed: skipped"; exit 77; }
+    pn_stage "$PN_PLUGIN" "$PN_WS_VERSION"
+    trap 'gui_cleanup; rm -rf "$STAGE"' EXIT
+}
