@@ -105,7 +105,26 @@ lock_chroot() {
     CHROOT=$CACHE/$1
     mkdir -p "$CACHE"
     exec {lock}>"$CACHE/$1.lock"
-    flock "$lock"
+    # (A process left running in a chroot would hold the lock for ever: the
+    # chroot's processes are stopped by with_mounts, and a wait is bounded.)
+    flock -w 1800 "$lock" || die "the $1 chroot is still locked after 30 minutes: $(fuser "$CACHE/$1.lock" 2>&1)"
+}
+
+# stop_chroot_processes ROOT: stops every process whose root is ROOT (a
+# daemon a test left behind would keep the chroot's lock and mounts busy).
+stop_chroot_processes() {
+    local root proc pids=() signal
+    root=$(readlink -f "$1")
+    for signal in TERM KILL; do
+        pids=()
+        for proc in /proc/[0-9]*; do
+            [ "$(readlink "$proc/root" 2>/dev/null)" = "$root" ] && pids+=("${proc#/proc/}")
+        done
+        [ ${#pids[@]} = 0 ] && return 0
+        echo "test-versions: stopping what was left running in $root (SIG$signal): ${pids[*]}" >&2
+        kill -"$signal" "${pids[@]}" 2>/dev/null || true
+        sleep 2
+    done
 }
 
 # ensure_chroot SUITE [PACKAGE...]: makes (or reuses) $CACHE/SUITE with
@@ -171,6 +190,7 @@ with_mounts() {
         echo "test-versions: could not mount /proc, /dev and the sources in $root" >&2
         status=1
     fi
+    stop_chroot_processes "$root"
     unmount_all
     return $status
 }
@@ -447,6 +467,14 @@ case "${1:-}" in
         VERSION=$2
         package_in_chroot "$3"
         exit ;;
+    --prepare)   # --prepare VERSION (as root): make its chroot, nothing else
+        VERSION=$2
+        if [ "$(pkg-config --modversion wireshark 2>/dev/null | cut -d. -f1,2)" = "$VERSION" ]; then
+            ensure_chroot "${SUITE[$VERSION]}"
+        else
+            ensure_chroot "${SUITE[$VERSION]}" "${ROBUSTNESS_PACKAGES[@]}"
+        fi
+        exit ;;
     --refuse-check)   # --refuse-check RESULTS VERSION... (as root)
         RESULTS=$2
         shift 2
@@ -465,14 +493,42 @@ chmod 755 "$RESULTS"
 trap 'rm -rf "$RESULTS"' EXIT
 host_version=$(pkg-config --modversion wireshark 2>/dev/null | cut -d. -f1,2 || true)
 
+# Every chroot is made (debootstrap, apt) in the background from the start,
+# while this machine's version builds and tests: making them waits on the
+# network, the tests on the processors.  A version's run takes its chroot's
+# lock (lock_chroot), so it waits for the chroot to be ready.  Only where
+# root needs no password (sudo would ask in the background).
+declare -A PREPARING=()
+start_preparing() {
+    local version
+    [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null || return 0
+    for version in "${VERSIONS[@]}"; do
+        [ -f "$CACHE/${SUITE[$version]}/.portnote-ready" ] && continue
+        as_root bash "$0" --prepare "$version" >"$RESULTS/$version.prepare" 2>&1 &
+        PREPARING[$version]=$!
+    done
+}
+
+# finish_preparing VERSION: waits for its chroot and shows what making it said.
+finish_preparing() {
+    local pid=${PREPARING[$1]:-}
+    [ -n "$pid" ] || return 0
+    wait "$pid" || echo "test-versions: making the ${SUITE[$1]} chroot failed; the run says more"
+    cat "$RESULTS/$1.prepare"
+    unset "PREPARING[$1]"
+}
+
 failed=0
+start_preparing
 for version in "${VERSIONS[@]}"; do
     start=$SECONDS
     # Each version in a process of its own, so that "set -e" stops at its
     # first failure and the others still run.
     if [ "$version" = "$host_version" ]; then
         bash "$0" --one "$version" "$RESULTS" || failed=1
+        finish_preparing "$version"   # (its package check waited for it)
     else
+        finish_preparing "$version"
         as_root bash "$0" --one "$version" "$RESULTS" || failed=1
     fi
     [ -f "$RESULTS/$version" ] || echo "- - FAILED - - - - $((SECONDS - start))" >"$RESULTS/$version"
