@@ -302,10 +302,41 @@ static gboolean header_after_ip(const guint8 *d, gsize len, gsize ip, gboolean v
 }
 
 /**
+ * In the frame's data d, the transport header with the layer's ports right
+ * after an IPv4 header (of any length) or an IPv6 header without extension
+ * headers; for a conversation layer that is not after the innermost IP
+ * header: Teredo's IPv6 packet inside the UDP it travels in, whose
+ * addresses are then the packet's network addresses.
+ */
+static gboolean header_by_ports(const guint8 *d, gsize len, const pn_layer_t *layer, gsize *start,
+                                gsize *end)
+{
+    static const guint8 ip_protocol[PN_TRANSPORT_COUNT] = {
+        [PN_TRANSPORT_TCP] = 6, [PN_TRANSPORT_UDP] = 17, [PN_TRANSPORT_SCTP] = 132,
+    };
+    guint8 needle[4], protocol = ip_protocol[layer->ti->transport];
+
+    pn_hton16(needle, layer->ports[0]);
+    pn_hton16(needle + 2, layer->ports[1]);
+    for (const guint8 *at = ws_memmem(d, len, needle, 4); at;
+         at = ws_memmem(at + 1, (gsize)(d + len - at) - 1, needle, 4)) {
+        gsize p = (gsize)(at - d);
+        for (gsize ihl = 20; ihl <= 60 && ihl <= p; ihl += 4)
+            if (d[p - ihl] == (0x40 | ihl / 4) && d[p - ihl + 9] == protocol
+                && header_after_ip(d, len, p - ihl, FALSE, layer, start, end) && *start == p)
+                return TRUE;
+        if (p >= 40 && d[p - 40 + 6] == protocol && header_after_ip(d, len, p - 40, TRUE, layer, start, end) && *start == p)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/**
  * Without a tree, finds the conversation layer's header in the packet's
  * data: after the innermost IP header, which carries the packet's network
  * addresses side by side (the first such header whose transport ports are
- * the layer's), or at the start of a reassembled IP payload.
+ * the layer's), or at the start of a reassembled IP payload; failing that,
+ * after any IP header (header_by_ports).
  */
 static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_header_t *h)
 {
@@ -345,6 +376,16 @@ static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_he
                 h->end = (gint)end;
                 break;
             }
+        }
+    }
+    if (!h->tvb && pinfo->data_src) {
+        tvbuff_t *tvb = get_data_source_tvb((const struct data_source *)pinfo->data_src->data);
+        gsize len = tvb_captured_length(tvb), start, end;
+
+        if (len && header_by_ports(tvb_get_ptr(tvb, 0, (gint)len), len, layer, &start, &end)) {
+            h->tvb = tvb;
+            h->start = (gint)start;
+            h->end = (gint)end;
         }
     }
     return h->tvb != NULL;

@@ -1,6 +1,6 @@
 /* portnote-pint.h
  * Wireshark's unaligned byte readers (wsutil/pint.h) under one name on
- * every version: 4.6 renamed pntoh16 to pntohu16 and so on.  Free of
+ * every version: 4.6 renamed pntoh16 to pntohu16, phton16 to phtonu16 and so on.  Free of
  * epan, so the core (the payload signatures) and the glue share it.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -20,11 +20,13 @@
 #define pn_ntoh24 pntohu24
 #define pn_ntoh32 pntohu32
 #define pn_letoh32 pletohu32
+#define pn_hton16 phtonu16
 #else
 #define pn_ntoh16 pntoh16
 #define pn_ntoh24 pntoh24
 #define pn_ntoh32 pntoh32
 #define pn_letoh32 pletoh32
+#define pn_hton16 phton16
 #endif
 
 #endif /* PORTNOTE_PINT_H */
