@@ -25,7 +25,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*"; exit $SKIP; }
 note() { echo "# $*"; }
 
-pg_bin() { find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1; }
+# (no PostgreSQL: no folder, so find fails, which pipefail would make fatal)
+pg_bin() { { find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null || true; } | sort -V | tail -n 1; }
 if [ -z "$(pg_bin)" ] && [ "$(id -u)" = 0 ] && [ "${PN_INSTALL_MISSING:-1}" != 0 ]; then
     note "installing postgresql"
     { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
