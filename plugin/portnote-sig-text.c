@@ -393,9 +393,26 @@ static gboolean is_finger_query(const guint8 *d, gsize len)
     return p == len - 2 && p > 0;
 }
 
+/* The kinds of message a Redis server pushes to a subscribed client, as
+ * arrays of bulk strings like a client's commands (Redis Pub/Sub
+ * documentation, "Format of pushed messages"): such an array names no
+ * sender. */
+static gboolean is_redis_push(const guint8 *name, gsize length)
+{
+    static const char *const kinds[] = {
+        "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe",
+        "message", "pmessage", "smessage",
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++)
+        if (strlen(kinds[i]) == length && memcmp(name, kinds[i], length) == 0)
+            return TRUE;
+    return FALSE;
+}
+
 /* A RESP array of bulk strings, the form every client sends (Redis
  * protocol specification, "Sending commands"): "*N\r\n$L\r\n" then a
- * command name of L letters. */
+ * command name of L letters, not a kind of pushed message. */
 static gboolean is_redis_client(const guint8 *d, gsize len)
 {
     gsize p = 1, count = 0, name = 0;
@@ -416,7 +433,7 @@ static gboolean is_redis_client(const guint8 *d, gsize len)
     for (gsize i = 0; i < name; i++)
         if (!g_ascii_isalpha(d[p + i]) && d[p + i] != '_')
             return FALSE;
-    return memcmp(d + p + name, "\r\n", 2) == 0;
+    return memcmp(d + p + name, "\r\n", 2) == 0 && !is_redis_push(d + p, name);
 }
 
 /** Reads "<digits>\r\n" at d[*p] (an optional '-' when negative is
@@ -568,6 +585,25 @@ static pn_payload_sig_t message_line(const guint8 *d, gsize len)
     return pn_sig_none();
 }
 
+/* Redis server replies filling the payload: one or more whole RESP
+ * integers or simple strings (":2\r\n", "+PONG\r\n+OK\r\n"), what a
+ * server answers to inline commands (plain text lines, which name nothing)
+ * or sends first in a capture that starts mid-session.  Short and plain,
+ * so weak: they confirm Redis's own port and decide nothing elsewhere. */
+static gboolean is_resp_simple_replies(const guint8 *d, gsize len)
+{
+    gsize p = 0;
+
+    while (p < len) {
+        const guint8 *cr;
+        if ((d[p] != ':' && d[p] != '+') || !resp_element(d, len, p))
+            return FALSE;
+        cr = memchr(d + p, '\r', len - p);
+        p = (gsize)(cr - d) + 2;    /* resp_element checked the "\r\n" */
+    }
+    return TRUE;
+}
+
 /** Signatures of text that only runs over streams, by first character. */
 static pn_payload_sig_t stream_text(const guint8 *d, gsize len)
 {
@@ -585,11 +621,15 @@ static pn_payload_sig_t stream_text(const guint8 *d, gsize len)
             return pn_sig_of(PN_PROTO_REDIS, PN_SENDER_CLIENT);
         if (d[0] == '*' && is_resp_aggregate(d, len))
             return pn_sig_of(PN_PROTO_REDIS, PN_SENDER_EITHER);
+        if (d[0] == '+' && is_resp_simple_replies(d, len))
+            return pn_sig_weak(PN_PROTO_REDIS, PN_SENDER_EITHER);
     } else if ((d[0] == '|' || d[0] == '%' || d[0] == '~') && is_resp_aggregate(d, len)) {
         return pn_sig_of(PN_PROTO_REDIS, PN_SENDER_EITHER);
     } else if (d[0] == ':' || d[0] == 'N') {
         if (is_irc_server(d, len))
             return pn_sig_of(PN_PROTO_IRC, PN_SENDER_SERVER);
+        if (d[0] == ':' && is_resp_simple_replies(d, len))
+            return pn_sig_weak(PN_PROTO_REDIS, PN_SENDER_EITHER);
     } else if (d[0] == 'S' && is_ssh(d, len)) {
         return pn_sig_of(PN_PROTO_SSH, PN_SENDER_EITHER);
     } else if (d[0] == 'R' && is_rfb(d, len)) {

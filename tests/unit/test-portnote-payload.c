@@ -139,8 +139,10 @@ static const text_case_t tcp_cases[] = {
     { "GET /a-very-long-line-without-an-end", 0, PN_SENDER_EITHER },
     { "HTTP/1.1 2x0 OK\r\n", 0, PN_SENDER_EITHER },
     { "2201 nope\r\n", 0, PN_SENDER_EITHER },
-    { "+OKAY\r\n", 0, PN_SENDER_EITHER },
-    { "+PONG\r\n", 0, PN_SENDER_EITHER },
+    /* no POP3 greeting, but whole RESP simple strings: Redis (weak), either end */
+    { "+OKAY\r\n", BIT(PN_PROTO_REDIS), PN_SENDER_EITHER },
+    { "+PONG\r\n", BIT(PN_PROTO_REDIS), PN_SENDER_EITHER },
+    { "+PONG", 0, PN_SENDER_EITHER },
     { "hello", 0, PN_SENDER_EITHER },
 };
 
@@ -290,6 +292,14 @@ static const binary_case_t binary_cases[] = {
     { "redis_resp3_reply", PN_TRANSPORT_TCP, "2a330d0a3a310d0a3a320d0a", BIT(PN_PROTO_REDIS), PN_SENDER_EITHER, FALSE },
     { "redis_resp3_attribute", PN_TRANSPORT_TCP, "7c310d0a2b6b65792d706f70756c61726974790d0a25320d0a", BIT(PN_PROTO_REDIS), PN_SENDER_EITHER, FALSE },
     { "redis_not_resp", PN_TRANSPORT_TCP, "2a330d0a6162630d0a", 0, PN_SENDER_EITHER, FALSE },
+    /* a server's pub/sub push, "*3 $9 subscribe $3 Foo :1", is no client command */
+    { "redis_push", PN_TRANSPORT_TCP, "2a330d0a24390d0a7375627363726962650d0a24330d0a466f6f0d0a3a310d0a", BIT(PN_PROTO_REDIS), PN_SENDER_EITHER, FALSE },
+    { "redis_subscribe_cmd", PN_TRANSPORT_TCP, "2a320d0a24390d0a5355425343524942450d0a24330d0a466f6f0d0a", BIT(PN_PROTO_REDIS), PN_SENDER_CLIENT, FALSE },
+    /* replies to inline commands: ":2", "+PONG +OK" (weak); cut short, or text after */
+    { "redis_integer_reply", PN_TRANSPORT_TCP, "3a320d0a", BIT(PN_PROTO_REDIS), PN_SENDER_EITHER, TRUE },
+    { "redis_simple_replies", PN_TRANSPORT_TCP, "2b504f4e470d0a2b4f4b0d0a", BIT(PN_PROTO_REDIS), PN_SENDER_EITHER, TRUE },
+    { "redis_integer_cut", PN_TRANSPORT_TCP, "3a320d", 0, PN_SENDER_EITHER, FALSE },
+    { "redis_reply_then_text", PN_TRANSPORT_TCP, "2b504f4e470d0a68656c6c6f", 0, PN_SENDER_EITHER, FALSE },
     { "pg_startup", PN_TRANSPORT_TCP, "00000020000300007573657200616c6963650064617461626173650064620000", BIT(PN_PROTO_POSTGRESQL), PN_SENDER_CLIENT, FALSE },
     { "pg_nouser", PN_TRANSPORT_TCP, "000000150003000064617461626173650064620000", 0, PN_SENDER_EITHER, FALSE },
     { "pg_ssl", PN_TRANSPORT_TCP, "0000000804d2162f", BIT(PN_PROTO_POSTGRESQL), PN_SENDER_CLIENT, FALSE },
