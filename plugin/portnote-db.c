@@ -599,6 +599,8 @@ static gboolean also_fields_empty(char **f, guint count)
     return TRUE;
 }
 
+static void rate_own_risks(pn_entry_t *entry);
+
 /**
  * Builds an entry from a row's fields (count: PN_FIELD_COUNT, or
  * PN_V2_FIELD_COUNT or PN_LEGACY_FIELD_COUNT for the older formats, which
@@ -642,6 +644,7 @@ static pn_row_t *row_from_fields(char **f, guint count, gboolean *ambiguous, cha
         split_legacy_row(e, ambiguous);     /* checked as one half, valid as two */
     finish_part(&e->own);
     finish_part(&e->also);
+    rate_own_risks(e);
     return row;
 }
 
@@ -970,13 +973,11 @@ static pn_risk_t category_level(const pn_entry_t *e, const char *category, pn_ex
  * raises either to the row's level.  An unknown exposure is rated as
  * external.
  */
-pn_risk_t pn_entry_own_risk(const pn_entry_t *entry, pn_exposure_t exposure, gboolean amplifying)
+static pn_risk_t rate_own_risk(const pn_entry_t *entry, pn_exposure_t exposure, gboolean amplifying)
 {
     pn_exposure_t rated = exposure == PN_EXPOSURE_UNKNOWN ? PN_EXPOSURE_EXTERNAL : exposure;
     pn_risk_t risk = PN_RISK_NONE;
 
-    if (!entry)
-        return PN_RISK_NONE;
     if (entry->exposure.has_risk[rated]) {
         risk = entry->exposure.risk[rated];
     } else {
@@ -987,6 +988,22 @@ pn_risk_t pn_entry_own_risk(const pn_entry_t *entry, pn_exposure_t exposure, gbo
     if (amplifying && exposure != PN_EXPOSURE_LOOPBACK && has_category(entry->own.categories, "amplification"))
         risk = MAX(risk, entry->own.risk);
     return risk;
+}
+
+/** Fills the row's own_risk table (rate_own_risk for every case). */
+static void rate_own_risks(pn_entry_t *entry)
+{
+    for (int x = 0; x < PN_EXPOSURE_COUNT; x++)
+        for (int amplifying = 0; amplifying < 2; amplifying++)
+            entry->own_risk[x][amplifying] = (guint8)rate_own_risk(entry, (pn_exposure_t)x, amplifying);
+}
+
+/** The risk of the service's own notes under an exposure (rate_own_risk). */
+pn_risk_t pn_entry_own_risk(const pn_entry_t *entry, pn_exposure_t exposure, gboolean amplifying)
+{
+    if (!entry || (guint)exposure >= PN_EXPOSURE_COUNT)
+        return PN_RISK_NONE;
+    return (pn_risk_t)entry->own_risk[exposure][amplifying ? 1 : 0];
 }
 
 /** Whether the row's own half names amplification (a reflection service). */

@@ -121,6 +121,10 @@ typedef struct pn_entry {
     pn_part_t own;
     pn_part_t also;
     pn_exposure_rule_t exposure;
+    /* pn_entry_own_risk's answers by exposure and by whether amplification
+     * is seen, worked out once when the row is read: the categories are
+     * text, and every packet with a note asks */
+    guint8 own_risk[PN_EXPOSURE_COUNT][2];
     char *service;
     char *description;
     char *source;
