@@ -204,10 +204,14 @@ static pn_sender_t gnutella_sender(const guint8 *d, gsize len, gboolean *found)
  */
 static gssize command_argument(const guint8 *d, gsize len, const char *verb, guint *spaces)
 {
-    gsize n = strlen(verb);
+    gsize n;
     gssize line;
 
-    /* the verb first: most payloads are ruled out before their line is read */
+    /* the verb first, its first letter before all (verbs are written in
+     * capitals): most payloads are ruled out before their line is read */
+    if (len == 0 || g_ascii_toupper(d[0]) != verb[0])
+        return -1;
+    n = strlen(verb);
     if (len < n || g_ascii_strncasecmp((const char *)d, verb, n) != 0)
         return -1;
     line = pn_line_length(d, len);
