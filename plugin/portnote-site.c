@@ -19,6 +19,30 @@
 
 static pn_netlist_t *local_networks;
 
+/* Whether recent IPv4 addresses are local, by a hash of the address: every
+ * packet with a note asks for both of its ends, a capture has few hosts,
+ * and the list is searched prefix by prefix.  Emptied with the list. */
+#define V4_CACHE_SLOTS 256
+static struct {
+    guint32 address;
+    guint8 known;
+    guint8 local;
+} v4_cache[V4_CACHE_SLOTS];
+
+/** Whether the IPv4 address v (host order; data, as in the packet) is in
+ * the local networks. */
+static gboolean v4_in_local_networks(guint32 v, const void *data)
+{
+    guint slot = (v * 0x9E3779B1u) >> 24;
+
+    if (!v4_cache[slot].known || v4_cache[slot].address != v) {
+        v4_cache[slot].address = v;
+        v4_cache[slot].local = (guint8)pn_netlist_contains(local_networks, 4, data);
+        v4_cache[slot].known = TRUE;
+    }
+    return v4_cache[slot].local;
+}
+
 /** Parses one "ADDRESS[/BITS]" into the list; FALSE when it is not one. */
 static gboolean add_prefix(pn_netlist_t *list, const char *item)
 {
@@ -51,6 +75,7 @@ void portnote_site_set(const char *text)
 
     pn_netlist_free(local_networks);
     local_networks = pn_netlist_new();
+    memset(v4_cache, 0, sizeof(v4_cache));
     for (char **item = items; *item; item++) {
         if (**item && !add_prefix(local_networks, *item))
             g_string_append_printf(bad, "%s'%s'", bad->len ? ", " : "", *item);
@@ -66,6 +91,7 @@ void portnote_site_free(void)
 {
     pn_netlist_free(local_networks);
     local_networks = NULL;
+    memset(v4_cache, 0, sizeof(v4_cache));
 }
 
 /* What an address says of its end. */
@@ -85,8 +111,7 @@ static end_t end_of(const address *a)
         guint32 v = pn_ntoh32((const guint8 *)a->data);
         e.ip = TRUE;
         e.loopback = (v >> 24) == 127;
-        e.local = in4_addr_is_multicast(v) || v == 0xffffffffu || v == 0
-            || pn_netlist_contains(local_networks, 4, a->data);
+        e.local = in4_addr_is_multicast(v) || v == 0xffffffffu || v == 0 || v4_in_local_networks(v, a->data);
     } else if (a->type == AT_IPv6 && a->len == 16) {
         e.ip = TRUE;
         e.loopback = memcmp(a->data, v6_loopback, 16) == 0;
