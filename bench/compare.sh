@@ -87,20 +87,22 @@ inclusive() {
 
 # breakdown CAPTURE MODE: where this build's instructions per packet go.
 breakdown() {
-    local f="$STAGE/home/$1.$2.callgrind.out" whole conv lookup notes show
+    local f="$STAGE/home/$1.$2.callgrind.out" whole conv lookup notes site show
     whole=$(inclusive "$f" dissect_portnote)
     conv=$(inclusive "$f" portnote_conv_update)
     lookup=$(inclusive "$f" portnote_connection)
-    notes=$(inclusive "$f" portnote_find_notes)
+    notes=$(( $(inclusive "$f" portnote_layers_collect) + $(inclusive "$f" portnote_layers_notes) ))
+    site=$(( $(inclusive "$f" portnote_site_apply) + $(inclusive "$f" portnote_services_flag) ))
     show=$(inclusive "$f" portnote_show)
     echo "| part | instructions per packet |"
     echo "|---|--:|"
     echo "| the post-dissector, all of it (\`dissect_portnote\`) | $((whole / packets)) |"
     echo "| the connection table: lookup, new connections, TCP port reuse (\`portnote_connection\`) | $((lookup / packets)) |"
     echo "| the payload check and the conversation's state, without the table | $(((conv - lookup) / packets)) |"
-    echo "| finding the notes: layers, proto data, headers, the notes lookup (\`portnote_find_notes\`) | $((notes / packets)) |"
+    echo "| finding the notes: layers, proto data, headers, the notes lookup (\`portnote_layers_collect\`, \`portnote_layers_notes\`) | $((notes / packets)) |"
+    echo "| exposure and the first frame of each service (\`portnote_site_apply\`, \`portnote_services_flag\`) | $((site / packets)) |"
     echo "| showing them: the fields the filter reads, Expert Info (\`portnote_show\`) | $((show / packets)) |"
-    echo "| the rest: verdicts applied to the notes, the tap | $(((whole - conv - notes - show) / packets)) |"
+    echo "| the rest: verdicts applied to the notes, the tap | $(((whole - conv - notes - site - show) / packets)) |"
     echo
     echo "(callgrind inclusive costs on the $1 capture, \`$2\` mode; calling the post-dissector itself"
     echo "costs a few hundred more, in Wireshark's code.)"
