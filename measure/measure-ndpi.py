@@ -83,7 +83,7 @@ def own_ports(tool):
         own[name] = {}
         for spec in specs:
             t, _, ports = spec.partition(":")
-            if t == "ws":
+            if t in ("ws", "flags"):    # Wireshark's names, the table's flags: no ports
                 continue
             own[name][t] = set()
             for part in filter(None, ports.split(",")):
