@@ -172,15 +172,14 @@ static conn_t *follow_tcp(conn_t *c, const pn_conv_layer_t *tcp, guint32 frame, 
 {
     guint32 seq = tcp->tcp_seq, ack = tcp->tcp_ack;
     guint8 flags = tcp->tcp_flags;
+    gboolean syn = (flags & (PN_TCP_SYN | PN_TCP_ACK)) == PN_TCP_SYN;
+    gboolean syn_ack = (flags & (PN_TCP_SYN | PN_TCP_ACK)) == (PN_TCP_SYN | PN_TCP_ACK);
 
-    /* Only SYNs and each direction's first segment matter. */
-    if ((flags & (PN_TCP_SYN | PN_TCP_ACK)) == PN_TCP_SYN && c->base_set[src]
-        && (seq != c->base_seq[src] || syn_reopens(c)))
+    /* Only SYNs and each direction's first segment matter: a SYN with
+     * another sequence number, or either after the close, starts anew. */
+    if (c->base_set[src] && ((syn && seq != c->base_seq[src]) || ((syn || syn_ack) && syn_reopens(c))))
         c = new_connection(&c->key, c, frame, src, state_size);
-    else if ((flags & (PN_TCP_SYN | PN_TCP_ACK)) == (PN_TCP_SYN | PN_TCP_ACK) && c->base_set[src]
-             && syn_reopens(c))
-        c = new_connection(&c->key, c, frame, src, state_size);
-    else if ((flags & (PN_TCP_SYN | PN_TCP_ACK)) == (PN_TCP_SYN | PN_TCP_ACK) && c->base_set[src])
+    else if (syn_ack && c->base_set[src])
         c->base_seq[src] = seq;
     if (!c->base_set[src]) {
         c->base_seq[src] = flags & PN_TCP_SYN ? seq : seq - 1;
