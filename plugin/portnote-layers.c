@@ -23,6 +23,7 @@
  */
 #include <string.h>
 #include <epan/addr_resolv.h>
+#include <epan/ipproto.h>
 #include <epan/proto.h>
 #include <epan/proto_data.h>
 #include <wsutil/pint.h>
@@ -312,7 +313,7 @@ static gboolean header_by_ports(const guint8 *d, gsize len, const pn_layer_t *la
                                 gsize *end)
 {
     static const guint8 ip_protocol[PN_TRANSPORT_COUNT] = {
-        [PN_TRANSPORT_TCP] = 6, [PN_TRANSPORT_UDP] = 17, [PN_TRANSPORT_SCTP] = 132,
+        [PN_TRANSPORT_TCP] = IP_PROTO_TCP, [PN_TRANSPORT_UDP] = IP_PROTO_UDP, [PN_TRANSPORT_SCTP] = IP_PROTO_SCTP,
     };
     guint8 needle[4], protocol = ip_protocol[layer->ti->transport];
 
@@ -325,7 +326,8 @@ static gboolean header_by_ports(const guint8 *d, gsize len, const pn_layer_t *la
             if (d[p - ihl] == (0x40 | ihl / 4) && d[p - ihl + 9] == protocol
                 && header_after_ip(d, len, p - ihl, FALSE, layer, start, end) && *start == p)
                 return TRUE;
-        if (p >= 40 && d[p - 40 + 6] == protocol && header_after_ip(d, len, p - 40, TRUE, layer, start, end) && *start == p)
+        if (p >= 40 && d[p - 40 + 6] == protocol
+            && header_after_ip(d, len, p - 40, TRUE, layer, start, end) && *start == p)
             return TRUE;
     }
     return FALSE;

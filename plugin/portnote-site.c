@@ -29,15 +29,20 @@ static struct {
     guint8 local;
 } v4_cache[V4_CACHE_SLOTS];
 
-/** Whether the IPv4 address v (host order; data, as in the packet) is in
- * the local networks. */
-static gboolean v4_in_local_networks(guint32 v, const void *data)
+/** Whether an IPv4 or IPv6 address is in the local networks (IPv4 ones
+ * through v4_cache). */
+static gboolean in_local_networks(const address *a)
 {
-    guint slot = (v * 0x9E3779B1u) >> 24;
+    guint32 v;
+    guint slot;
 
+    if (a->len != 4)
+        return pn_netlist_contains(local_networks, (guint)a->len, (const guint8 *)a->data);
+    v = pn_ntoh32((const guint8 *)a->data);
+    slot = (v * 0x9E3779B1u) >> 24;
     if (!v4_cache[slot].known || v4_cache[slot].address != v) {
         v4_cache[slot].address = v;
-        v4_cache[slot].local = (guint8)pn_netlist_contains(local_networks, 4, data);
+        v4_cache[slot].local = (guint8)pn_netlist_contains(local_networks, 4, (const guint8 *)a->data);
         v4_cache[slot].known = TRUE;
     }
     return v4_cache[slot].local;
@@ -111,13 +116,13 @@ static end_t end_of(const address *a)
         guint32 v = pn_ntoh32((const guint8 *)a->data);
         e.ip = TRUE;
         e.loopback = (v >> 24) == 127;
-        e.local = in4_addr_is_multicast(v) || v == 0xffffffffu || v == 0 || v4_in_local_networks(v, a->data);
+        e.local = in4_addr_is_multicast(v) || v == 0xffffffffu || v == 0 || in_local_networks(a);
     } else if (a->type == AT_IPv6 && a->len == 16) {
         e.ip = TRUE;
         e.loopback = memcmp(a->data, v6_loopback, 16) == 0;
         e.local = in6_addr_is_multicast((const ws_in6_addr *)a->data)
             || memcmp(a->data, v6_unspecified, 16) == 0
-            || pn_netlist_contains(local_networks, 16, a->data);
+            || in_local_networks(a);
     }
     return e;
 }
@@ -132,8 +137,7 @@ const address *portnote_note_server(const packet_info *pinfo, const pn_note_t *n
 {
     if (note->both_sides) {
         end_t dst = end_of(&pinfo->net_dst);
-        gboolean group = dst.local && !pn_netlist_contains(local_networks, (guint)pinfo->net_dst.len,
-                                                           (const guint8 *)pinfo->net_dst.data);
+        gboolean group = dst.local && !in_local_networks(&pinfo->net_dst);
         if (group || cmp_address(&pinfo->net_dst, &pinfo->net_src) < 0)
             return &pinfo->net_dst;
         return &pinfo->net_src;
