@@ -181,6 +181,11 @@ def label(row):
         ("; evidence %s observed %s" % (row.get("evidence"), row.get("observed")))
 
 
+def medium_or_more(row):
+    """Whether a finding row's risk is medium or worse."""
+    return RISKS.index(row.get("risk", "none")) >= RISKS.index("medium")
+
+
 def summarise(results, sample_size, seed):
     findings, expert = [], collections.Counter()
     wrong_server, partial = [], 0
@@ -200,11 +205,11 @@ def summarise(results, sample_size, seed):
     per_exposure = collections.Counter(row.get("exposure", "(none)") for row in findings)
     per_exposure_high = collections.Counter(row.get("exposure", "(none)") for row in high)
     dns = [row for row in findings if row.get("server_port") == 53]
-    dns_medium = [row for row in dns if RISKS.index(row.get("risk", "none")) >= 2]
+    dns_medium = [row for row in dns if medium_or_more(row)]
     # The anomalies that must stay caught: payload findings (another protocol
     # on the port, or a known one on a port not its own), by risk.
     payload_findings = [row for row in findings if row.get("finding")]
-    payload_medium = [row for row in payload_findings if RISKS.index(row.get("risk", "none")) >= 2]
+    payload_medium = [row for row in payload_findings if medium_or_more(row)]
     payload_kinds = collections.Counter(
         "%s on %s/%s (%s)" % (row.get("observed"), row.get("server_port"), row.get("transport"), row.get("finding"))
         for row in payload_medium)
