@@ -101,11 +101,25 @@ PartitionName=review Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
 EOF
 slurmctld -f "$SLURM_CONF" -i >/dev/null 2>&1 || skip "slurmctld did not start: $(tail -n 3 "$T/log/slurmctld.log" 2>/dev/null)"
 slurmd -f "$SLURM_CONF" >/dev/null 2>&1 || skip "slurmd did not start: $(tail -n 3 "$T/log/slurmd.log" 2>/dev/null)"
-for _ in $(seq 60); do
-    [ "$(sinfo -h -o %T 2>/dev/null)" = idle ] && break
-    sleep 0.5
+# daemon_up NAME: its pid file names a live process within 15 s (the command
+# itself returns once it has forked, before it has initialised).
+daemon_up() {
+    local deadline=$((SECONDS + 15))
+    until [ -s "$T/run/$1.pid" ] && kill -0 "$(cat "$T/run/$1.pid")" 2>/dev/null; do
+        [ "$SECONDS" -lt "$deadline" ] || return 1
+        sleep 0.2
+    done
+}
+for daemon in slurmctld slurmd; do
+    daemon_up "$daemon" || skip "$daemon did not stay up: $(tail -n 3 "$T/log/$daemon.log" 2>/dev/null)"
 done
-[ "$(sinfo -h -o %T 2>/dev/null)" = idle ] || skip "the node did not become idle: $(sinfo -h 2>&1 | head -n 2)"
+# node_state: the node's state, or nothing when the controller does not answer
+# within a few seconds (sinfo itself retries for minutes).
+node_state() { timeout 5 sinfo -h -o %T 2>/dev/null || true; }
+deadline=$((SECONDS + 60))
+until [ "$(node_state)" = idle ] || [ "$SECONDS" -ge "$deadline" ]; do sleep 0.5; done
+[ "$(node_state)" = idle ] || skip "the node did not become idle within a minute: $(node_state)
+$(tail -n 3 "$T/log/slurmctld.log" "$T/log/slurmd.log" 2>/dev/null)"
 note "Slurm $(sinfo -V | awk '{ print $2 }') one-node cluster on $HOST ($(nproc) CPUs)"
 
 # The case: the sample captures, one cut off mid-packet, one not a capture,
@@ -129,9 +143,11 @@ started=$(date +%s.%N)
 local_s=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
 
 # wait_job ID: until the job has left the queue.
+# (An squeue that does not answer counts as still queued.)
 wait_job() {
-    for _ in $(seq 600); do
-        [ -z "$(squeue -h -j "$1" 2>/dev/null)" ] && return 0
+    local queued deadline=$((SECONDS + 300))
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        queued=$(timeout 10 squeue -h -j "$1" 2>/dev/null) && [ -z "$queued" ] && return 0
         sleep 0.5
     done
     fail "job $1 is still queued after 5 minutes"
@@ -154,7 +170,7 @@ done
 index=${large_task##*_}
 index=${index%.log}
 sleep 1
-scancel "${array}_$index"
+timeout 30 scancel "${array}_$index" || fail "scancel ${array}_$index did not answer"
 note "killed task ${array}_$index mid-run (reading large.pcap)"
 wait_job "$merge"
 merge_log "$merge" >"$T/merge1.log"
