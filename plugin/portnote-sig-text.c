@@ -645,6 +645,10 @@ static pn_payload_sig_t stream_text(const guint8 *d, gsize len)
     } else if (d[0] == '<' && is_xmpp_stream(d, len)) {
         return pn_sig_of(PN_PROTO_XMPP, PN_SENDER_EITHER);
     }
+    /* The commands below are whole lines: text with no line end (most
+     * payloads that are not text at all) is none of them. */
+    if (!memchr(d, '\n', len))
+        return pn_sig_none();
     /* SMTP, FTP, POP3 and IRC commands are case-insensitive (RFC 5321
      * 2.4, RFC 959 5.3, RFC 1939 3, RFC 2812 2.3): "ehlo" is SMTP too. */
     if (g_ascii_isalpha(d[0]) && (s.candidates = client_command(d, len, &upgrade)) != 0) {
