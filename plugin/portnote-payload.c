@@ -178,15 +178,21 @@ static pn_proto_set_t sure_protocol(const pn_payload_sig_t *sig)
 pn_verdict_t pn_payload_verdict(pn_transport_t transport, guint16 server_port,
                                 const pn_payload_sig_t *sig, pn_proto_t *observed)
 {
-    pn_proto_set_t own = pn_port_protocols(transport, server_port);
-    pn_proto_set_t candidates = sig->candidates;
     /* Encryption any application may run inside, on any port; protocols
      * whose own port also serves them inside TLS from the first byte
      * (MongoDB and Redis TLS, PostgreSQL 17 direct TLS, Zabbix's
-     * encryption): TLS there is no contradiction. */
-    pn_proto_set_t wrappers = pn_protos_flagged(PN_PF_WRAPPER) | pn_protos_flagged(PN_PF_ANY_PORT);
-    pn_proto_set_t tls_native = pn_protos_flagged(PN_PF_TLS_NATIVE);
+     * encryption): TLS there is no contradiction.  (The table is fixed:
+     * read once.) */
+    static gsize flags_read;
+    static pn_proto_set_t wrappers, tls_native;
+    pn_proto_set_t own = pn_port_protocols(transport, server_port);
+    pn_proto_set_t candidates = sig->candidates;
 
+    if (g_once_init_enter(&flags_read)) {
+        wrappers = pn_protos_flagged(PN_PF_WRAPPER) | pn_protos_flagged(PN_PF_ANY_PORT);
+        tls_native = pn_protos_flagged(PN_PF_TLS_NATIVE);
+        g_once_init_leave(&flags_read, 1);
+    }
     *observed = PN_PROTO_NONE;
     if (candidates & own) {
         pn_proto_set_t hit = candidates & own;
