@@ -233,7 +233,7 @@ static int dissect_portnote(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     notes = tapped ? wmem_memdup(pinfo->pool, found.notes, found.count * sizeof(pn_note_t)) : found.notes;
     starts = portnote_conv_apply(conv, pinfo, view.end, notes, found.count);
     portnote_conv_flag_amplifying(&view, &packet, notes, found.count);
-    portnote_site_apply(pinfo, notes, found.count);
+    portnote_site_apply(pinfo, portnote_conv_site_memo(conv), view.end, notes, found.count);
     portnote_services_flag(pinfo, notes, found.count);
     portnote_show(tvb, pinfo, tree, notes, found.count);
     if (tapped) {

@@ -73,7 +73,14 @@ struct pn_conv {
     wmem_array_t *more_shown;   /* beyond PN_INLINE_SHOWN */
     guint32 packets[2];     /* per end: the conversation layer's packets */
     guint64 bytes[2];       /* per end: their payload bytes */
+    pn_site_memo_t site;    /* whether each end is local */
 };
+
+/** The conversation's record of its ends' locality (NULL without one). */
+pn_site_memo_t *portnote_conv_site_memo(pn_conv_t *conv)
+{
+    return conv ? &conv->site : NULL;
+}
 
 /* ---- Roles and counts ------------------------------------------------------ */
 

@@ -125,8 +125,19 @@ typedef struct {
     guint64 bytes[2];
 } pn_conv_view_t;
 
+/* What the local networks say of a conversation's two addresses, by end
+ * (portnote-site.c fills it on the conversation's first packet with notes,
+ * and again after the local networks change). */
+typedef struct {
+    guint32 generation;     /* 0: not filled yet */
+    guint8 ip[2];
+    guint8 local[2];
+    guint8 loopback[2];
+} pn_site_memo_t;
+
 /* portnote-conv.c */
 typedef struct pn_conv pn_conv_t;
+pn_site_memo_t *portnote_conv_site_memo(pn_conv_t *conv);
 pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_packet_t *packet, pn_conv_view_t *view);
 void portnote_conv_add_findings(pn_conv_t *conv, int end_of_packet,
                                 const pn_packet_t *packet, pn_note_buffer_t *notes);
@@ -138,7 +149,8 @@ void portnote_conv_flag_amplifying(const pn_conv_view_t *view, const pn_packet_t
 /* portnote-site.c */
 void portnote_site_set(const char *text);
 void portnote_site_free(void);
-void portnote_site_apply(const packet_info *pinfo, pn_note_t *notes, guint count);
+void portnote_site_apply(const packet_info *pinfo, pn_site_memo_t *memo, int end_of_packet, pn_note_t *notes,
+                         guint count);
 const address *portnote_note_server(const packet_info *pinfo, const pn_note_t *note);
 const address *portnote_note_client(const packet_info *pinfo, const pn_note_t *note);
 

@@ -18,6 +18,7 @@
 #include "portnote-glue.h"
 
 static pn_netlist_t *local_networks;
+static guint32 local_networks_generation;   /* changes with the list */
 
 /* Whether recent IPv4 addresses are local, by a hash of the address: every
  * packet with a note asks for both of its ends, a capture has few hosts,
@@ -81,6 +82,8 @@ void portnote_site_set(const char *text)
     pn_netlist_free(local_networks);
     local_networks = pn_netlist_new();
     memset(v4_cache, 0, sizeof(v4_cache));
+    if (++local_networks_generation == 0)
+        local_networks_generation = 1;
     for (char **item = items; *item; item++) {
         if (**item && !add_prefix(local_networks, *item))
             g_string_append_printf(bad, "%s'%s'", bad->len ? ", " : "", *item);
@@ -151,15 +154,56 @@ const address *portnote_note_client(const packet_info *pinfo, const pn_note_t *n
     return portnote_note_server(pinfo, note) == &pinfo->net_src ? &pinfo->net_dst : &pinfo->net_src;
 }
 
-/** Sets each note's exposure from the packet's network addresses. */
-void portnote_site_apply(const packet_info *pinfo, pn_note_t *notes, guint count)
+/** Whether two addresses are equal: mostly the same bytes (the IP
+ * dissector points both at its header), so that is checked first. */
+static inline gboolean same_address(const address *a, const address *b)
+{
+    return (a->data == b->data && a->type == b->type && a->len == b->len) || addresses_equal(a, b);
+}
+
+/** Whether the packet's network addresses are its conversation's (those
+ * Wireshark keyed it on), so that what the memo says of them holds. */
+static gboolean addresses_are_conversations(const packet_info *pinfo)
+{
+    return same_address(&pinfo->net_src, &pinfo->src) && same_address(&pinfo->net_dst, &pinfo->dst);
+}
+
+/** The packet's ends (source, destination), through the conversation's
+ * memo when it has one: the addresses do not change within it. */
+static void ends_of_packet(const packet_info *pinfo, pn_site_memo_t *memo, int end_of_packet, end_t *src,
+                           end_t *dst)
+{
+    int s = end_of_packet ? 1 : 0;
+
+    if (memo && memo->generation == local_networks_generation && addresses_are_conversations(pinfo)) {
+        *src = (end_t){ memo->ip[s], memo->local[s], memo->loopback[s] };
+        *dst = (end_t){ memo->ip[!s], memo->local[!s], memo->loopback[!s] };
+        return;
+    }
+    *src = end_of(&pinfo->net_src);
+    *dst = end_of(&pinfo->net_dst);
+    if (memo && addresses_are_conversations(pinfo)) {
+        memo->generation = local_networks_generation;
+        memo->ip[s] = (guint8)src->ip;
+        memo->local[s] = (guint8)src->local;
+        memo->loopback[s] = (guint8)src->loopback;
+        memo->ip[!s] = (guint8)dst->ip;
+        memo->local[!s] = (guint8)dst->local;
+        memo->loopback[!s] = (guint8)dst->loopback;
+    }
+}
+
+/** Sets each note's exposure from the packet's network addresses; memo
+ * (NULL without a conversation) remembers them by the conversation's ends,
+ * end_of_packet being the packet's source's. */
+void portnote_site_apply(const packet_info *pinfo, pn_site_memo_t *memo, int end_of_packet, pn_note_t *notes,
+                         guint count)
 {
     end_t src, dst;
 
     if (count == 0)
         return;
-    src = end_of(&pinfo->net_src);
-    dst = end_of(&pinfo->net_dst);
+    ends_of_packet(pinfo, memo, end_of_packet, &src, &dst);
     for (guint i = 0; i < count; i++) {
         gboolean server_is_src = portnote_note_server(pinfo, &notes[i]) == &pinfo->net_src;
         const end_t *server = server_is_src ? &src : &dst;
