@@ -30,11 +30,13 @@ static expert_field ei_portnote_non_standard[PN_RISK_COUNT] = {
  */
 expert_field *portnote_note_expert(const pn_note_t *note)
 {
-    pn_risk_t risk = pn_note_risk(note);
+    pn_risk_t risk;
 
-    if (risk == PN_RISK_NONE || !portnote_prefs.expert_enabled || (gint)risk < portnote_prefs.expert_min_risk)
+    /* most notes are not their service's first: no risk to weigh */
+    if (!(note->flags & PN_FLAG_FIRST_IN_SERVICE) || !portnote_prefs.expert_enabled)
         return NULL;
-    if (!(note->flags & PN_FLAG_FIRST_IN_SERVICE))
+    risk = pn_note_risk(note);
+    if (risk == PN_RISK_NONE || (gint)risk < portnote_prefs.expert_min_risk)
         return NULL;
     if (pn_note_is_finding(note))
         return note->verdict == PN_VERDICT_MISMATCH ? &ei_portnote_mismatch[risk] : &ei_portnote_non_standard[risk];
@@ -120,7 +122,7 @@ gboolean portnote_expert_text_wanted(proto_tree *tree)
         expert_protocol = proto_registrar_get_nth(proto_get_id_by_filter_name("_ws.expert"));
     if (expert_protocol->ref_type != HF_REF_TYPE_NONE)
         return TRUE;
-    /* each entry's field, as registered (read directly, as by portnote_field_wanted()) */
+    /* each entry's field, as registered (read directly, as by portnote_fields_wanted()) */
     for (size_t i = 0; i < G_N_ELEMENTS(expert_infos); i++)
         if (expert_infos[i].eiinfo.hf_info.hfinfo.ref_type != HF_REF_TYPE_NONE)
             return TRUE;

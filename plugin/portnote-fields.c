@@ -1,6 +1,6 @@
 /* portnote-fields.c
  * PortNote's fields and subtrees: their registration, the cache of their
- * registered infos that portnote_field_wanted() reads, and the value of
+ * registered infos that portnote_fields_wanted() reads, and the value of
  * the service field, which the display and the taps share.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -40,6 +40,7 @@ static value_string risk_vals[PN_RISK_COUNT];
 
 header_field_info **portnote_field_infos;
 int portnote_first_field_id;
+int portnote_field_count;
 header_field_info *portnote_protocol_info;
 
 /** "LDAP (non-standard port)": what the payload showed on a port with no
@@ -86,7 +87,7 @@ static void free_observed_services(void)
 }
 
 /** Keeps the registered infos of PortNote and its fields for
- * portnote_field_wanted() and the display. */
+ * portnote_fields_wanted() and the display. */
 static void remember_field_infos(const hf_register_info *hf, int count)
 {
     int last = 0;
@@ -97,8 +98,12 @@ static void remember_field_infos(const hf_register_info *hf, int count)
         portnote_first_field_id = MIN(portnote_first_field_id, *hf[i].p_id);
         last = MAX(last, *hf[i].p_id);
     }
+    portnote_field_count = last - portnote_first_field_id + 1;
+    /* one bit each in a pn_field_set_t */
+    if (portnote_field_count > (int)(8 * sizeof(pn_field_set_t)))
+        g_error("PortNote registers more fields than a pn_field_set_t holds");
     portnote_field_infos = wmem_alloc0_array(wmem_epan_scope(), header_field_info *,
-                                             last - portnote_first_field_id + 1);
+                                             (gsize)portnote_field_count);
     for (int i = 0; i < count; i++)
         portnote_field_infos[*hf[i].p_id - portnote_first_field_id] = proto_registrar_get_nth(*hf[i].p_id);
 }

@@ -42,20 +42,42 @@ extern int ett_portnote;
 extern int ett_portnote_note;
 
 /* PortNote's registered field infos by id (from portnote_first_field_id
- * on), so that asking whether a field is referenced reads its reference
- * state directly: proto_field_is_referenced() looks the field up on each
- * call, and a filtered read asks it for most fields of every note. */
+ * on, portnote_field_count of them), so that asking whether a field is
+ * referenced reads its reference state directly: proto_field_is_referenced()
+ * looks the field up on each call. */
 extern header_field_info **portnote_field_infos;
 extern int portnote_first_field_id;
+extern int portnote_field_count;
 extern header_field_info *portnote_protocol_info;  /* PortNote's own */
 
-/** Whether anyone can see a field: a shown tree, or a filter, column,
- * colour rule or export that asks for it (items no one asks for would
- * only be faked away by Wireshark, one call each). */
-static inline gboolean portnote_field_wanted(proto_tree *tree, int hf)
+/* A set of PortNote's fields: bit (id - portnote_first_field_id) each. */
+typedef guint64 pn_field_set_t;
+
+/**
+ * The fields anyone can see in this tree: all of them in a shown tree,
+ * else those a filter, column, colour rule or export asks for (items no
+ * one asks for would only be faked away by Wireshark, one call each).
+ * Read once per packet: a filtered read asks it for most fields of every
+ * note.
+ */
+static inline pn_field_set_t portnote_fields_wanted(proto_tree *tree)
 {
-    return tree && (PTREE_DATA(tree)->visible
-                    || portnote_field_infos[hf - portnote_first_field_id]->ref_type != HF_REF_TYPE_NONE);
+    pn_field_set_t set = 0;
+
+    if (!tree)
+        return 0;
+    if (PTREE_DATA(tree)->visible)
+        return ~(pn_field_set_t)0;
+    for (int i = 0; i < portnote_field_count; i++)
+        if (portnote_field_infos[i] && portnote_field_infos[i]->ref_type != HF_REF_TYPE_NONE)
+            set |= (pn_field_set_t)1 << i;
+    return set;
+}
+
+/** Whether a set of portnote_fields_wanted() holds the field. */
+static inline gboolean portnote_field_in(pn_field_set_t set, int hf)
+{
+    return (set >> (hf - portnote_first_field_id)) & 1;
 }
 
 const char *portnote_note_service(const pn_note_t *note);

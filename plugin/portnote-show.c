@@ -122,7 +122,7 @@ static const char *note_line(wmem_allocator_t *scope, const pn_note_t *note)
 
 /* ---- Tree items ---------------------------------------------------------- */
 
-#define WANTED(tree, hf) portnote_field_wanted(tree, hf)
+#define WANTED(set, hf) portnote_field_in(set, hf)
 
 static void add_text(proto_tree *tree, int hf, tvbuff_t *tvb, gint start, const char *text)
 {
@@ -189,10 +189,10 @@ static void add_text_pieces(wmem_allocator_t *scope, proto_tree *tree, int hf, t
 
 /** Adds free text only when someone can see the field: cutting it costs
  * allocations, and a filtered read would pay them for every note. */
-static inline void add_long_text(wmem_allocator_t *scope, proto_tree *tree, int hf, tvbuff_t *tvb,
-                                 gint start, const char *text)
+static inline void add_long_text(pn_field_set_t wanted, wmem_allocator_t *scope, proto_tree *tree, int hf,
+                                 tvbuff_t *tvb, gint start, const char *text)
 {
-    if (text && WANTED(tree, hf))
+    if (text && WANTED(wanted, hf))
         add_text_pieces(scope, tree, hf, tvb, start, text);
 }
 
@@ -203,78 +203,84 @@ static void add_list(proto_tree *tree, int hf, tvbuff_t *tvb, gint start, char *
 }
 
 /** The note's categories and threats, each only when someone can see it. */
-static void add_note_lists(proto_tree *pt, tvbuff_t *tvb, gint start, const pn_note_t *note)
+static void add_note_lists(pn_field_set_t wanted, proto_tree *pt, tvbuff_t *tvb, gint start,
+                           const pn_note_t *note)
 {
     char **categories[PN_CATEGORY_LISTS], **threats[PN_THREAT_LISTS];
 
-    if (WANTED(pt, hf_portnote_category)) {
+    if (WANTED(wanted, hf_portnote_category)) {
         pn_note_categories(note, categories);
         for (int l = 0; l < PN_CATEGORY_LISTS; l++)
             add_list(pt, hf_portnote_category, tvb, start, categories[l]);
     }
-    if (WANTED(pt, hf_portnote_threat)) {
+    if (WANTED(wanted, hf_portnote_threat)) {
         pn_note_threats(note, threats);
         for (int l = 0; l < PN_THREAT_LISTS; l++)
             add_list(pt, hf_portnote_threat, tvb, start, threats[l]);
     }
-    if (WANTED(pt, hf_portnote_also_used_by))
+    if (WANTED(wanted, hf_portnote_also_used_by))
         add_list(pt, hf_portnote_also_used_by, tvb, start, pn_note_context(note));
 }
 
 /** The note's plain-words texts: the finding, the notes, the sources. */
-static void add_note_texts(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, gint start,
-                           const pn_note_t *note)
+static void add_note_texts(pn_field_set_t wanted, proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo,
+                           gint start, const pn_note_t *note)
 {
     const pn_entry_t *e = note->entry;
+    gboolean finding = pn_note_is_finding(note);
 
-    if (pn_note_is_finding(note) && WANTED(pt, hf_portnote_note))
-        add_long_text(pinfo->pool, pt, hf_portnote_note, tvb, start, finding_note(pinfo->pool, note));
-    if (e) {
-        add_long_text(pinfo->pool, pt, hf_portnote_note, tvb, start, pn_note_exposure_note(note));
-        add_long_text(pinfo->pool, pt, hf_portnote_note, tvb, start, e->own.note);
-        add_long_text(pinfo->pool, pt, hf_portnote_note, tvb, start,
-                      pn_note_also_stands(note) ? e->also.note : NULL);
+    if (WANTED(wanted, hf_portnote_note)) {
+        if (finding)
+            add_long_text(wanted, pinfo->pool, pt, hf_portnote_note, tvb, start, finding_note(pinfo->pool, note));
+        if (e) {
+            add_long_text(wanted, pinfo->pool, pt, hf_portnote_note, tvb, start, pn_note_exposure_note(note));
+            add_long_text(wanted, pinfo->pool, pt, hf_portnote_note, tvb, start, e->own.note);
+            add_long_text(wanted, pinfo->pool, pt, hf_portnote_note, tvb, start,
+                          pn_note_also_stands(note) ? e->also.note : NULL);
+        }
     }
-    add_long_text(pinfo->pool, pt, hf_portnote_source, tvb, start,
-                  e ? e->source : note->kind == PN_NOTE_IANA ? PN_IANA_SOURCE : NULL);
-    if (pn_note_is_finding(note))
-        add_long_text(pinfo->pool, pt, hf_portnote_source, tvb, start, PN_PAYLOAD_SOURCE);
-    if (e && WANTED(pt, hf_portnote_defined_at))
+    if (WANTED(wanted, hf_portnote_source)) {
+        add_long_text(wanted, pinfo->pool, pt, hf_portnote_source, tvb, start,
+                      e ? e->source : note->kind == PN_NOTE_IANA ? PN_IANA_SOURCE : NULL);
+        if (finding)
+            add_long_text(wanted, pinfo->pool, pt, hf_portnote_source, tvb, start, PN_PAYLOAD_SOURCE);
+    }
+    if (e && WANTED(wanted, hf_portnote_defined_at))
         add_text(pt, hf_portnote_defined_at, tvb, start, e->origin);
 }
 
 /** The fields of one note, under its summary item: only those someone
  * can see. */
-static void add_note_fields(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, gint start,
-                            guint length, const pn_note_t *note)
+static void add_note_fields(pn_field_set_t wanted, proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo,
+                            gint start, guint length, const pn_note_t *note)
 {
     const pn_entry_t *e = note->entry;
-    pn_risk_t risk = pn_note_risk(note);
+    pn_risk_t risk;
 
-    if (WANTED(pt, hf_portnote_port))
+    if (WANTED(wanted, hf_portnote_port))
         proto_tree_add_uint(pt, hf_portnote_port, tvb, start, length, note->port);
-    if (WANTED(pt, hf_portnote_transport))
+    if (WANTED(wanted, hf_portnote_transport))
         add_text(pt, hf_portnote_transport, tvb, start, transport_of(note));
-    if (WANTED(pt, hf_portnote_role))
+    if (WANTED(wanted, hf_portnote_role))
         add_text(pt, hf_portnote_role, tvb, start, pn_role_name((pn_role_t)note->role));
-    if (WANTED(pt, hf_portnote_service))
+    if (WANTED(wanted, hf_portnote_service))
         add_text(pt, hf_portnote_service, tvb, start, portnote_note_service(note));
-    if (note->kind == PN_NOTE_IANA && WANTED(pt, hf_portnote_iana_only))
+    if (note->kind == PN_NOTE_IANA && WANTED(wanted, hf_portnote_iana_only))
         proto_item_set_generated(proto_tree_add_boolean(pt, hf_portnote_iana_only, tvb, start, 0, TRUE));
     if (e)
-        add_long_text(pinfo->pool, pt, hf_portnote_description, tvb, start, e->description);
-    if (risk != PN_RISK_NONE && WANTED(pt, hf_portnote_risk))
+        add_long_text(wanted, pinfo->pool, pt, hf_portnote_description, tvb, start, e->description);
+    if (WANTED(wanted, hf_portnote_risk) && (risk = pn_note_risk(note)) != PN_RISK_NONE)
         proto_item_set_generated(proto_tree_add_uint(pt, hf_portnote_risk, tvb, start, 0, risk));
-    add_note_lists(pt, tvb, start, note);
-    if (note->exposure != PN_EXPOSURE_UNKNOWN && WANTED(pt, hf_portnote_exposure))
+    add_note_lists(wanted, pt, tvb, start, note);
+    if (note->exposure != PN_EXPOSURE_UNKNOWN && WANTED(wanted, hf_portnote_exposure))
         add_text(pt, hf_portnote_exposure, tvb, start, pn_exposure_name((pn_exposure_t)note->exposure));
-    if (WANTED(pt, hf_portnote_evidence))
+    if (WANTED(wanted, hf_portnote_evidence))
         add_text(pt, hf_portnote_evidence, tvb, start, note->verdict != PN_VERDICT_NONE ? "payload" : "port");
-    if (note->observed != PN_PROTO_NONE && WANTED(pt, hf_portnote_observed))
+    if (note->observed != PN_PROTO_NONE && WANTED(wanted, hf_portnote_observed))
         add_text(pt, hf_portnote_observed, tvb, start, observed_of(note));
-    if (note->tunnelled != PN_PROTO_NONE && WANTED(pt, hf_portnote_tunnelled))
+    if (note->tunnelled != PN_PROTO_NONE && WANTED(wanted, hf_portnote_tunnelled))
         add_text(pt, hf_portnote_tunnelled, tvb, start, pn_proto_name((pn_proto_t)note->tunnelled));
-    add_note_texts(pt, tvb, pinfo, start, note);
+    add_note_texts(wanted, pt, tvb, pinfo, start, note);
 }
 
 /* ---- Expert Info and the Info column ------------------------------------- */
@@ -351,11 +357,11 @@ static void set_top_text(proto_item *top, wmem_allocator_t *scope, const pn_note
 
 /** One note's item: its summary as the value when that is wanted, its
  * one-line text when the tree is shown. */
-static proto_item *add_note_item(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo,
+static proto_item *add_note_item(pn_field_set_t wanted, proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo,
                                  const pn_note_t *note, gboolean visible)
 {
     gint start = MAX(note->start, 0);
-    char *summary = WANTED(pt, hf_portnote_summary)
+    char *summary = WANTED(wanted, hf_portnote_summary)
         ? pn_note_summary(note, portnote_note_service(note)) : NULL;
     proto_item *ti = proto_tree_add_string(pt, hf_portnote_summary, tvb, start, note->length,
                                            summary ? summary : "");
@@ -367,7 +373,7 @@ static proto_item *add_note_item(proto_tree *pt, tvbuff_t *tvb, packet_info *pin
 }
 
 /** The packet's "Port Notes" item and, below it, one item per note. */
-static void add_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+static void add_tree(pn_field_set_t wanted, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                      const pn_note_t *notes, guint count, gboolean expert_text)
 {
     pn_risk_t highest = highest_risk(notes, count);
@@ -380,26 +386,26 @@ static void add_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     if (highest != PN_RISK_NONE)
         proto_item_set_generated(proto_tree_add_uint(pt, hf_portnote_max_risk, tvb, 0, 0, highest));
     for (guint i = 0; i < count; i++) {
-        proto_item *ti = add_note_item(pt, tvb, pinfo, &notes[i], visible);
-        add_note_fields(proto_item_add_subtree(ti, ett_portnote_note), tvb, pinfo, MAX(notes[i].start, 0),
-                        notes[i].length, &notes[i]);
+        proto_item *ti = add_note_item(wanted, pt, tvb, pinfo, &notes[i], visible);
+        add_note_fields(wanted, proto_item_add_subtree(ti, ett_portnote_note), tvb, pinfo,
+                        MAX(notes[i].start, 0), notes[i].length, &notes[i]);
         add_expert(pinfo, ti, &notes[i], expert_text);
     }
 }
 
 /** Each note's wanted fields, straight under the root of a hidden tree. */
-static void add_fields_only(tvbuff_t *tvb, packet_info *pinfo, proto_tree *root,
+static void add_fields_only(pn_field_set_t wanted, tvbuff_t *tvb, packet_info *pinfo, proto_tree *root,
                             const pn_note_t *notes, guint count)
 {
-    pn_risk_t highest = WANTED(root, hf_portnote_max_risk) ? highest_risk(notes, count) : PN_RISK_NONE;
+    pn_risk_t highest = WANTED(wanted, hf_portnote_max_risk) ? highest_risk(notes, count) : PN_RISK_NONE;
 
     if (highest != PN_RISK_NONE)
         proto_item_set_generated(proto_tree_add_uint(root, hf_portnote_max_risk, tvb, 0, 0, highest));
     for (guint i = 0; i < count; i++) {
         const pn_note_t *note = &notes[i];
-        if (WANTED(root, hf_portnote_summary))
-            add_note_item(root, tvb, pinfo, note, FALSE);
-        add_note_fields(root, tvb, pinfo, MAX(note->start, 0), note->length, note);
+        if (WANTED(wanted, hf_portnote_summary))
+            add_note_item(wanted, root, tvb, pinfo, note, FALSE);
+        add_note_fields(wanted, root, tvb, pinfo, MAX(note->start, 0), note->length, note);
         add_expert(pinfo, NULL, note, FALSE);
     }
 }
@@ -439,9 +445,9 @@ void portnote_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         for (guint i = 0; i < count; i++)
             add_expert(pinfo, NULL, &notes[i], expert_text);
     } else if (only_fields_wanted(tree, expert_text)) {
-        add_fields_only(tvb, pinfo, tree, notes, count);
+        add_fields_only(portnote_fields_wanted(tree), tvb, pinfo, tree, notes, count);
     } else {
-        add_tree(tvb, pinfo, tree, notes, count, expert_text);
+        add_tree(portnote_fields_wanted(tree), tvb, pinfo, tree, notes, count, expert_text);
     }
 }
 
