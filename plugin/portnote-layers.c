@@ -85,10 +85,11 @@ void portnote_layers_init(void)
 /** The transport a protocol id stands for, or NULL. */
 static const transport_info_t *transport_of_proto(int proto)
 {
-    for (size_t i = 0; i < G_N_ELEMENTS(transports); i++)
-        if (transports[i].proto == proto && proto > 0)
-            return &transports[i];
-    return NULL;
+    if (proto <= 0)
+        return NULL;
+    return proto == transports[PN_TRANSPORT_TCP].proto ? &transports[PN_TRANSPORT_TCP]
+         : proto == transports[PN_TRANSPORT_UDP].proto ? &transports[PN_TRANSPORT_UDP]
+         : proto == transports[PN_TRANSPORT_SCTP].proto ? &transports[PN_TRANSPORT_SCTP] : NULL;
 }
 
 /** The ports a layer's dissector read (none when it stopped before them:
@@ -218,6 +219,20 @@ static gint ip_end(const field_info *ip)
     return -1;
 }
 
+/** Reads the first bytes of a header at start in tvb, once for every later
+ * look (ports, TCP flags, header length); FALSE when not even its ports
+ * were captured. */
+static gboolean set_header_bytes(pn_header_t *h, tvbuff_t *tvb, gint start)
+{
+    gint captured = tvb_captured_length_remaining(tvb, start);
+
+    if (captured < 4)
+        return FALSE;
+    h->captured = MIN(captured, PN_HEADER_PEEK);
+    h->bytes = tvb_get_ptr(tvb, start, h->captured);
+    return TRUE;
+}
+
 /**
  * Finds the layer's header among the tree's top-level protocol items:
  * the next item of its protocol, from *from on, whose port bytes are the
@@ -231,8 +246,8 @@ static gboolean find_header(const pn_layer_t *layer, proto_node **from, pn_heade
         const field_info *fi = PNODE_FINFO(node);
         if (!fi || !fi->hfinfo)
             continue;
-        if (fi->hfinfo->id == layer->ti->proto && tvb_bytes_exist(fi->ds_tvb, fi->start, 4)
-            && ports_at(tvb_get_ptr(fi->ds_tvb, fi->start, 4), 4, 0, layer, 4)) {
+        if (fi->hfinfo->id == layer->ti->proto && set_header_bytes(h, fi->ds_tvb, fi->start)
+            && ports_at(h->bytes, (gsize)h->captured, 0, layer, 4)) {
             h->tvb = fi->ds_tvb;
             h->start = fi->start;
             h->end = -1;            /* read from the IP item when the payload is asked for */
@@ -268,9 +283,9 @@ static const guint8 *tcp_header(const pn_layer_t *layer)
 {
     const pn_header_t *h = &layer->header;
 
-    if (!h->tvb || layer->ti->transport != PN_TRANSPORT_TCP || !tvb_bytes_exist(h->tvb, h->start, 14))
+    if (!h->tvb || layer->ti->transport != PN_TRANSPORT_TCP || h->captured < 14)
         return NULL;
-    return tvb_get_ptr(h->tvb, h->start, 14);
+    return h->bytes;
 }
 
 /* ---- Headers without a tree ------------------------------------------------- */
@@ -364,6 +379,7 @@ static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_he
             h->tvb = tvb;                       /* a reassembled IP payload */
             h->start = 0;
             h->end = (gint)tvb_reported_length(tvb);
+            set_header_bytes(h, tvb, 0);
             continue;
         }
         if (len < back)
@@ -376,6 +392,7 @@ static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_he
                 h->tvb = tvb;
                 h->start = (gint)start;
                 h->end = (gint)end;
+                set_header_bytes(h, tvb, h->start);
                 break;
             }
         }
@@ -388,6 +405,7 @@ static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_he
             h->tvb = tvb;
             h->start = (gint)start;
             h->end = (gint)end;
+            set_header_bytes(h, tvb, h->start);
         }
     }
     return h->tvb != NULL;
@@ -410,7 +428,6 @@ static guint collect_layers(packet_info *pinfo, proto_tree *tree, tvbuff_t *fram
          f = wmem_list_frame_next(f)) {
         int proto = GPOINTER_TO_INT(wmem_list_frame_data(f));
         const transport_info_t *ti;
-        const guint8 *tcp;
         pn_layer_t *l = &found[count];
 
         layer_num++;
@@ -429,8 +446,8 @@ static guint collect_layers(packet_info *pinfo, proto_tree *tree, tvbuff_t *fram
         if (!l->header.tvb && is_conversation_layer(pinfo, l))
             locate_header(pinfo, l, &l->header);
         l->ports_start = l->header.tvb && l->header.tvb == frame_tvb ? l->header.start : -1;
-        tcp = tcp_header(l);
-        l->handshake = tcp ? handshake_of(tcp[13]) : PN_HINT_NONE;
+        l->tcp = tcp_header(l);
+        l->handshake = l->tcp ? handshake_of(l->tcp[13]) : PN_HINT_NONE;
     }
     return count;
 }
@@ -450,9 +467,9 @@ static gboolean read_payload(const pn_layer_t *layer, pn_payload_t *payload, gui
     payload->data = NULL;
     payload->length = 0;
     *full_length = 0;
-    if (!h->tvb || !tvb_bytes_exist(h->tvb, h->start, layer->ti->min_header))
+    if (!h->tvb || h->captured < layer->ti->min_header)
         return FALSE;
-    d = tvb_get_ptr(h->tvb, h->start, layer->ti->min_header);
+    d = h->bytes;
     if (layer->ti->transport == PN_TRANSPORT_TCP) {
         header = (d[12] >> 4) * 4;
         length = segment_end(h) - h->start - header;
@@ -478,7 +495,7 @@ static gboolean read_payload(const pn_layer_t *layer, pn_payload_t *payload, gui
  * reads it), its payload. */
 static void describe_conv_layer(pn_conv_layer_t *c, const pn_layer_t *l, gboolean first_pass)
 {
-    const guint8 *tcp = tcp_header(l);
+    const guint8 *tcp = l->tcp;
 
     c->transport = l->ti->transport;
     c->ports[0] = l->ports[0];

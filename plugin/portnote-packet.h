@@ -24,7 +24,12 @@ typedef struct {
     gint start;
     gint end;               /* where its segment ends (the IP packet's end); -1: ask ip */
     const field_info *ip;   /* the IP item before it in the tree, or NULL */
+    const guint8 *bytes;    /* its first captured bytes (read once), */
+    gint captured;          /* at least 4 of them, at most PN_HEADER_PEEK */
 } pn_header_t;
+
+/* The longest transport header read (TCP's, with all its options). */
+#define PN_HEADER_PEEK 60
 
 /* One transport layer of a packet, as the walk found it. */
 typedef struct {
@@ -33,6 +38,7 @@ typedef struct {
     gint ports_start;       /* the ports' bytes in the frame; -1 elsewhere or unknown */
     pn_hint_t handshake;    /* who a TCP handshake says the client is */
     pn_header_t header;
+    const guint8 *tcp;      /* a TCP layer's first 14 header bytes (through the flags), or NULL */
 } pn_layer_t;
 
 /* The first bytes (at most PN_PAYLOAD_PEEK) of a layer's payload. */
