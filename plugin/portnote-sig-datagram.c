@@ -53,6 +53,52 @@ static gboolean is_ntp(const guint8 *d, gsize len, pn_sender_t *sender)
     return TRUE;
 }
 
+/* NTP control messages (mode 6, RFC 9327 2, as ntpq sends them): a 12-byte
+ * header (response, error and more bits, an opcode, then sequence, status,
+ * association, offset and count), count bytes of data padded to 4 bytes,
+ * and an optional MAC (a key id and an MD5 or SHA-1 digest).  A request
+ * has no error bit and no data offset. */
+static gboolean is_ntp_control(const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    guint version = (d[0] >> 3) & 7, opcode = d[1] & 0x1f;
+    gboolean response = (d[1] & 0x80) != 0;
+    gsize count, padded, rest;
+
+    if (len < 12 || len > 12 + 468 + 24 || (d[0] & 7) != 6 || version < 1 || version > 4 || opcode == 0)
+        return FALSE;
+    count = pn_ntoh16(d + 10);
+    padded = (count + 3) & ~(gsize)3;
+    if (count > 468 || 12 + count > len || (!response && ((d[1] & 0x40) || pn_ntoh16(d + 8) != 0)))
+        return FALSE;
+    rest = len - 12 - MIN(padded, len - 12);
+    if (len != 12 + count && rest != 0 && rest != 20 && rest != 24)
+        return FALSE;
+    *sender = response ? PN_SENDER_SERVER : PN_SENDER_CLIENT;
+    return TRUE;
+}
+
+/* ntpd's private messages (mode 7: ntpdc, and the monlist query that NTP
+ * amplification abuses; ntpd's ntp_request.h): response and more bits,
+ * version, an implementation number (0, 2 or 3), a request code, an error
+ * and item count, a zero nibble and the item size, then the items.
+ * Requests carry no error. */
+static gboolean is_ntp_private(const guint8 *d, gsize len, pn_sender_t *sender)
+{
+    guint version = (d[0] >> 3) & 7, items, item_size;
+    gboolean response = (d[0] & 0x80) != 0;
+
+    if (len < 8 || len > 8 + 500 + 24 || (d[0] & 7) != 7 || version < 1 || version > 4
+        || (d[2] != 0 && d[2] != 2 && d[2] != 3) || d[3] > 64 || (d[6] >> 4) != 0
+        || (!response && (d[4] >> 4) != 0))
+        return FALSE;
+    items = (guint)(d[4] & 0x0f) << 8 | d[5];
+    item_size = (guint)(d[6] & 0x0f) << 8 | d[7];
+    if ((gsize)items * item_size > len - 8)
+        return FALSE;
+    *sender = response ? PN_SENDER_SERVER : PN_SENDER_CLIENT;
+    return TRUE;
+}
+
 /* DHCP / BOOTP (RFC 2131 2, RFC 2132 3): BOOTREQUEST or BOOTREPLY,
  * Ethernet addresses, a sane hop count, the magic cookie at 236. */
 static gboolean is_dhcp(const guint8 *d, gsize len)
@@ -380,6 +426,8 @@ static pn_payload_sig_t by_header_fields(const guint8 *d, gsize len)
     if (pn_sig_someip(d, len, &sender))
         return pn_sig_of(PN_PROTO_SOMEIP, sender);
     if (len >= 48 && is_ntp(d, len, &sender))
+        return pn_sig_weak(PN_PROTO_NTP, sender);
+    if (len >= 8 && (d[0] & 7) >= 6 && (is_ntp_control(d, len, &sender) || is_ntp_private(d, len, &sender)))
         return pn_sig_weak(PN_PROTO_NTP, sender);
     return pn_sig_none();
 }

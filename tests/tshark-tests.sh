@@ -1259,7 +1259,8 @@ EOT
 # (zeek's test suite in ../shared/pcaps): each capture, a display filter,
 # the protocol portnote.observed must name on the conversations it selects,
 # and the verdict.  The own port confirmed, DNP3 off its port found, the
-# ports assigned at run time (NFS's mountd) left alone.  Teredo's UDP
+# ports assigned at run time (NFS's mountd) left alone; NTP's control and
+# private (ntpq, ntpdc) queries confirm 123.  Teredo's UDP
 # carries an IPv6 packet whose addresses are the packet's network addresses:
 # its header is found after the outer IPv4 header.
 case_payload_protocols() {
@@ -1273,7 +1274,8 @@ case_payload_protocols() {
         "zeek-corpus/portmapper-many-unanswered-calls.pcapng.gz|tcp.port == 111|onc-rpc|confirmed" \
         "zeek-corpus/dce-rpc_kerberos135_auth.pcapng|tcp.port == 135|dcerpc|confirmed" \
         "protocols/zeek_bittorrent_tracker.pcap|tcp.port == 6969|bittorrent|confirmed" \
-        "zeek-corpus/tunnels_Teredo.pcap|udp.port == 3544|teredo|confirmed"; do
+        "zeek-corpus/tunnels_Teredo.pcap|udp.port == 3544|teredo|confirmed" \
+        "zeek-corpus/ntp_ntpmode67.pcap|udp.port == 123|ntp|confirmed"; do
         IFS='|' read -r capture filter proto want <<<"$row"
         [ -f "$PN_SHARED_PCAPS/$capture" ] || { note "$capture absent: not checked"; continue; }
         staged=$(pn_stage_file "$PN_SHARED_PCAPS/$capture")
