@@ -68,6 +68,7 @@ struct pn_conv {
     guint8 server;          /* the roles of every packet: SERVER_* */
     guint8 any_payload;     /* some direction has sent payload already */
     guint8 tries[2];        /* per direction: payloads looked at */
+    guint8 deciding;        /* 1 + the direction whose verdict speaks for the conversation; 0: none */
     guint8 shown_count;
     shown_note_t shown[PN_INLINE_SHOWN];    /* in the order first shown */
     wmem_array_t *more_shown;   /* beyond PN_INLINE_SHOWN */
@@ -121,6 +122,33 @@ static void describe(const pn_conv_t *conv, int end, pn_conv_view_t *view)
 
 /* ---- The payload check (first pass) ------------------------------------- */
 
+/** Whether verdict a speaks louder than b: a finding outweighs a
+ * confirmation (the other side may just be answering), else the earlier. */
+static gboolean outweighs(const direction_result_t *a, const direction_result_t *b)
+{
+    gboolean a_finding = a->verdict != PN_VERDICT_CONFIRMED;
+    gboolean b_finding = b->verdict != PN_VERDICT_CONFIRMED;
+
+    return a_finding != b_finding ? a_finding : a->frame < b->frame;
+}
+
+/** 1 + the direction whose verdict speaks for the conversation, 0 when
+ * nothing was recognised yet (kept in pn_conv.deciding: only a decided
+ * direction changes it). */
+static guint8 deciding_of(const pn_conv_t *conv)
+{
+    int best = -1;
+
+    for (int e = 0; e < 2; e++) {
+        const direction_result_t *r = &conv->dir[e];
+        if (!r->frame || r->verdict == PN_VERDICT_NONE)
+            continue;
+        if (best < 0 || outweighs(r, &conv->dir[best]))
+            best = e;
+    }
+    return (guint8)(best + 1);
+}
+
 /** Decides a direction from a payload a signature knows (or from the
  * last one it looks at). */
 static void decide_direction(pn_conv_t *conv, packet_info *pinfo, int end,
@@ -148,6 +176,7 @@ static void decide_direction(pn_conv_t *conv, packet_info *pinfo, int end,
         r->tunnel = TUNNEL_OPEN;
         r->opener = sig.candidates;
     }
+    conv->deciding = deciding_of(conv);
 }
 
 /** Looks at a payload after a direction's tunnel opening for what the
@@ -234,32 +263,14 @@ pn_conv_t *portnote_conv_update(packet_info *pinfo, const pn_packet_t *packet, p
 
 /* ---- Verdicts on the frame's notes (every pass) ---------------------------- */
 
-/** Whether verdict a speaks louder than b: a finding outweighs a
- * confirmation (the other side may just be answering), else the earlier. */
-static gboolean outweighs(const direction_result_t *a, const direction_result_t *b)
-{
-    gboolean a_finding = a->verdict != PN_VERDICT_CONFIRMED;
-    gboolean b_finding = b->verdict != PN_VERDICT_CONFIRMED;
-
-    return a_finding != b_finding ? a_finding : a->frame < b->frame;
-}
-
 /** The direction whose verdict speaks for the conversation; NULL when
  * nothing was recognised yet. */
 static const direction_result_t *deciding_direction(const pn_conv_t *conv, int *end)
 {
-    const direction_result_t *best = NULL;
-
-    for (int e = 0; e < 2; e++) {
-        const direction_result_t *r = &conv->dir[e];
-        if (!r->frame || r->verdict == PN_VERDICT_NONE)
-            continue;
-        if (!best || outweighs(r, best)) {
-            best = r;
-            *end = e;
-        }
-    }
-    return best;
+    if (!conv->deciding)
+        return NULL;
+    *end = conv->deciding - 1;
+    return &conv->dir[*end];
 }
 
 /** Whether a note is the conversation's server port that the verdict is about. */

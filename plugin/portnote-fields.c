@@ -106,6 +106,10 @@ static void remember_field_infos(const hf_register_info *hf, int count)
                                              (gsize)portnote_field_count);
     for (int i = 0; i < count; i++)
         portnote_field_infos[*hf[i].p_id - portnote_first_field_id] = proto_registrar_get_nth(*hf[i].p_id);
+    /* one registration gives consecutive ids: no gaps to skip */
+    for (int i = 0; i < portnote_field_count; i++)
+        if (!portnote_field_infos[i])
+            g_error("PortNote's field ids are not consecutive");
 }
 
 /** Registers PortNote's fields, subtrees and Expert Info. */

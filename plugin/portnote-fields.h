@@ -69,7 +69,7 @@ static inline pn_field_set_t portnote_fields_wanted(proto_tree *tree)
     if (PTREE_DATA(tree)->visible)
         return ~(pn_field_set_t)0;
     for (int i = 0; i < portnote_field_count; i++)
-        if (portnote_field_infos[i] && portnote_field_infos[i]->ref_type != HF_REF_TYPE_NONE)
+        if (portnote_field_infos[i]->ref_type != HF_REF_TYPE_NONE)
             set |= (pn_field_set_t)1 << i;
     return set;
 }
