@@ -94,11 +94,14 @@ pn_site_memo_t *portnote_conv_site_memo(pn_conv_t *conv)
  */
 static void decide_server(pn_conv_t *conv, int end, const pn_conv_layer_t *layer)
 {
+    pn_endpoint_t ends[2] = { layer->ends[0], layer->ends[1] };
     pn_role_t src, dst;
 
     if (conv->server >= SERVER_END0 || (conv->server == SERVER_NONE && layer->handshake == PN_HINT_NONE))
         return;
-    pn_decide_roles(&layer->ends[0], &layer->ends[1], layer->handshake, &src, &dst);
+    for (int e = 0; e < 2; e++)
+        ends[e].ephemeral = value_is_in_range(portnote_prefs.ephemeral, ends[e].port);
+    pn_decide_roles(&ends[0], &ends[1], layer->handshake, &src, &dst);
     conv->server = src == PN_ROLE_SERVER ? SERVER_END0 + end
                  : src == PN_ROLE_CLIENT ? SERVER_END0 + !end : SERVER_NONE;
 }
@@ -182,10 +185,9 @@ static void decide_direction(pn_conv_t *conv, packet_info *pinfo, int end,
 /** Looks at a payload after a direction's tunnel opening for what the
  * tunnel carries: what it finds is shown as such, never as a verdict on
  * the port (the opening decided that). */
-static void look_into_tunnel(direction_result_t *r, const pn_conv_layer_t *layer)
+static void look_into_tunnel(direction_result_t *r, pn_transport_t transport, const pn_payload_t *payload)
 {
-    pn_proto_t carried = pn_payload_tunnelled(layer->transport, layer->payload.data, layer->payload.length,
-                                              r->opener);
+    pn_proto_t carried = pn_payload_tunnelled(transport, payload->data, payload->length, r->opener);
 
     if (carried != PN_PROTO_NONE)
         r->tunnelled = (guint8)carried;
@@ -195,11 +197,10 @@ static void look_into_tunnel(direction_result_t *r, const pn_conv_layer_t *layer
 
 /** Looks at one payload of an undecided direction: a signature it matches
  * decides the direction, and so does the last payload looked at. */
-static void look_at_payload(pn_conv_t *conv, packet_info *pinfo, int end,
-                            const pn_conv_layer_t *layer)
+static void look_at_payload(pn_conv_t *conv, packet_info *pinfo, int end, pn_transport_t transport,
+                            const pn_payload_t *payload)
 {
-    const pn_payload_t *payload = &layer->payload;
-    pn_payload_sig_t sig = pn_payload_classify(layer->transport, payload->data, payload->length);
+    pn_payload_sig_t sig = pn_payload_classify(transport, payload->data, payload->length);
     gboolean noise = pn_payload_is_noise(payload->data, payload->length);
 
     /* A greeting after the other side has spoken is an answer (Redis's
@@ -209,7 +210,7 @@ static void look_at_payload(pn_conv_t *conv, packet_info *pinfo, int end,
     if (!noise)
         conv->any_payload = TRUE;
     if (sig.candidates || ++conv->tries[end] >= PN_PAYLOAD_TRIES)
-        decide_direction(conv, pinfo, end, layer->transport, sig);
+        decide_direction(conv, pinfo, end, transport, sig);
 }
 
 /** Notes the server the TCP handshake names (the SYN's receiver). */
@@ -224,16 +225,21 @@ static void take_handshake_hint(pn_conv_t *conv, int end, pn_hint_t hint)
 static void check_payload(pn_conv_t *conv, packet_info *pinfo, int end, const pn_conv_layer_t *layer)
 {
     direction_result_t *r = &conv->dir[end];
+    pn_payload_t payload;
 
     if (!conv->dir[0].frame || !conv->dir[1].frame)
         take_handshake_hint(conv, end, layer->handshake);
     if (!layer->has_payload)
         return;
-    if (!r->frame)
-        look_at_payload(conv, pinfo, end, layer);
-    else if (r->tunnel == TUNNEL_OPEN && r->frame != pinfo->num
-             && !pn_payload_is_noise(layer->payload.data, layer->payload.length))
-        look_into_tunnel(r, layer);
+    /* the payload's bytes are read only when they will be looked at */
+    if (!r->frame) {
+        portnote_layers_payload(layer, &payload);
+        look_at_payload(conv, pinfo, end, layer->transport, &payload);
+    } else if (r->tunnel == TUNNEL_OPEN && r->frame != pinfo->num) {
+        portnote_layers_payload(layer, &payload);
+        if (!pn_payload_is_noise(payload.data, payload.length))
+            look_into_tunnel(r, layer->transport, &payload);
+    }
 }
 
 /**

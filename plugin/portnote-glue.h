@@ -102,6 +102,7 @@ void portnote_layers_collect(pn_packet_t *packet, packet_info *pinfo, proto_tree
                              tvbuff_t *frame_tvb);
 void portnote_layers_notes(pn_note_buffer_t *notes, const pn_packet_t *packet,
                            const pn_role_t *conv_roles);
+void portnote_layers_payload(const pn_conv_layer_t *layer, pn_payload_t *payload);
 
 /* portnote-connections.c */
 void portnote_connections_init(void);

@@ -102,12 +102,15 @@ static gboolean layer_ports(packet_info *pinfo, const transport_info_t *ti, guin
     return ports[0] || ports[1];
 }
 
-static pn_endpoint_t endpoint_of(guint16 port, pn_transport_t transport)
+/** One side's port and notes row; whether the port is in the ephemeral
+ * range only when asked (the conversation layer's roles are decided once,
+ * by portnote-conv.c, which reads the range then). */
+static pn_endpoint_t endpoint_of(guint16 port, pn_transport_t transport, gboolean with_range)
 {
     pn_endpoint_t end;
 
     end.port = port;
-    end.ephemeral = value_is_in_range(portnote_prefs.ephemeral, port);
+    end.ephemeral = with_range && value_is_in_range(portnote_prefs.ephemeral, port);
     end.entry = pn_db_lookup(portnote_notes(), transport, port);
     return end;
 }
@@ -172,8 +175,8 @@ static void find_layer_notes(pn_note_buffer_t *notes, const pn_layer_t *layer,
  * roles this packet alone decides: its TCP handshake, else its ports. */
 static void find_packet_layer_notes(pn_note_buffer_t *notes, const pn_layer_t *layer)
 {
-    pn_endpoint_t ends[2] = { endpoint_of(layer->ports[0], layer->ti->transport),
-                              endpoint_of(layer->ports[1], layer->ti->transport) };
+    pn_endpoint_t ends[2] = { endpoint_of(layer->ports[0], layer->ti->transport, TRUE),
+                              endpoint_of(layer->ports[1], layer->ti->transport, TRUE) };
     pn_role_t roles[2];
 
     if (!ends[0].entry && !ends[1].entry && !portnote_prefs.iana_names)
@@ -453,19 +456,18 @@ static guint collect_layers(packet_info *pinfo, proto_tree *tree, tvbuff_t *fram
 }
 
 /**
- * The first bytes (at most PN_PAYLOAD_PEEK) of the layer's payload, as far
- * as they were captured, and its whole length as the headers give it;
- * FALSE when the packet carries no payload, or its header was not found.
- * A payload cut short by the snapshot length has length 0.
+ * Where the layer's payload is (*tvb, NULL when its header was cut
+ * short, and *offset) and its whole length as the headers give it; FALSE
+ * when the packet carries no payload, or its header was not found.
  */
-static gboolean read_payload(const pn_layer_t *layer, pn_payload_t *payload, guint32 *full_length)
+static gboolean find_payload(const pn_layer_t *layer, tvbuff_t **tvb, gint *offset, guint32 *full_length)
 {
     const pn_header_t *h = &layer->header;
-    gint header, offset, length;
+    gint header, length;
     const guint8 *d;
 
-    payload->data = NULL;
-    payload->length = 0;
+    *tvb = NULL;
+    *offset = 0;
     *full_length = 0;
     if (!h->tvb || h->captured < layer->ti->min_header)
         return FALSE;
@@ -480,14 +482,32 @@ static gboolean read_payload(const pn_layer_t *layer, pn_payload_t *payload, gui
     if (length <= 0)
         return FALSE;
     *full_length = (guint32)length;
-    offset = h->start + header;
-    length = MIN(length, tvb_captured_length_remaining(h->tvb, offset));
-    length = MIN(length, PN_PAYLOAD_PEEK);
-    if (header >= layer->ti->min_header && length > 0) {
-        payload->data = tvb_get_ptr(h->tvb, offset, length);
+    *offset = h->start + header;
+    if (header >= layer->ti->min_header)
+        *tvb = h->tvb;
+    return TRUE;
+}
+
+/**
+ * The first bytes (at most PN_PAYLOAD_PEEK) of the conversation layer's
+ * payload, as far as they were captured (none without a payload).  Read
+ * only when the payload check looks at them: most packets of a
+ * conversation come after its verdict.
+ */
+void portnote_layers_payload(const pn_conv_layer_t *layer, pn_payload_t *payload)
+{
+    gint length;
+
+    payload->data = NULL;
+    payload->length = 0;
+    if (!layer->has_payload || !layer->payload_tvb)
+        return;
+    length = MIN((gint)MIN(layer->payload_length, PN_PAYLOAD_PEEK),
+                 tvb_captured_length_remaining(layer->payload_tvb, layer->payload_offset));
+    if (length > 0) {
+        payload->data = tvb_get_ptr(layer->payload_tvb, layer->payload_offset, length);
         payload->length = (gsize)length;
     }
-    return TRUE;
 }
 
 /** Fills what the later stages read of the conversation layer: its ends'
@@ -501,15 +521,16 @@ static void describe_conv_layer(pn_conv_layer_t *c, const pn_layer_t *l, gboolea
     c->ports[0] = l->ports[0];
     c->ports[1] = l->ports[1];
     c->ports_start = l->ports_start;
-    c->ends[0] = endpoint_of(l->ports[0], l->ti->transport);
-    c->ends[1] = endpoint_of(l->ports[1], l->ti->transport);
+    c->ends[0] = endpoint_of(l->ports[0], l->ti->transport, FALSE);
+    c->ends[1] = endpoint_of(l->ports[1], l->ti->transport, FALSE);
     c->handshake = l->handshake;
     c->tcp_known = tcp != NULL;
     c->tcp_seq = tcp ? pn_ntoh32(tcp + 4) : 0;
     c->tcp_ack = tcp ? pn_ntoh32(tcp + 8) : 0;
     c->tcp_flags = tcp ? tcp[13] : 0;
     c->payload_length = 0;
-    c->has_payload = first_pass && read_payload(l, &c->payload, &c->payload_length);
+    c->payload_tvb = NULL;
+    c->has_payload = first_pass && find_payload(l, &c->payload_tvb, &c->payload_offset, &c->payload_length);
 }
 
 /**

@@ -53,7 +53,7 @@ typedef struct {
     pn_transport_t transport;
     guint16 ports[2];       /* source, destination */
     gint ports_start;       /* the ports' bytes in the frame; -1 elsewhere or unknown */
-    pn_endpoint_t ends[2];  /* source, destination: their notes rows, for the roles */
+    pn_endpoint_t ends[2];  /* source, destination: their notes rows (ephemeral not read) */
     pn_hint_t handshake;    /* who the TCP handshake says the client is */
     gboolean tcp_known;     /* a TCP header was found: */
     guint32 tcp_seq, tcp_ack;
@@ -61,7 +61,8 @@ typedef struct {
     /* First pass only (the only one that reads them): */
     gboolean has_payload;   /* the segment carries payload (its header was found) */
     guint32 payload_length; /* its length as the headers give it */
-    pn_payload_t payload;   /* its first bytes; length 0 when cut short by the snapshot */
+    tvbuff_t *payload_tvb;  /* where its bytes are (portnote_layers_payload() reads them); */
+    gint payload_offset;    /* NULL when its header was cut short */
 } pn_conv_layer_t;
 
 /* What the walk learns of one packet. */
