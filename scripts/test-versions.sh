@@ -6,6 +6,8 @@
 # loopback connection to 31337/tcp (tshark -i lo), and removes it.
 #
 #   scripts/test-versions.sh [VERSION ...]      VERSION: 4.0, 4.4, 4.6 (default: all)
+#   scripts/test-versions.sh --bench VERSION [bench/compare.sh ARGS...]
+#                                               the per-packet cost on that version
 #
 #   4.0  Debian 12 (bookworm)
 #   4.4  Debian 13 (trixie)
@@ -452,6 +454,19 @@ refuse_check() {
     return $failed
 }
 
+# ---- The per-packet cost on another version -------------------------------------
+
+# bench_in_chroot ARGS...: inside with_mounts, bench/compare.sh ARGS on a
+# copy of the sources (compare.sh builds in the tree it runs from; the
+# mounted one is read-only and may hold this machine's build).
+bench_in_chroot() {
+    in_chroot "$CHROOT" sh -c 'rm -rf /portnote/bench && mkdir /portnote/bench &&
+        tar -C /portnote/src --exclude=./build -cf - . | tar -C /portnote/bench -xf - &&
+        cmake -S /portnote/bench -B /portnote/bench/build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+        cmake --build /portnote/bench/build -j "$(nproc)" >/dev/null' || return 1
+    in_chroot "$CHROOT" sh -c 'cd /portnote/bench && bash bench/compare.sh "$@"' - "$@"
+}
+
 # ---- Main --------------------------------------------------------------------
 
 case "${1:-}" in
@@ -473,6 +488,27 @@ case "${1:-}" in
             ensure_chroot "${SUITE[$VERSION]}"
         else
             ensure_chroot "${SUITE[$VERSION]}" "${ROBUSTNESS_PACKAGES[@]}"
+        fi
+        exit ;;
+    --bench)   # --bench VERSION [bench/compare.sh ARGS...] (as root)
+        # The per-packet cost on a version this machine does not have, in a
+        # chroot of its release kept apart from the tests' (it adds valgrind,
+        # whose memcheck test the matrix's chroots skip):
+        # ${PORTNOTE_BENCH_CACHE:-/var/cache/portnote-bench-chroots}.  An --out
+        # FILE (relative to the repository) is copied back here.
+        VERSION=$2
+        shift 2
+        [ -n "${SUITE[$VERSION]:-}" ] || die "unknown version $VERSION (known: ${ALL_VERSIONS[*]})"
+        out="" previous=""
+        for arg in "$@"; do [ "$previous" = --out ] && out=$arg; previous=$arg; done
+        [[ $out != /* ]] || die "--out takes a path relative to the repository"
+        CACHE=${PORTNOTE_BENCH_CACHE:-/var/cache/portnote-bench-chroots}
+        ensure_chroot "${SUITE[$VERSION]}" valgrind
+        say "bench/compare.sh $* on Wireshark $VERSION (${SUITE[$VERSION]} chroot in $CHROOT)"
+        with_mounts "$CHROOT" bench_in_chroot "$@"
+        if [ -n "$out" ]; then
+            cp "$CHROOT/portnote/bench/$out" "$REPO/$out"
+            say "wrote $out"
         fi
         exit ;;
     --refuse-check)   # --refuse-check RESULTS VERSION... (as root)
