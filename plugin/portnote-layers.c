@@ -351,6 +351,38 @@ static gboolean header_by_ports(const guint8 *d, gsize len, const pn_layer_t *la
     return FALSE;
 }
 
+/** The packet's network addresses in the data d, when the IP dissector
+ * pointed them into it (source, then destination right after it, as in
+ * the innermost IP header); NULL when they are elsewhere (copied, or in
+ * another data source). */
+static const guint8 *addresses_in(const guint8 *d, gsize len, const address *src, const address *dst,
+                                  gsize alen)
+{
+    guintptr from = (guintptr)d, at = (guintptr)src->data;
+
+    if (at < from || at - from + 2 * alen > len || (guintptr)dst->data != at + alen)
+        return NULL;
+    return d + (at - from);
+}
+
+/** The address pair (needle, n bytes, back bytes into its IP header) in
+ * an IP header right after a usual link layer: none (raw IP), BSD loopback,
+ * Ethernet, Linux cooked, 802.1Q, Linux cooked v2.  NULL elsewhere: the
+ * caller searches the whole data (any earlier occurrence would sit inside
+ * the link layer itself). */
+static const guint8 *addresses_after_link(const guint8 *d, gsize len, const guint8 *needle, gsize n,
+                                          gsize back)
+{
+    static const gsize link_lengths[] = { 0, 4, 14, 16, 18, 20 };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(link_lengths); i++) {
+        gsize at = link_lengths[i] + back;
+        if (at + n <= len && memcmp(d + at, needle, n) == 0)
+            return d + at;
+    }
+    return NULL;
+}
+
 /**
  * Without a tree, finds the conversation layer's header in the packet's
  * data: after the innermost IP header, which carries the packet's network
@@ -373,7 +405,7 @@ static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_he
     for (GSList *s = pinfo->data_src; s; s = s->next) {
         tvbuff_t *tvb = get_data_source_tvb((const struct data_source *)s->data);
         gsize len = tvb_captured_length(tvb), start, end;
-        const guint8 *d = len ? tvb_get_ptr(tvb, 0, (gint)len) : NULL;
+        const guint8 *d = len ? tvb_get_ptr(tvb, 0, (gint)len) : NULL, *at;
         gsize back = v6 ? 8 : 12;
 
         if (!d)
@@ -387,9 +419,20 @@ static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_he
         }
         if (len < back)
             continue;
+        /* Where the IP dissector read the addresses, when that is here
+         * (IPv4), else where a usual link layer ends */
+        if ((((at = addresses_in(d, len, src, dst, alen)) != NULL && (gsize)(at - d) >= back)
+             || (at = addresses_after_link(d, len, needle, 2 * alen, back)) != NULL)
+            && header_after_ip(d, len, (gsize)(at - d) - back, v6, layer, &start, &end)) {
+            h->tvb = tvb;
+            h->start = (gint)start;
+            h->end = (gint)end;
+            set_header_bytes(h, tvb, h->start);
+            continue;
+        }
         /* The first header with these addresses and ports is the
          * innermost: an outer one has other addresses or ports. */
-        for (const guint8 *at = ws_memmem(d + back, len - back, needle, 2 * alen); at;
+        for (at = ws_memmem(d + back, len - back, needle, 2 * alen); at;
              at = ws_memmem(at + 1, (gsize)(d + len - at) - 1, needle, 2 * alen)) {
             if (header_after_ip(d, len, (gsize)(at - d) - back, v6, layer, &start, &end)) {
                 h->tvb = tvb;
