@@ -74,6 +74,12 @@ static inline pn_field_set_t portnote_fields_wanted(proto_tree *tree)
     return set;
 }
 
+/** The set of one field. */
+static inline pn_field_set_t portnote_field_bit(int hf)
+{
+    return (pn_field_set_t)1 << (hf - portnote_first_field_id);
+}
+
 /** Whether a set of portnote_fields_wanted() holds the field. */
 static inline gboolean portnote_field_in(pn_field_set_t set, int hf)
 {

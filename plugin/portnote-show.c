@@ -249,13 +249,21 @@ static void add_note_texts(pn_field_set_t wanted, proto_tree *pt, tvbuff_t *tvb,
         add_text(pt, hf_portnote_defined_at, tvb, start, e->origin);
 }
 
+/** The note's risk, when it has one (portnote.risk is absent otherwise). */
+static void add_risk(proto_tree *pt, tvbuff_t *tvb, gint start, const pn_note_t *note)
+{
+    pn_risk_t risk = pn_note_risk(note);
+
+    if (risk != PN_RISK_NONE)
+        proto_item_set_generated(proto_tree_add_uint(pt, hf_portnote_risk, tvb, start, 0, risk));
+}
+
 /** The fields of one note, under its summary item: only those someone
  * can see. */
 static void add_note_fields(pn_field_set_t wanted, proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo,
                             gint start, guint length, const pn_note_t *note)
 {
     const pn_entry_t *e = note->entry;
-    pn_risk_t risk;
 
     if (WANTED(wanted, hf_portnote_port))
         proto_tree_add_uint(pt, hf_portnote_port, tvb, start, length, note->port);
@@ -269,8 +277,8 @@ static void add_note_fields(pn_field_set_t wanted, proto_tree *pt, tvbuff_t *tvb
         proto_item_set_generated(proto_tree_add_boolean(pt, hf_portnote_iana_only, tvb, start, 0, TRUE));
     if (e)
         add_long_text(wanted, pinfo->pool, pt, hf_portnote_description, tvb, start, e->description);
-    if (WANTED(wanted, hf_portnote_risk) && (risk = pn_note_risk(note)) != PN_RISK_NONE)
-        proto_item_set_generated(proto_tree_add_uint(pt, hf_portnote_risk, tvb, start, 0, risk));
+    if (WANTED(wanted, hf_portnote_risk))
+        add_risk(pt, tvb, start, note);
     add_note_lists(wanted, pt, tvb, start, note);
     if (note->exposure != PN_EXPOSURE_UNKNOWN && WANTED(wanted, hf_portnote_exposure))
         add_text(pt, hf_portnote_exposure, tvb, start, pn_exposure_name((pn_exposure_t)note->exposure));
@@ -398,6 +406,17 @@ static void add_fields_only(pn_field_set_t wanted, tvbuff_t *tvb, packet_info *p
                             const pn_note_t *notes, guint count)
 {
     pn_risk_t highest = WANTED(wanted, hf_portnote_max_risk) ? highest_risk(notes, count) : PN_RISK_NONE;
+
+    /* A filter on the risk alone (`-Y portnote.risk`, the most common
+     * read) gets its items and nothing is asked of the other fields. */
+    if ((wanted & ~portnote_field_bit(hf_portnote_risk)) == 0) {
+        for (guint i = 0; i < count; i++) {
+            if (wanted)
+                add_risk(root, tvb, MAX(notes[i].start, 0), &notes[i]);
+            add_expert(pinfo, NULL, &notes[i], FALSE);
+        }
+        return;
+    }
 
     if (highest != PN_RISK_NONE)
         proto_item_set_generated(proto_tree_add_uint(root, hf_portnote_max_risk, tvb, 0, 0, highest));
