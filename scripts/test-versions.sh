@@ -464,7 +464,8 @@ bench_in_chroot() {
         tar -C /portnote/src --exclude=./build -cf - . | tar -C /portnote/bench -xf - &&
         cmake -S /portnote/bench -B /portnote/bench/build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
         cmake --build /portnote/bench/build -j "$(nproc)" >/dev/null' || return 1
-    in_chroot "$CHROOT" sh -c 'cd /portnote/bench && bash bench/compare.sh "$@"' - "$@"
+    in_chroot "$CHROOT" env PN_BENCH_COMMAND="bash scripts/test-versions.sh --bench $VERSION $*" \
+        sh -c 'cd /portnote/bench && bash bench/compare.sh "$@"' - "$@"
 }
 
 # ---- Main --------------------------------------------------------------------
