@@ -236,6 +236,16 @@ static gboolean set_header_bytes(pn_header_t *h, tvbuff_t *tvb, gint start)
     return TRUE;
 }
 
+/** Takes the header found without a tree at start in tvb, its segment
+ * ending at end (the header's ports were checked there: its bytes exist). */
+static void take_header(pn_header_t *h, tvbuff_t *tvb, gint start, gint end)
+{
+    h->tvb = tvb;
+    h->start = start;
+    h->end = end;
+    set_header_bytes(h, tvb, start);
+}
+
 /**
  * Finds the layer's header among the tree's top-level protocol items:
  * the next item of its protocol, from *from on, whose port bytes are the
@@ -411,10 +421,7 @@ static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_he
         if (!d)
             continue;
         if (s != pinfo->data_src && ports_at(d, len, 0, layer, (gsize)layer->ti->min_header)) {
-            h->tvb = tvb;                       /* a reassembled IP payload */
-            h->start = 0;
-            h->end = (gint)tvb_reported_length(tvb);
-            set_header_bytes(h, tvb, 0);
+            take_header(h, tvb, 0, (gint)tvb_reported_length(tvb));     /* a reassembled IP payload */
             continue;
         }
         if (len < back)
@@ -424,10 +431,7 @@ static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_he
         if ((((at = addresses_in(d, len, src, dst, alen)) != NULL && (gsize)(at - d) >= back)
              || (at = addresses_after_link(d, len, needle, 2 * alen, back)) != NULL)
             && header_after_ip(d, len, (gsize)(at - d) - back, v6, layer, &start, &end)) {
-            h->tvb = tvb;
-            h->start = (gint)start;
-            h->end = (gint)end;
-            set_header_bytes(h, tvb, h->start);
+            take_header(h, tvb, (gint)start, (gint)end);
             continue;
         }
         /* The first header with these addresses and ports is the
@@ -435,10 +439,7 @@ static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_he
         for (at = ws_memmem(d + back, len - back, needle, 2 * alen); at;
              at = ws_memmem(at + 1, (gsize)(d + len - at) - 1, needle, 2 * alen)) {
             if (header_after_ip(d, len, (gsize)(at - d) - back, v6, layer, &start, &end)) {
-                h->tvb = tvb;
-                h->start = (gint)start;
-                h->end = (gint)end;
-                set_header_bytes(h, tvb, h->start);
+                take_header(h, tvb, (gint)start, (gint)end);
                 break;
             }
         }
@@ -447,12 +448,8 @@ static gboolean locate_header(packet_info *pinfo, const pn_layer_t *layer, pn_he
         tvbuff_t *tvb = get_data_source_tvb((const struct data_source *)pinfo->data_src->data);
         gsize len = tvb_captured_length(tvb), start, end;
 
-        if (len && header_by_ports(tvb_get_ptr(tvb, 0, (gint)len), len, layer, &start, &end)) {
-            h->tvb = tvb;
-            h->start = (gint)start;
-            h->end = (gint)end;
-            set_header_bytes(h, tvb, h->start);
-        }
+        if (len && header_by_ports(tvb_get_ptr(tvb, 0, (gint)len), len, layer, &start, &end))
+            take_header(h, tvb, (gint)start, (gint)end);
     }
     return h->tvb != NULL;
 }
