@@ -175,14 +175,16 @@ static void ends_of_packet(const packet_info *pinfo, pn_site_memo_t *memo, int e
 {
     int s = end_of_packet ? 1 : 0;
 
-    if (memo && memo->generation == local_networks_generation && addresses_are_conversations(pinfo)) {
+    if (memo && !addresses_are_conversations(pinfo))
+        memo = NULL;
+    if (memo && memo->generation == local_networks_generation) {
         *src = (end_t){ memo->ip[s], memo->local[s], memo->loopback[s] };
         *dst = (end_t){ memo->ip[!s], memo->local[!s], memo->loopback[!s] };
         return;
     }
     *src = end_of(&pinfo->net_src);
     *dst = end_of(&pinfo->net_dst);
-    if (memo && addresses_are_conversations(pinfo)) {
+    if (memo) {
         memo->generation = local_networks_generation;
         memo->ip[s] = (guint8)src->ip;
         memo->local[s] = (guint8)src->local;
