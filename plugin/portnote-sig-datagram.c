@@ -314,20 +314,40 @@ static gboolean teredo_address(const guint8 *a)
     return (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0 && a[3] == 0) || memcmp(a, link_local, 8) == 0;
 }
 
-/* Teredo (RFC 4380 5.1.1): IPv6 in UDP, optionally behind an
- * authentication indicator (0x0001) or an origin indication (0x0000):
- * an IPv6 header whose payload length fills the datagram, a next header
- * of ICMPv6, TCP, UDP or none (a bubble), and a Teredo or link-local
- * address at one end. */
-static gboolean is_teredo(const guint8 *d, gsize len)
+/** Whether the bytes after a Teredo packet's IPv6 packet are whole
+ * trailers (RFC 6081 4: type, length, value; the nonce 0x01, alternate
+ * address 0x03, neighbor discovery option 0x04 and random port 0x05
+ * trailers), filling the datagram; none at all is fine. */
+static gboolean teredo_trailers(const guint8 *t, gsize n)
 {
     gsize p = 0;
+
+    while (p < n) {
+        if (p + 2 > n || (t[p] != 0x01 && t[p] != 0x03 && t[p] != 0x04 && t[p] != 0x05)
+            || p + 2 + t[p + 1] > n)
+            return FALSE;
+        p += 2 + (gsize)t[p + 1];
+    }
+    return TRUE;
+}
+
+/* Teredo (RFC 4380 5.1.1): IPv6 in UDP, optionally behind an
+ * authentication indicator (0x0001) or an origin indication (0x0000):
+ * an IPv6 header whose payload length fills the datagram (or leaves
+ * room for RFC 6081's trailers only), a next header of ICMPv6, TCP, UDP
+ * or none (a bubble), and a Teredo or link-local address at one end. */
+static gboolean is_teredo(const guint8 *d, gsize len)
+{
+    gsize p = 0, packet;
 
     if (len >= 13 && d[0] == 0 && d[1] == 1)
         p = 13 + (gsize)d[2] + d[3];
     if (p + 8 <= len && d[p] == 0 && d[p + 1] == 0)
         p += 8;
-    if (p + 40 > len || (d[p] >> 4) != 6 || pn_ntoh16(d + p + 4) != len - p - 40)
+    if (p + 40 > len || (d[p] >> 4) != 6)
+        return FALSE;
+    packet = 40 + (gsize)pn_ntoh16(d + p + 4);
+    if (p + packet > len || !teredo_trailers(d + p + packet, len - p - packet))
         return FALSE;
     if (d[p + 6] != 58 && d[p + 6] != 59 && d[p + 6] != 6 && d[p + 6] != 17)
         return FALSE;
@@ -441,5 +461,8 @@ pn_payload_sig_t pn_sig_datagram(const guint8 *d, gsize len)
         return s;
     if (d[0] >= 0x20 && d[0] < 0x7f && (s = pn_sig_text(PN_TRANSPORT_UDP, d, len)).candidates)
         return s;
-    return by_header_fields(d, len);
+    s = by_header_fields(d, len);
+    if (s.candidates || !g_ascii_isalnum(d[0]))
+        return s;
+    return pn_sig_bare_syslog(d, len);
 }

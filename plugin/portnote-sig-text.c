@@ -173,6 +173,62 @@ static pn_proto_set_t greeting_protocols(const guint8 *d, gsize len)
     return PN_PROTO_BIT(PN_PROTO_SMTP) | PN_PROTO_BIT(PN_PROTO_FTP);
 }
 
+/** Whether the text starts with six decimal numbers of at most 255,
+ * separated by commas: FTP's "h1,h2,h3,h4,p1,p2" host and port (RFC 959
+ * 4.1.2); *used: how many bytes they take. */
+static gboolean host_port_numbers(const guint8 *t, gsize n, gsize *used)
+{
+    gsize p = 0;
+
+    for (int i = 0; i < 6; i++) {
+        guint value = 0;
+        gsize start;
+        if (i > 0 && (p >= n || t[p++] != ','))
+            return FALSE;
+        start = p;
+        while (p < n && p - start < 3 && g_ascii_isdigit(t[p]))
+            value = value * 10 + (t[p++] - '0');
+        if (p == start || value > 255 || (p < n && g_ascii_isdigit(t[p])))
+            return FALSE;
+    }
+    *used = p;
+    return TRUE;
+}
+
+/* An FTP server's answer to a passive-mode request, what a capture that
+ * starts mid-session shows first: "227 Entering Passive Mode
+ * (h1,h2,h3,h4,p1,p2)" (RFC 959 4.1.2, 4.2; the text around the numbers
+ * varies by server) or "229 Entering Extended Passive Mode (|||port|)"
+ * (RFC 2428 3).  No other protocol has these replies. */
+static gboolean is_ftp_passive_reply(const guint8 *d, gsize len)
+{
+    gssize line = pn_line_length(d, len);
+    gsize used;
+
+    if (line < 8 || (gsize)line + 1 >= len || d[line + 1] != '\n' || d[3] != ' ')
+        return FALSE;
+    if (pn_starts_with(d, len, "227 ")) {
+        for (gsize i = 4; i < (gsize)line; i++)
+            if (g_ascii_isdigit(d[i]) && !g_ascii_isdigit(d[i - 1]) && host_port_numbers(d + i, (gsize)line - i, &used))
+                return TRUE;
+        return FALSE;
+    }
+    if (pn_starts_with(d, len, "229 ")) {
+        const guint8 *open = memchr(d, '(', (gsize)line);
+        gsize p, end = (gsize)line, digits;
+        if (!open || (p = (gsize)(open - d) + 1) + 6 > end)
+            return FALSE;
+        /* (<d><d><d>port<d>): the delimiter is any visible character, "|" by custom */
+        if (d[p] < 33 || d[p] > 126 || d[p + 1] != d[p] || d[p + 2] != d[p])
+            return FALSE;
+        for (digits = 0; p + 3 + digits < end && g_ascii_isdigit(d[p + 3 + digits]); digits++)
+            ;
+        return digits > 0 && digits <= 5 && p + 4 + digits < end && d[p + 3 + digits] == d[p]
+            && d[p + 4 + digits] == ')';
+    }
+    return FALSE;
+}
+
 /* "RFB 003.008\n", exactly: the version both ends send first (RFC 6143 7.1.1). */
 static gboolean is_rfb(const guint8 *d, gsize len)
 {
@@ -250,6 +306,47 @@ static const guint8 *next_line(const guint8 *d, gsize len, gsize *rest)
     return d + line + 2;
 }
 
+/* EPRT's argument (RFC 2428 2): <d>1 or 2<d>address<d>port<d>, the
+ * delimiter any visible character. */
+static gboolean is_extended_address(const guint8 *a, gsize n)
+{
+    gsize p = 3, digits = 0;
+
+    if (n < 8 || a[0] < 33 || a[0] > 126 || (a[1] != '1' && a[1] != '2') || a[2] != a[0] || a[n - 1] != a[0])
+        return FALSE;
+    while (p < n - 1 && a[p] != a[0])
+        p++;
+    if (p == 3 || p >= n - 1)
+        return FALSE;
+    for (p++; p < n - 1 && g_ascii_isdigit(a[p]); p++)
+        digits++;
+    return digits > 0 && digits <= 5 && p == n - 1;
+}
+
+/* FTP's data-connection commands (RFC 959 4.1.2; RFC 2428 2, 3): "PASV",
+ * "EPSV" (with a protocol number or ALL), "PORT h1,h2,h3,h4,p1,p2" and
+ * "EPRT |1|address|port|": what a capture that starts mid-session shows
+ * first, and no other protocol's commands. */
+static gboolean is_ftp_data_command(const guint8 *d, gsize len)
+{
+    guint spaces = 0;
+    gssize arg;
+    gsize used;
+
+    if (g_ascii_toupper(d[0]) == 'P') {
+        if (command_with(d, len, "PASV", FALSE))
+            return TRUE;
+        arg = command_argument(d, len, "PORT", &spaces);
+        return arg > 0 && spaces == 0 && host_port_numbers(d + 5, (gsize)arg, &used) && used == (gsize)arg;
+    }
+    if (command_with(d, len, "EPSV", FALSE))
+        return TRUE;
+    if ((arg = command_argument(d, len, "EPSV", &spaces)) > 0 && spaces == 0)
+        return (arg == 1 && (d[5] == '1' || d[5] == '2')) || (arg == 3 && g_ascii_strncasecmp((const char *)d + 5, "ALL", 3) == 0);
+    arg = command_argument(d, len, "EPRT", &spaces);
+    return arg > 0 && spaces == 0 && is_extended_address(d + 5, (gsize)arg);
+}
+
 /* IRC registration (RFC 2812 3.1, IRCv3 capability negotiation): "NICK n",
  * "USER u m * :real name", "CAP LS [302]", or "PASS p" followed by one of
  * those (PASS alone is also FTP's and POP3's). */
@@ -295,6 +392,29 @@ static gboolean is_irc_server(const guint8 *d, gsize len)
     if (g_ascii_isdigit(d[p]) && g_ascii_isdigit(d[p + 1]) && g_ascii_isdigit(d[p + 2]) && d[p + 3] == ' ')
         return TRUE;
     return pn_starts_with(d + p, (gsize)line - p, "NOTICE ");
+}
+
+/* IRC messages either end sends mid-session (RFC 2812 3.3.1, 3.3.2):
+ * "PRIVMSG target :text" or "NOTICE target :text", a whole CRLF line,
+ * the verb in any case, the text any octets but NUL, CR and LF (RFC 2812
+ * 2.3.1: CTCP's \001 quoting, and whatever an attacker puts there).  A
+ * client sends them bare and a server relays them behind a prefix, but a
+ * capture that starts mid-session may show a bare one from either end:
+ * they name no sender. */
+static gboolean is_irc_message(const guint8 *d, gsize len)
+{
+    const char *verb = g_ascii_toupper(d[0]) == 'P' ? "PRIVMSG" : "NOTICE";
+    gsize n = strlen(verb), p;
+    gssize line = pn_line_length(d, len);
+
+    if (line < (gssize)n + 4 || (gsize)line + 1 >= len || d[line] != '\r' || d[line + 1] != '\n'
+        || g_ascii_strncasecmp((const char *)d, verb, n) != 0 || d[n] != ' ')
+        return FALSE;
+    for (p = n + 1; p < (gsize)line && d[p] > ' ' && d[p] < 0x7f; p++)
+        ;   /* the target: a nickname or a channel */
+    if (p == n + 1 || p + 1 >= (gsize)line || d[p] != ' ' || d[p + 1] != ':')
+        return FALSE;
+    return memchr(d + p, 0, (gsize)line - p) == NULL;
 }
 
 /* An IMAP command (RFC 9051 6): tag SP command, where the tag is a short
@@ -362,8 +482,9 @@ static pn_proto_set_t client_command(const guint8 *d, gsize len, gboolean *upgra
     /* USER name: FTP (RFC 959 4.1.1) and POP3 (RFC 1939 7) alike. */
     if (command_with(d, len, "USER", TRUE))
         return PN_PROTO_BIT(PN_PROTO_FTP) | PN_PROTO_BIT(PN_PROTO_POP3);
-    /* FTP: FEAT (RFC 2389 3); AUTH TLS/SSL (RFC 4217 4) above. */
-    if (command_with(d, len, "FEAT", FALSE))
+    /* FTP: FEAT (RFC 2389 3), the data-connection commands; AUTH TLS/SSL
+     * (RFC 4217 4) above. */
+    if (command_with(d, len, "FEAT", FALSE) || is_ftp_data_command(d, len))
         return PN_PROTO_BIT(PN_PROTO_FTP);
     /* POP3: CAPA (RFC 2449 5), APOP; STLS (RFC 2595 4) above. */
     if (command_with(d, len, "CAPA", FALSE) || is_apop(d, len))
@@ -521,6 +642,30 @@ static gboolean is_syslog(const guint8 *d, gsize len)
     return all_visible(d + p + 1, 1) && (d[p + 1] != '>');
 }
 
+/**
+ * A syslog message without its PRI (RFC 3164 4.3.3: a relay or collector
+ * takes a datagram without a valid PRI as a message of priority 13, the
+ * whole datagram its content): a datagram of words of printable text, a
+ * letter or digit first, at most a line end or a NUL after it (a
+ * bencoded or other printable token without spaces is no message).  Any
+ * text fits, so it is the last signature a datagram is tried against, and
+ * weak: it confirms syslog's own port and says nothing elsewhere, nor
+ * which end listens.
+ */
+pn_payload_sig_t pn_sig_bare_syslog(const guint8 *d, gsize len)
+{
+    gsize end = len;
+
+    while (end > 0 && (d[end - 1] == '\n' || d[end - 1] == '\r' || d[end - 1] == 0) && len - end < 2)
+        end--;
+    if (end < 8 || !g_ascii_isalnum(d[0]) || !memchr(d, ' ', end))
+        return pn_sig_none();
+    for (gsize i = 0; i < end; i++)
+        if ((d[i] < ' ' && d[i] != '\t') || d[i] >= 0x7f)
+            return pn_sig_none();
+    return pn_sig_weak(PN_PROTO_SYSLOG, PN_SENDER_EITHER);
+}
+
 /* The HTTP/2 connection preface a client sends on cleartext (RFC 9113
  * 3.4): "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".  HTTP. */
 static gboolean is_http2_preface(const guint8 *d, gsize len)
@@ -621,6 +766,8 @@ static pn_payload_sig_t stream_text(const guint8 *d, gsize len)
             s.greeting = TRUE;
             return s;
         }
+        if (d[0] == '2' && is_ftp_passive_reply(d, len))
+            return pn_sig_of(PN_PROTO_FTP, PN_SENDER_SERVER);
         if (d[0] == '*' && is_redis_client(d, len))
             return pn_sig_of(PN_PROTO_REDIS, PN_SENDER_CLIENT);
         if (d[0] == '*' && is_resp_aggregate(d, len))
@@ -656,6 +803,8 @@ static pn_payload_sig_t stream_text(const guint8 *d, gsize len)
         s.opening = upgrade;
         return s;
     }
+    if ((g_ascii_toupper(d[0]) == 'P' || g_ascii_toupper(d[0]) == 'N') && is_irc_message(d, len))
+        return pn_sig_of(PN_PROTO_IRC, PN_SENDER_EITHER);
     if ((g_ascii_isalnum(d[0]) || d[0] == '.') && is_imap_client(d, len, &upgrade)) {
         s = pn_sig_of(PN_PROTO_IMAP, PN_SENDER_CLIENT);
         return upgrade ? pn_sig_opening(s) : s;

@@ -94,6 +94,7 @@ static inline gssize pn_ber_length(const guint8 *d, gsize len, gsize *pos)
 
 /* Families of signatures, each in its own file. */
 pn_payload_sig_t pn_sig_text(pn_transport_t transport, const guint8 *d, gsize len);
+pn_payload_sig_t pn_sig_bare_syslog(const guint8 *d, gsize len);
 pn_payload_sig_t pn_sig_stream(const guint8 *d, gsize len);
 pn_payload_sig_t pn_sig_datagram(const guint8 *d, gsize len);
 

@@ -1260,7 +1260,9 @@ EOT
 # the protocol portnote.observed must name on the conversations it selects,
 # and the verdict.  The own port confirmed, DNP3 off its port found, the
 # ports assigned at run time (NFS's mountd) left alone; NTP's control and
-# private (ntpq, ntpdc) queries confirm 123.  Teredo's UDP
+# private (ntpq, ntpdc) queries confirm 123; FTP and IRC captures that
+# start mid-session (PASV, a bare PRIVMSG), syslog without its PRI, Teredo
+# bubbles with RFC 6081 trailers and DNS over QUIC confirm their ports.  Teredo's UDP
 # carries an IPv6 packet whose addresses are the packet's network addresses:
 # its header is found after the outer IPv4 header.
 case_payload_protocols() {
@@ -1275,7 +1277,12 @@ case_payload_protocols() {
         "zeek-corpus/dce-rpc_kerberos135_auth.pcapng|tcp.port == 135|dcerpc|confirmed" \
         "protocols/zeek_bittorrent_tracker.pcap|tcp.port == 6969|bittorrent|confirmed" \
         "zeek-corpus/tunnels_Teredo.pcap|udp.port == 3544|teredo|confirmed" \
-        "zeek-corpus/ntp_ntpmode67.pcap|udp.port == 123|ntp|confirmed"; do
+        "zeek-corpus/ntp_ntpmode67.pcap|udp.port == 123|ntp|confirmed" \
+        "zeek-corpus/ftp_ftp-with-numbers-in-filename.pcap|tcp.port == 21|ftp|confirmed" \
+        "zeek-corpus/irc-dcc-send-malformed-host.pcap|tcp.port == 6667|irc|confirmed" \
+        "zeek-corpus/syslog-missing-pri.pcap|udp.port == 514|syslog|confirmed" \
+        "zeek-corpus/tunnels_gtp_gtp8_teredo.pcap|udp.port == 3544|teredo|confirmed" \
+        "zeek-corpus/quic_quicdoq.pcap|udp.port == 853|quic|confirmed"; do
         IFS='|' read -r capture filter proto want <<<"$row"
         [ -f "$PN_SHARED_PCAPS/$capture" ] || { note "$capture absent: not checked"; continue; }
         staged=$(pn_stage_file "$PN_SHARED_PCAPS/$capture")

@@ -76,6 +76,23 @@ static const text_case_t tcp_cases[] = {
     { "nick alice\r\nuser alice 0 * :Alice\r\n", BIT(PN_PROTO_IRC), PN_SENDER_CLIENT },
     { "pass secret\r\nnick alice\r\n", BIT(PN_PROTO_IRC), PN_SENDER_CLIENT },
     { "a1 capability\r\n", BIT(PN_PROTO_IMAP), PN_SENDER_CLIENT },
+    /* FTP's data-connection commands and passive replies, met first mid-session (RFC 959 4.1.2, RFC 2428) */
+    { "PASV\r\n", BIT(PN_PROTO_FTP), PN_SENDER_CLIENT },
+    { "pasv\r\n", BIT(PN_PROTO_FTP), PN_SENDER_CLIENT },
+    { "EPSV\r\n", BIT(PN_PROTO_FTP), PN_SENDER_CLIENT },
+    { "EPSV ALL\r\n", BIT(PN_PROTO_FTP), PN_SENDER_CLIENT },
+    { "EPSV 2\r\n", BIT(PN_PROTO_FTP), PN_SENDER_CLIENT },
+    { "PORT 192,168,1,2,7,138\r\n", BIT(PN_PROTO_FTP), PN_SENDER_CLIENT },
+    { "EPRT |1|132.235.1.2|6275|\r\n", BIT(PN_PROTO_FTP), PN_SENDER_CLIENT },
+    { "EPRT |2|1080::8:800:200C:417A|5282|\r\n", BIT(PN_PROTO_FTP), PN_SENDER_CLIENT },
+    { "227 Entering Passive Mode (164,107,123,6,183,187)\r\n", BIT(PN_PROTO_FTP), PN_SENDER_SERVER },
+    { "227 Entering Passive Mode 10,0,0,1,200,15\r\n", BIT(PN_PROTO_FTP), PN_SENDER_SERVER },
+    { "229 Entering Extended Passive Mode (|||6446|)\r\n", BIT(PN_PROTO_FTP), PN_SENDER_SERVER },
+    /* IRC messages either end sends (RFC 2812 3.3) */
+    { "PRIVMSG #chan :hello there\r\n", BIT(PN_PROTO_IRC), PN_SENDER_EITHER },
+    { "privmsg bob :hi\r\n", BIT(PN_PROTO_IRC), PN_SENDER_EITHER },
+    { "NOTICE bob :hi\r\n", BIT(PN_PROTO_IRC), PN_SENDER_EITHER },
+    { "PRIVMSG victim :\001DCC SEND file.txt 3232235876 abc 1024\001\r\n", BIT(PN_PROTO_IRC), PN_SENDER_EITHER },
     /* ...but methods stay case-sensitive (RFC 9110 9.1, RFC 2326 6.1, RFC 3261 7.1) */
     { "get / HTTP/1.1\r\nHost: a\r\n", 0, PN_SENDER_EITHER },
     { "Get / HTTP/1.1\r\nHost: a\r\n", 0, PN_SENDER_EITHER },
@@ -139,6 +156,20 @@ static const text_case_t tcp_cases[] = {
     { "GET /a-very-long-line-without-an-end", 0, PN_SENDER_EITHER },
     { "HTTP/1.1 2x0 OK\r\n", 0, PN_SENDER_EITHER },
     { "2201 nope\r\n", 0, PN_SENDER_EITHER },
+    { "PASV now\r\n", 0, PN_SENDER_EITHER },
+    { "PORT 192,168,1,2,7\r\n", 0, PN_SENDER_EITHER },
+    { "PORT 192,168,1,256,7,138\r\n", 0, PN_SENDER_EITHER },
+    { "PORT 192,168,1,2,7,1380\r\n", 0, PN_SENDER_EITHER },
+    { "EPSV 3\r\n", 0, PN_SENDER_EITHER },
+    { "EPRT |3|x|1|\r\n", 0, PN_SENDER_EITHER },
+    { "EPRT |1|132.235.1.2|port|\r\n", 0, PN_SENDER_EITHER },
+    { "227 Entering Passive Mode\r\n", 0, PN_SENDER_EITHER },
+    { "227 Entering Passive Mode (164,107,123,6,183)\r\n", 0, PN_SENDER_EITHER },
+    { "229 Entering Extended Passive Mode (|||x|)\r\n", 0, PN_SENDER_EITHER },
+    { "229 Entering Extended Passive Mode (|||6446|)", 0, PN_SENDER_EITHER },
+    { "PRIVMSG bob hi\r\n", 0, PN_SENDER_EITHER },
+    { "PRIVMSG :hi\r\n", 0, PN_SENDER_EITHER },
+    { "NOTICE bob :hi", 0, PN_SENDER_EITHER },
     /* no POP3 greeting, but whole RESP simple strings: Redis (weak), either end */
     { "+OKAY\r\n", BIT(PN_PROTO_REDIS), PN_SENDER_EITHER },
     { "+PONG\r\n", BIT(PN_PROTO_REDIS), PN_SENDER_EITHER },
@@ -450,6 +481,11 @@ static const binary_case_t binary_cases[] = {
     /* Teredo, from zeek's tunnels_Teredo capture (authentication, then origin indication) */
     { "teredo_rs", PN_TRANSPORT_UDP, "00010000cd5669400b22df88006000000000183afffe800000000000008000fffffffffffdff0200000000000000000000000000028500a91d0000000001020000000000008000f12ab9c82815", BIT(PN_PROTO_TEREDO), PN_SENDER_EITHER, FALSE },
     { "teredo_ra", PN_TRANSPORT_UDP, "00010000cd5669400b22df88000000f12ab9c828156000000000303afffe800000000000008000f227bec861affe800000000000008000fffffffffffd86001f570000000000000000000007d003044040ffffffffffffffff000000002001000041379e500000000000000000", BIT(PN_PROTO_TEREDO), PN_SENDER_EITHER, FALSE },
+    /* a bubble with RFC 6081's nonce, alternate address and random port trailers (zeek's tunnels_gtp_gtp8_teredo) */
+    { "teredo_bubble_trailers", PN_TRANSPORT_UDP, "6000000000003b15200100005ef579fd3ca56ae62b37be972001000041379e76201a3f513afd573e010477a05e7603080000ac18ccc8dcd00502df78", BIT(PN_PROTO_TEREDO), PN_SENDER_EITHER, FALSE },
+    { "teredo_bubble", PN_TRANSPORT_UDP, "6000000000003b15200100005ef579fd3ca56ae62b37be972001000041379e76201a3f513afd573e", BIT(PN_PROTO_TEREDO), PN_SENDER_EITHER, FALSE },
+    { "teredo_trailer_type", PN_TRANSPORT_UDP, "6000000000003b15200100005ef579fd3ca56ae62b37be972001000041379e76201a3f513afd573e020477a05e76", 0, PN_SENDER_EITHER, FALSE },
+    { "teredo_trailer_overrun", PN_TRANSPORT_UDP, "6000000000003b15200100005ef579fd3ca56ae62b37be972001000041379e76201a3f513afd573e010577a05e76", 0, PN_SENDER_EITHER, FALSE },
     { "teredo_len", PN_TRANSPORT_UDP, "00010000cd5669400b22df88006000000000193afffe800000000000008000fffffffffffdff0200000000000000000000000000028500a91d0000000001020000000000008000f12ab9c82815", 0, PN_SENDER_EITHER, FALSE },
     /* BitTorrent over UDP: DHT (BEP 5, 42), uTP (BEP 29), UDP tracker (BEP 15) */
     { "dht_query", PN_TRANSPORT_UDP, "64313a6164323a696432303a6162636465666768696a3031323334353637383965313a71343a70696e67313a74323a6161313a79313a7165", BIT(PN_PROTO_BITTORRENT), PN_SENDER_CLIENT, FALSE },
@@ -535,6 +571,18 @@ static void test_udp_text(void)
     g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "<192>Oct 11 x").candidates, ==, 0);
     g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "<034>Oct 11 x").candidates, ==, 0);
     g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "<34x").candidates, ==, 0);
+    /* no PRI: syslog all the same (RFC 3164 4.3.3), weakly, naming no sender */
+    s = classify_text(PN_TRANSPORT_UDP, "This is not really a syslog message #173538 1552584410.781186");
+    g_assert_cmphex(s.candidates, ==, BIT(PN_PROTO_SYSLOG));
+    g_assert_true(s.weak);
+    g_assert_cmpint(s.sender, ==, PN_SENDER_EITHER);
+    g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "Oct 11 22:14:15 host app: x\r\n").candidates, ==, BIT(PN_PROTO_SYSLOG));
+    g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "short").candidates, ==, 0);
+    g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "d1:ad2:id20:abcdefghij0123456789e1:q4:ping").candidates, ==, 0);
+    g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, " leading space, text").candidates, ==, 0);
+    g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "two lines\nof text here").candidates, ==, 0);
+    g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "text then \x01 binary").candidates, ==, 0);
+    g_assert_cmphex(classify_text(PN_TRANSPORT_TCP, "This is not really a syslog message\n").candidates, ==, 0);
     /* stream-only text means nothing over UDP */
     g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "SSH-2.0-x\r\n").candidates, ==, 0);
     g_assert_cmphex(classify_text(PN_TRANSPORT_TCP, "<34>1 x").candidates, ==, 0);
@@ -725,7 +773,9 @@ static void test_wrappers(void)
     g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 53, quic, &seen), ==, PN_VERDICT_MISMATCH);
     g_assert_cmpint(seen, ==, PN_PROTO_QUIC);
     g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 443, dtls, &seen), ==, PN_VERDICT_NONE);   /* DTLS VPNs */
-    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 853, quic, &seen), ==, PN_VERDICT_NONE);   /* DNS over QUIC */
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 853, quic, &seen), ==, PN_VERDICT_CONFIRMED); /* DNS over QUIC */
+    g_assert_cmpint(seen, ==, PN_PROTO_QUIC);
+    g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 853, dtls, &seen), ==, PN_VERDICT_CONFIRMED); /* DNS over DTLS */
     g_assert_cmpint(verdict_of(PN_TRANSPORT_UDP, 5060, dtls, &seen), ==, PN_VERDICT_MISMATCH);
     g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 27017, tls, &seen), ==, PN_VERDICT_NONE);  /* MongoDB TLS */
     g_assert_cmpint(verdict_of(PN_TRANSPORT_TCP, 5060, tls, &seen), ==, PN_VERDICT_MISMATCH);
