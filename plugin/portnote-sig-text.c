@@ -494,24 +494,60 @@ static pn_proto_set_t client_command(const guint8 *d, gsize len, gboolean *upgra
     return 0;
 }
 
+/* The commands other text protocols' clients send alone on a line (SMTP,
+ * FTP, POP3, IRC, Redis and memcached inline commands): a line that is
+ * one of them is that command, not a finger query for a user so named. */
+static const char *const lone_commands[] = {
+    /* SMTP */ "HELO", "EHLO", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT", "HELP", "TURN", "VRFY", "EXPN",
+    "AUTH",
+    /* FTP */ "USER", "PASS", "PASV", "EPSV", "PORT", "EPRT", "PWD", "XPWD", "CWD", "CDUP", "SYST", "FEAT",
+    "LIST", "NLST", "MLSD", "RETR", "STOR", "TYPE", "ABOR", "REIN", "STOU", "STAT", "SIZE", "MDTM",
+    /* POP3 */ "UIDL", "CAPA", "STLS", "APOP", "DELE", "LAST",
+    /* IRC */ "NICK", "JOIN", "PART", "AWAY", "MOTD", "TIME", "INFO", "ADMIN", "LUSERS", "VERSION", "LINKS",
+    /* Redis, memcached */ "STATS", "PING", "MULTI", "EXEC", "DISCARD", "SAVE", "MONITOR", "DBSIZE",
+    "FLUSHALL", "SHUTDOWN", NULL
+};
+
+/** Whether the n bytes at d are one of lone_commands, ignoring case. */
+static gboolean is_lone_command(const guint8 *d, gsize n)
+{
+    for (const char *const *c = lone_commands; *c; c++)
+        if (strlen(*c) == n && g_ascii_strncasecmp((const char *)d, *c, n) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/** The length of the user name at d (0: none): a login name as Debian's
+ * adduser NAME_REGEX has it (lower case first, then lower case, digits,
+ * "_.-"), or a name of letters in any case (RFC 742's example is "FOO";
+ * RFC 1288 2.5.3 lets a name match full names).  Not a lone command. */
+static gsize finger_user(const guint8 *d, gsize n)
+{
+    gsize p = 0;
+
+    if (n > 0 && (g_ascii_islower(d[0]) || d[0] == '_'))
+        while (p < n && (g_ascii_islower(d[p]) || g_ascii_isdigit(d[p]) || d[p] == '.' || d[p] == '_' || d[p] == '-'))
+            p++;
+    if (p < n && g_ascii_isalpha(d[p]) && (p == 0 || g_ascii_isalpha(d[p - 1])))
+        while (p < n && g_ascii_isalpha(d[p]))
+            p++;
+    return is_lone_command(d, p) ? 0 : p;
+}
+
 /* A finger query (RFC 1288 2.3): an optional "/W" verbose switch, an
  * optional user name, an optional "@host" chain, then CRLF, filling the
  * payload.  So generic a line is weak, and the user name must look like
- * one (lower case first, then lower case, digits, "_.-", as Debian's
- * adduser NAME_REGEX and POSIX's portable names have them): a lone
- * command of another protocol ("QUIT", "SSH-3.0-x") is not a user. */
+ * one: a lone command of another protocol ("QUIT", "stats", "SSH-3.0-x")
+ * is not a user. */
 static gboolean is_finger_query(const guint8 *d, gsize len)
 {
     gsize p = 0;
 
-    if (len < 2 || len > 512 || d[len - 2] != '\r' || d[len - 1] != '\n')
+    if (len < 2 || d[len - 2] != '\r' || d[len - 1] != '\n')
         return FALSE;
     if (starts_with_nocase(d, len, "/W") && (len == 4 || d[2] == ' '))
         p = len == 4 ? 2 : 3;
-    if (p < len - 2 && (g_ascii_islower(d[p]) || d[p] == '_'))
-        while (p < len - 2 && (g_ascii_islower(d[p]) || g_ascii_isdigit(d[p]) || d[p] == '.' || d[p] == '_'
-                               || d[p] == '-'))
-            p++;
+    p += finger_user(d + p, len - 2 - p);
     if (p < len - 2 && d[p] == '@')
         while (p < len - 2 && d[p] > ' ' && d[p] < 0x7f)
             p++;

@@ -110,7 +110,14 @@ static const text_case_t tcp_cases[] = {
     { "/W\r\n", BIT(PN_PROTO_FINGER), PN_SENDER_CLIENT },
     { "bob@host.example.org\r\n", BIT(PN_PROTO_FINGER), PN_SENDER_CLIENT },
     { "@host.example.org\r\n", BIT(PN_PROTO_FINGER), PN_SENDER_CLIENT },
+    { "FOO\r\n", BIT(PN_PROTO_FINGER), PN_SENDER_CLIENT },       /* RFC 742's example */
+    { "Smith\r\n", BIT(PN_PROTO_FINGER), PN_SENDER_CLIENT },
     { "QUIT\r\n", 0, PN_SENDER_EITHER },
+    { "quit\r\n", 0, PN_SENDER_EITHER },
+    { "stats\r\n", 0, PN_SENDER_EITHER },
+    { "PING\r\n", 0, PN_SENDER_EITHER },
+    { "1234\r\n", 0, PN_SENDER_EITHER },
+    { "-rf\r\n", 0, PN_SENDER_EITHER },
     { "julien smith\r\n", 0, PN_SENDER_EITHER },
     { "julien", 0, PN_SENDER_EITHER },
     /* HTTP/2's cleartext preface (RFC 9113 3.4); a BitTorrent tracker announce, HTTP's subprotocol */
@@ -557,6 +564,22 @@ static void test_long_request_line(void)
     g_string_free(line, TRUE);
 }
 
+/* A finger query for a long user name (zeek's finger_long-request asks for
+ * 1,300 capitals): RFC 1288 sets no limit. */
+static void test_long_finger_query(void)
+{
+    GString *query = g_string_new("/W ");
+    pn_payload_sig_t s;
+
+    while (query->len < 1303)
+        g_string_append_c(query, 'A');
+    g_string_append(query, "\r\n");
+    s = pn_payload_classify(PN_TRANSPORT_TCP, (const guint8 *)query->str, query->len);
+    g_assert_cmphex(s.candidates, ==, BIT(PN_PROTO_FINGER));
+    g_assert_true(s.weak);
+    g_string_free(query, TRUE);
+}
+
 static void test_udp_text(void)
 {
     pn_payload_sig_t s = classify_text(PN_TRANSPORT_UDP, "REGISTER sip:example.org SIP/2.0\r\nVia: x\r\n");
@@ -981,6 +1004,7 @@ int main(int argc, char **argv)
     g_test_add_func("/signature/ssdp", test_ssdp_is_http_over_udp);
     g_test_add_func("/signature/binary", test_binary);
     g_test_add_func("/signature/long-request-line", test_long_request_line);
+    g_test_add_func("/signature/long-finger-query", test_long_finger_query);
     g_test_add_func("/signature/udp-text", test_udp_text);
     g_test_add_func("/signature/short-inputs", test_short_inputs);
     g_test_add_func("/verdict/server-end", test_server_end);
