@@ -550,34 +550,36 @@ static void test_binary(void)
     }
 }
 
+/** What a TCP payload of head, filler up to length bytes, then tail is taken for. */
+static pn_payload_sig_t classify_long(const char *head, char filler, gsize length, const char *tail)
+{
+    GString *text = g_string_new(head);
+    pn_payload_sig_t s;
+
+    while (text->len < length)
+        g_string_append_c(text, filler);
+    g_string_append(text, tail);
+    s = pn_payload_classify(PN_TRANSPORT_TCP, (const guint8 *)text->str, text->len);
+    g_string_free(text, TRUE);
+    return s;
+}
+
 /* A request line far longer than a segment's worth of headers used to need. */
 static void test_long_request_line(void)
 {
-    GString *line = g_string_new("GET /");
-    pn_payload_sig_t s;
+    pn_payload_sig_t s = classify_long("GET /", 'a', 980, " HTTP/1.1\r\nHost: a\r\n\r\n");
 
-    while (line->len < 980)
-        g_string_append_c(line, 'a');
-    g_string_append(line, " HTTP/1.1\r\nHost: a\r\n\r\n");
-    s = pn_payload_classify(PN_TRANSPORT_TCP, (const guint8 *)line->str, line->len);
     g_assert_cmphex(s.candidates, ==, BIT(PN_PROTO_HTTP));
-    g_string_free(line, TRUE);
 }
 
 /* A finger query for a long user name (zeek's finger_long-request asks for
  * 1,300 capitals): RFC 1288 sets no limit. */
 static void test_long_finger_query(void)
 {
-    GString *query = g_string_new("/W ");
-    pn_payload_sig_t s;
+    pn_payload_sig_t s = classify_long("/W ", 'A', 1303, "\r\n");
 
-    while (query->len < 1303)
-        g_string_append_c(query, 'A');
-    g_string_append(query, "\r\n");
-    s = pn_payload_classify(PN_TRANSPORT_TCP, (const guint8 *)query->str, query->len);
     g_assert_cmphex(s.candidates, ==, BIT(PN_PROTO_FINGER));
     g_assert_true(s.weak);
-    g_string_free(query, TRUE);
 }
 
 static void test_udp_text(void)
