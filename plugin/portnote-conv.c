@@ -200,7 +200,8 @@ static void look_into_tunnel(direction_result_t *r, pn_transport_t transport, co
 static void look_at_payload(pn_conv_t *conv, packet_info *pinfo, int end, pn_transport_t transport,
                             const pn_payload_t *payload)
 {
-    pn_payload_sig_t sig = pn_payload_classify(transport, payload->data, payload->length);
+    const guint16 ports[2] = { (guint16)pinfo->srcport, (guint16)pinfo->destport };
+    pn_payload_sig_t sig = pn_payload_classify_between(transport, payload->data, payload->length, ports);
     gboolean noise = pn_payload_is_noise(payload->data, payload->length);
 
     /* A greeting after the other side has spoken is an answer (Redis's

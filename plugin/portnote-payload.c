@@ -51,6 +51,9 @@ enum {
 };
 static own_port_t own_ports[OWN_PORT_CAPACITY];
 static gsize own_port_count;
+/* One bit per port and transport: whether the lookup has an entry, so
+ * that the ports most traffic uses (no protocol's) cost no search. */
+static guint8 port_has_entry[PN_TRANSPORT_COUNT][65536 / 8];
 
 /** Orders two entries (or a key and an entry) by key. */
 static int compare_own_port(const void *a, const void *b)
@@ -73,6 +76,7 @@ static void build_own_ports(void)
         for (guint port = own_ranges[i].low; port <= own_ranges[i].high; port++) {
             own_ports[out].key = (guint32)own_ranges[i].transport << 16 | port;
             own_ports[out++].protocols = PN_PROTO_BIT(own_ranges[i].proto);
+            port_has_entry[own_ranges[i].transport][port / 8] |= (guint8)(1u << (port % 8));
         }
     qsort(own_ports, n, sizeof own_ports[0], compare_own_port);
     out = 0;
@@ -96,6 +100,8 @@ pn_proto_set_t pn_port_protocols(pn_transport_t transport, guint16 port)
         build_own_ports();
         g_once_init_leave(&built, 1);
     }
+    if ((guint)transport >= PN_TRANSPORT_COUNT || !(port_has_entry[transport][port / 8] & (1u << (port % 8))))
+        return 0;
     entry = bsearch(&key, own_ports, own_port_count, sizeof own_ports[0], compare_own_port);
     return entry ? entry->protocols : 0;
 }
@@ -122,6 +128,28 @@ pn_payload_sig_t pn_payload_classify(pn_transport_t transport, const guint8 *dat
     if (!data || len == 0)
         return pn_sig_none();
     return transport == PN_TRANSPORT_UDP ? pn_sig_datagram(data, len) : pn_sig_stream(data, len);
+}
+
+/**
+ * What a payload between these two ports looks like: pn_payload_classify(),
+ * then, if it names nothing, the signatures that mean something only on
+ * their protocol's own port (any text is a syslog message without its PRI
+ * to a syslog collector, and to nothing else): tried only when one of the
+ * ports is that protocol's, so other traffic neither pays for them nor has
+ * its direction decided by them.
+ */
+pn_payload_sig_t pn_payload_classify_between(pn_transport_t transport, const guint8 *data, gsize len,
+                                             const guint16 ports[2])
+{
+    pn_payload_sig_t sig = pn_payload_classify(transport, data, len);
+
+    /* text first: the port lookups only for what could be a message */
+    if (sig.candidates || transport != PN_TRANSPORT_UDP || !data || len == 0 || !g_ascii_isalnum(data[0]))
+        return sig;
+    if ((pn_port_protocols(transport, ports[0]) | pn_port_protocols(transport, ports[1]))
+        & PN_PROTO_BIT(PN_PROTO_SYSLOG))
+        return pn_sig_bare_syslog(data, MIN(len, PN_PAYLOAD_PEEK));
+    return sig;
 }
 
 /**

@@ -106,6 +106,8 @@ typedef enum {
 gboolean pn_payload_is_noise(const guint8 *data, gsize len);
 
 pn_payload_sig_t pn_payload_classify(pn_transport_t transport, const guint8 *data, gsize len);
+pn_payload_sig_t pn_payload_classify_between(pn_transport_t transport, const guint8 *data, gsize len,
+                                             const guint16 ports[2]);
 
 pn_proto_set_t pn_port_protocols(pn_transport_t transport, guint16 port);
 

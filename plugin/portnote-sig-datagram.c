@@ -461,8 +461,5 @@ pn_payload_sig_t pn_sig_datagram(const guint8 *d, gsize len)
         return s;
     if (d[0] >= 0x20 && d[0] < 0x7f && (s = pn_sig_text(PN_TRANSPORT_UDP, d, len)).candidates)
         return s;
-    s = by_header_fields(d, len);
-    if (s.candidates || !g_ascii_isalnum(d[0]))
-        return s;
-    return pn_sig_bare_syslog(d, len);
+    return by_header_fields(d, len);
 }

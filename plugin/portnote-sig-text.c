@@ -684,9 +684,8 @@ static gboolean is_syslog(const guint8 *d, gsize len)
  * whole datagram its content): a datagram of words of printable text, a
  * letter or digit first, at most a line end or a NUL after it (a
  * bencoded or other printable token without spaces is no message).  Any
- * text fits, so it is the last signature a datagram is tried against, and
- * weak: it confirms syslog's own port and says nothing elsewhere, nor
- * which end listens.
+ * text fits, so it is tried only on syslog's own port, after every other
+ * signature (pn_payload_classify_between()), and weak: it names no end.
  */
 pn_payload_sig_t pn_sig_bare_syslog(const guint8 *d, gsize len)
 {

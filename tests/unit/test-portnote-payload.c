@@ -596,21 +596,51 @@ static void test_udp_text(void)
     g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "<192>Oct 11 x").candidates, ==, 0);
     g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "<034>Oct 11 x").candidates, ==, 0);
     g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "<34x").candidates, ==, 0);
-    /* no PRI: syslog all the same (RFC 3164 4.3.3), weakly, naming no sender */
-    s = classify_text(PN_TRANSPORT_UDP, "This is not really a syslog message #173538 1552584410.781186");
-    g_assert_cmphex(s.candidates, ==, BIT(PN_PROTO_SYSLOG));
-    g_assert_true(s.weak);
-    g_assert_cmpint(s.sender, ==, PN_SENDER_EITHER);
-    g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "Oct 11 22:14:15 host app: x\r\n").candidates, ==, BIT(PN_PROTO_SYSLOG));
-    g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "short").candidates, ==, 0);
-    g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "d1:ad2:id20:abcdefghij0123456789e1:q4:ping").candidates, ==, 0);
-    g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, " leading space, text").candidates, ==, 0);
-    g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "two lines\nof text here").candidates, ==, 0);
-    g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "text then \x01 binary").candidates, ==, 0);
-    g_assert_cmphex(classify_text(PN_TRANSPORT_TCP, "This is not really a syslog message\n").candidates, ==, 0);
     /* stream-only text means nothing over UDP */
     g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, "SSH-2.0-x\r\n").candidates, ==, 0);
     g_assert_cmphex(classify_text(PN_TRANSPORT_TCP, "<34>1 x").candidates, ==, 0);
+}
+
+/** What a UDP datagram of text between these ports is taken for. */
+static pn_payload_sig_t classify_datagram_between(const char *text, guint16 from, guint16 to)
+{
+    const guint16 ports[2] = { from, to };
+
+    return pn_payload_classify_between(PN_TRANSPORT_UDP, (const guint8 *)text, strlen(text), ports);
+}
+
+/* No PRI: syslog all the same to a collector (RFC 3164 4.3.3), weakly,
+ * naming no sender, and only where a port is syslog's: any text fits. */
+static void test_syslog_without_pri(void)
+{
+    const char *zeek = "This is not really a syslog message #173538 1552584410.781186";
+    pn_payload_sig_t s = classify_datagram_between(zeek, 60786, 514);
+
+    g_assert_cmphex(s.candidates, ==, BIT(PN_PROTO_SYSLOG));
+    g_assert_true(s.weak);
+    g_assert_cmpint(s.sender, ==, PN_SENDER_EITHER);
+    g_assert_cmphex(classify_datagram_between(zeek, 514, 514).candidates, ==, BIT(PN_PROTO_SYSLOG));
+    g_assert_cmphex(classify_datagram_between("Oct 11 22:14:15 host app: x\r\n", 514, 40000).candidates,
+                    ==, BIT(PN_PROTO_SYSLOG));
+    /* elsewhere text is nothing, and decides nothing */
+    g_assert_cmphex(classify_datagram_between(zeek, 60786, 5000).candidates, ==, 0);
+    g_assert_cmphex(classify_text(PN_TRANSPORT_UDP, zeek).candidates, ==, 0);
+    /* not a message: short, a space first, two lines, control bytes, one token */
+    g_assert_cmphex(classify_datagram_between("short", 60786, 514).candidates, ==, 0);
+    g_assert_cmphex(classify_datagram_between(" leading space, text", 60786, 514).candidates, ==, 0);
+    g_assert_cmphex(classify_datagram_between("two lines\nof text here", 60786, 514).candidates, ==, 0);
+    g_assert_cmphex(classify_datagram_between("text then \x01 binary", 60786, 514).candidates, ==, 0);
+    g_assert_cmphex(classify_datagram_between("d1:ad2:id20:abcdefghij0123456789e1:q4:ping", 60786, 514).candidates,
+                    ==, 0);
+    /* a message with its PRI is recognised first, as anywhere */
+    g_assert_cmphex(classify_datagram_between("<13>Oct 11 22:14:15 host app: x", 60786, 514).candidates,
+                    ==, BIT(PN_PROTO_SYSLOG));
+    /* and over TCP nothing of the kind */
+    {
+        const guint16 ports[2] = { 60786, 514 };
+        s = pn_payload_classify_between(PN_TRANSPORT_TCP, (const guint8 *)zeek, strlen(zeek), ports);
+        g_assert_cmphex(s.candidates, ==, 0);
+    }
 }
 
 static void test_ssdp_is_http_over_udp(void)
@@ -1007,6 +1037,7 @@ int main(int argc, char **argv)
     g_test_add_func("/signature/binary", test_binary);
     g_test_add_func("/signature/long-request-line", test_long_request_line);
     g_test_add_func("/signature/long-finger-query", test_long_finger_query);
+    g_test_add_func("/signature/syslog-without-pri", test_syslog_without_pri);
     g_test_add_func("/signature/udp-text", test_udp_text);
     g_test_add_func("/signature/short-inputs", test_short_inputs);
     g_test_add_func("/verdict/server-end", test_server_end);
