@@ -339,10 +339,12 @@ static gboolean is_ftp_data_command(const guint8 *d, gsize len)
         arg = command_argument(d, len, "PORT", &spaces);
         return arg > 0 && spaces == 0 && host_port_numbers(d + 5, (gsize)arg, &used) && used == (gsize)arg;
     }
-    if (command_with(d, len, "EPSV", FALSE))
+    /* EPSV alone, or with a protocol number or ALL */
+    if ((arg = command_argument(d, len, "EPSV", &spaces)) == 0)
         return TRUE;
-    if ((arg = command_argument(d, len, "EPSV", &spaces)) > 0 && spaces == 0)
-        return (arg == 1 && (d[5] == '1' || d[5] == '2')) || (arg == 3 && g_ascii_strncasecmp((const char *)d + 5, "ALL", 3) == 0);
+    if (arg > 0)
+        return spaces == 0 && ((arg == 1 && (d[5] == '1' || d[5] == '2'))
+                               || (arg == 3 && g_ascii_strncasecmp((const char *)d + 5, "ALL", 3) == 0));
     arg = command_argument(d, len, "EPRT", &spaces);
     return arg > 0 && spaces == 0 && is_extended_address(d + 5, (gsize)arg);
 }
