@@ -39,23 +39,37 @@ click_from_corner() {   # window, dx, dy
     xdo mouseup 1
 }
 
+# Prints the id of the visible "Save Statistics As" file dialog, if any.
+save_dialog() {
+    xdo search --onlyvisible --name 'Save Statistics As' | head -n 1 || true
+}
+
 # Saves the dialog's table as plain text through its "Save as…" button.
+# On a loaded machine the file dialog may show before its name field takes
+# keys, so the name is typed over (Ctrl+A) and Save clicked again while the
+# dialog stays open and nothing is saved.
 save_table() {   # dialog, file
-    local save
+    local save attempt
     click_from_corner "$1" 144 24
     for _ in $(seq 20); do
-        save=$(xdo search --onlyvisible --name 'Save Statistics As' | head -n 1 || true)
+        save=$(save_dialog)
         [ -n "$save" ] && break
         sleep 0.5
     done
     [ -n "$save" ] || fail "no Save Statistics As dialog after clicking \"Save as…\" (has the layout changed?)"
-    xdo type --window "$save" "$2"
-    sleep 0.5
-    # its Save button: a second file dialog of the session does not take Return
-    click_from_corner "$save" 50 55
-    for _ in $(seq 20); do
-        [ -s "$2" ] && return 0
+    for attempt in 1 2 3; do
+        sleep $attempt
+        xdo key --window "$save" ctrl+a
+        xdo type --window "$save" "$2"
         sleep 0.5
+        # its Save button: a second file dialog of the session does not take Return
+        click_from_corner "$save" 50 55
+        for _ in $(seq 20); do
+            [ -s "$2" ] && return 0
+            sleep 0.5
+        done
+        [ -n "$(save_dialog)" ] || break
+        echo "# attempt $attempt: nothing saved and the file dialog is still open: typing the name again" >&2
     done
     fail "the dialog saved nothing in $2"
 }
