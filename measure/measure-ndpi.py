@@ -43,8 +43,19 @@ NDPI_TO_PORTNOTE = {
     "netflow": "netflow", "ipfix": "netflow", "teredo": "teredo", "jabber": "xmpp", "xmpp": "xmpp",
     "finger": "finger", "rtps": "rtps", "hl7": "hl7",
 }
-FLOW = re.compile(r"^\s+\d+\s+(TCP|UDP) (\S+) <-> (\S+) \[proto: [\d.]+/([^\]]+)\].*?\[Confidence: ([^\]]+)\]")
+# ndpiReader writes "<->" for a flow seen both ways, "->" for one seen one way.
+FLOW = re.compile(r"^\s+\d+\s+(TCP|UDP) (\S+) <?-> (\S+) \[proto: [\d.]+/([^\]]+)\].*?\[Confidence: ([^\]]+)\]")
 FINDINGS = ("protocol-mismatch", "non-standard-port")
+# Other-port flows that are never findings by design (ABOUT): wrappers, and
+# RPC on ports its mappers assign at run time.
+NEVER_FINDINGS = {"tls", "dtls", "quic", "onc-rpc", "dcerpc"}
+
+
+def can_be_finding(proto, observed):
+    """Whether an other-port flow nDPI names PROTO is one portnote should
+    report: not one of NEVER_FINDINGS, and not nDPI 4.2's MQTT that portnote
+    reads as LDAP (ABOUT)."""
+    return proto not in NEVER_FINDINGS and not (proto == "mqtt" and "ldap" in observed)
 
 
 def endpoint(text):
@@ -103,6 +114,14 @@ def own_ports(tool):
     return own
 
 
+def print_flows(title, rows):
+    """A section listing flows as (capture, transport, ports, nDPI's name, portnote's)."""
+    print("## %s (%d)\n" % (title, len(rows)))
+    for row in rows:
+        print("- `%s` %s ports %s: nDPI %s, portnote %s" % row)
+    print()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--own-ports", required=True)
@@ -110,7 +129,7 @@ def main():
     args = ap.parse_args()
     own = own_ports(args.own_ports)
     stats = defaultdict(Counter)
-    unknown, wrong_rows, captures = Counter(), [], 0
+    unknown, wrong_rows, missed_rows, unconfirmed_rows, captures = Counter(), [], [], [], 0
     with open(args.manifest, encoding="utf-8") as f:
         for line in f:
             capture, ndpi, pn = line.rstrip("\n").split("\t")
@@ -125,11 +144,22 @@ def main():
                 ports = {p for _, p in key}
                 s = stats[proto]
                 if ports & own[proto].get(transport, set()):
+                    confirmed = proto in observed and not finding
                     s["own"] += 1
-                    s["own_ok"] += proto in observed and not finding
+                    s["own_ok"] += confirmed
+                    if not confirmed:
+                        unconfirmed_rows.append((capture.rsplit("/", 1)[-1], transport, sorted(ports), name,
+                                                 ",".join(sorted(observed)) or "nothing"))
                 else:
+                    found = proto in observed and finding
                     s["other"] += 1
-                    s["other_ok"] += proto in observed and finding
+                    s["other_ok"] += found
+                    if can_be_finding(proto, observed):
+                        s["other_can"] += 1
+                        s["other_can_ok"] += found
+                        if not found:
+                            missed_rows.append((capture.rsplit("/", 1)[-1], transport, sorted(ports), name,
+                                                ",".join(sorted(observed)) or "nothing"))
                 if observed - {proto}:
                     s["wrong"] += 1
                     wrong_rows.append((capture.rsplit("/", 1)[-1], transport, sorted(ports), name,
@@ -148,6 +178,11 @@ def main():
               s["other"], s["other_ok"], pct(s["other_ok"], s["other"]), s["wrong"]))
     print("| **total** | %d | %d | %s | %d | %d | %s | %d |\n" % (tot["own"], tot["own_ok"], pct(tot["own_ok"], tot["own"]),
           tot["other"], tot["other_ok"], pct(tot["other_ok"], tot["other"]), tot["wrong"]))
+    print("Other-port flows that can be findings (all but those the head of this report\n"
+          "explains): **%d of %d found (%s)**.\n" % (tot["other_can_ok"], tot["other_can"],
+                                                   pct(tot["other_can_ok"], tot["other_can"])))
+    print_flows("Own-port flows not confirmed", unconfirmed_rows)
+    print_flows("Other-port flows that can be findings, not found", missed_rows)
     print("## portnote named another protocol (%d)\n" % len(wrong_rows))
     for row in wrong_rows:
         print("- `%s` %s ports %s: nDPI %s, portnote %s%s" % (row[0], row[1], row[2], row[3], row[4],
