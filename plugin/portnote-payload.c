@@ -132,23 +132,28 @@ pn_payload_sig_t pn_payload_classify(pn_transport_t transport, const guint8 *dat
 
 /**
  * What a payload between these two ports looks like: pn_payload_classify(),
- * then, if it names nothing, the signatures that mean something only on
- * their protocol's own port (any text is a syslog message without its PRI
- * to a syslog collector, and to nothing else): tried only when one of the
- * ports is that protocol's, so other traffic neither pays for them nor has
- * its direction decided by them.
+ * then, if it names nothing, the forms that mean something only on their
+ * protocol's own port: any text is a syslog message without its PRI to a
+ * syslog collector, and mDNS's announcements and multi-question queries
+ * are DNS to a DNS port.  They are tried only when one of the ports is that
+ * protocol's, so other traffic has its direction decided by them only
+ * there, and they are weak: they confirm that port and accuse no other.
  */
 pn_payload_sig_t pn_payload_classify_between(pn_transport_t transport, const guint8 *data, gsize len,
                                              const guint16 ports[2])
 {
     pn_payload_sig_t sig = pn_payload_classify(transport, data, len);
+    pn_proto_set_t own;
+    gboolean response;
 
-    /* text first: the port lookups only for what could be a message */
-    if (sig.candidates || transport != PN_TRANSPORT_UDP || !data || len == 0 || !g_ascii_isalnum(data[0]))
+    if (sig.candidates || transport != PN_TRANSPORT_UDP || !data || len == 0)
         return sig;
-    if ((pn_port_protocols(transport, ports[0]) | pn_port_protocols(transport, ports[1]))
-        & PN_PROTO_BIT(PN_PROTO_SYSLOG))
-        return pn_sig_bare_syslog(data, MIN(len, PN_PAYLOAD_PEEK));
+    len = MIN(len, PN_PAYLOAD_PEEK);
+    own = pn_port_protocols(transport, ports[0]) | pn_port_protocols(transport, ports[1]);
+    if ((own & PN_PROTO_BIT(PN_PROTO_SYSLOG)) && g_ascii_isalnum(data[0]))
+        return pn_sig_bare_syslog(data, len);
+    if ((own & PN_PROTO_BIT(PN_PROTO_DNS)) && pn_sig_dns_own_port(data, len, &response))
+        return pn_sig_weak(PN_PROTO_DNS, response ? PN_SENDER_SERVER : PN_SENDER_CLIENT);
     return sig;
 }
 

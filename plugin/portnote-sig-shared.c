@@ -17,33 +17,83 @@ static gboolean dns_opcode(guint opcode)
     return opcode <= 2 || (opcode >= 4 && opcode <= 6);
 }
 
-/* A DNS message (RFC 1035 4.1) with one well-formed question: a known
- * opcode, Z clear, one question, an uncompressed name and a known class. */
-gboolean pn_sig_dns(const guint8 *d, gsize len, gboolean *response)
+/** Whether the fixed header of a DNS message (RFC 1035 4.1.1) is plausible:
+ * a known opcode, Z clear, and section counts a datagram could hold. */
+static gboolean dns_header(const guint8 *d, gsize len)
 {
-    guint flags, klass;
-    gsize p = 12, name_len = 0;
+    guint flags;
 
     if (len < 17)
         return FALSE;
     flags = pn_ntoh16(d + 2);
     if (!dns_opcode((flags >> 11) & 0xf) || (flags & 0x40))
         return FALSE;
-    if (pn_ntoh16(d + 4) != 1 || pn_ntoh16(d + 6) > 256 || pn_ntoh16(d + 8) > 256 || pn_ntoh16(d + 10) > 256)
-        return FALSE;
+    return pn_ntoh16(d + 4) <= 256 && pn_ntoh16(d + 6) <= 256 && pn_ntoh16(d + 8) <= 256
+        && pn_ntoh16(d + 10) <= 256;
+}
+
+/** The offset of the zero byte ending the message's first name, an
+ * uncompressed one (nothing precedes it to point at); -1 if malformed. */
+static gssize dns_first_name_end(const guint8 *d, gsize len)
+{
+    gsize p = 12, name_len = 0;
+
     while (p < len && d[p] != 0) {
         if (d[p] > 63)
-            return FALSE;   /* a pointer or a reserved label type in the first name */
+            return -1;      /* a pointer or a reserved label type in the first name */
         name_len += d[p] + 1u;
         p += d[p] + 1u;
     }
-    if (p + 5 > len || name_len > 255)
+    return p < len && name_len <= 255 ? (gssize)p : -1;
+}
+
+/** Whether a type and class (RFC 1035 3.2.2, 3.2.4; the class's top bit is
+ * mDNS's unicast-response or cache-flush bit, RFC 6762 5.4, 10.2) are
+ * plausible: a type, and class IN, CH, HS, NONE or ANY. */
+static gboolean dns_type_class(const guint8 *d)
+{
+    guint klass = pn_ntoh16(d + 2) & 0x7fff;
+
+    return pn_ntoh16(d) != 0 && (klass == 1 || klass == 3 || klass == 4 || klass == 254 || klass == 255);
+}
+
+/** Whether the message's first section entry (a question, or with no
+ * question the first answer record and its data) is well formed. */
+static gboolean dns_first_entry(const guint8 *d, gsize len, gboolean question)
+{
+    gssize p = dns_first_name_end(d, len);
+
+    if (p < 0 || (gsize)p + 5 > len || !dns_type_class(d + p + 1))
         return FALSE;
-    klass = pn_ntoh16(d + p + 3) & 0x7fff;  /* top bit: mDNS unicast-response */
-    if (pn_ntoh16(d + p + 1) == 0 || (klass != 1 && klass != 3 && klass != 4 && klass != 254 && klass != 255))
+    return question || ((gsize)p + 11 <= len && (gsize)p + 11 + pn_ntoh16(d + p + 9) <= len);
+}
+
+/* A DNS message (RFC 1035 4.1) with one well-formed question: a known
+ * opcode, Z clear, one question, an uncompressed name and a known class. */
+gboolean pn_sig_dns(const guint8 *d, gsize len, gboolean *response)
+{
+    if (!dns_header(d, len) || pn_ntoh16(d + 4) != 1 || !dns_first_entry(d, len, TRUE))
         return FALSE;
-    *response = (flags & 0x8000) != 0;
+    *response = (pn_ntoh16(d + 2) & 0x8000) != 0;
     return TRUE;
+}
+
+/* The DNS messages Multicast DNS adds (RFC 6762 5.3, 6, 7.1): a query with
+ * several questions (and known answers), a response with no question (an
+ * announcement or an answer).  The first question, or else the first
+ * answer record, is well formed.  Generic enough that it is tried only on
+ * DNS's own ports (pn_payload_classify_between()). */
+gboolean pn_sig_dns_own_port(const guint8 *d, gsize len, gboolean *response)
+{
+    guint questions;
+
+    if (!dns_header(d, len))
+        return FALSE;
+    questions = pn_ntoh16(d + 4);
+    *response = (pn_ntoh16(d + 2) & 0x8000) != 0;
+    if (questions == 0 && (!*response || pn_ntoh16(d + 6) == 0))
+        return FALSE;
+    return dns_first_entry(d, len, questions > 0);
 }
 
 /* ---- Directory, authentication ----------------------------------------------- */

@@ -100,6 +100,7 @@ pn_payload_sig_t pn_sig_datagram(const guint8 *d, gsize len);
 
 /* Formats both transports carry (portnote-sig-shared.c). */
 gboolean pn_sig_dns(const guint8 *d, gsize len, gboolean *response);
+gboolean pn_sig_dns_own_port(const guint8 *d, gsize len, gboolean *response);
 gboolean pn_sig_ldap(const guint8 *d, gsize len, gboolean stream, pn_sender_t *sender);
 gboolean pn_sig_kerberos(const guint8 *d, gsize len, pn_sender_t *sender);
 gboolean pn_sig_slp(const guint8 *d, gsize len, pn_sender_t *sender);

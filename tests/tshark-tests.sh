@@ -1262,7 +1262,8 @@ EOT
 # ports assigned at run time (NFS's mountd) left alone; NTP's control and
 # private (ntpq, ntpdc) queries confirm 123; FTP and IRC captures that
 # start mid-session (PASV, a bare PRIVMSG), syslog without its PRI, Teredo
-# bubbles with RFC 6081 trailers and DNS over QUIC confirm their ports.  Teredo's UDP
+# bubbles with RFC 6081 trailers, DNS over QUIC and mDNS's multi-question
+# queries and question-less announcements confirm their ports.  Teredo's UDP
 # carries an IPv6 packet whose addresses are the packet's network addresses:
 # its header is found after the outer IPv4 header.
 case_payload_protocols() {
@@ -1282,7 +1283,8 @@ case_payload_protocols() {
         "zeek-corpus/irc-dcc-send-malformed-host.pcap|tcp.port == 6667|irc|confirmed" \
         "zeek-corpus/syslog-missing-pri.pcap|udp.port == 514|syslog|confirmed" \
         "zeek-corpus/tunnels_gtp_gtp8_teredo.pcap|udp.port == 3544|teredo|confirmed" \
-        "zeek-corpus/quic_quicdoq.pcap|udp.port == 853|quic|confirmed"; do
+        "zeek-corpus/quic_quicdoq.pcap|udp.port == 853|quic|confirmed" \
+        "zeek-corpus/dns_mdns.pcap|udp.port == 5353|dns|confirmed"; do
         IFS='|' read -r capture filter proto want <<<"$row"
         [ -f "$PN_SHARED_PCAPS/$capture" ] || { note "$capture absent: not checked"; continue; }
         staged=$(pn_stage_file "$PN_SHARED_PCAPS/$capture")

@@ -643,6 +643,68 @@ static void test_syslog_without_pri(void)
     }
 }
 
+/* dns_query()'s message with ANSWERS answer counted, and RECORD (an
+ * answer: name, type, class, TTL, data length, data) in place of its
+ * question when there is no question. */
+static GByteArray *mdns_message(guint16 flags, guint16 questions, guint16 answers, const guint8 *record,
+                                gsize record_len)
+{
+    GByteArray *m = dns_query(flags, questions, 1);
+
+    m->data[7] = (guint8)answers;
+    if (questions == 0) {
+        g_byte_array_set_size(m, 12);
+        g_byte_array_append(m, record, (guint)record_len);
+    }
+    return m;
+}
+
+static pn_proto_set_t between(GByteArray *m, guint16 from, guint16 to, pn_payload_sig_t *sig)
+{
+    const guint16 ports[2] = { from, to };
+    pn_payload_sig_t s = pn_payload_classify_between(PN_TRANSPORT_UDP, m->data, m->len, ports);
+
+    if (sig)
+        *sig = s;
+    g_byte_array_free(m, TRUE);
+    return s.candidates;
+}
+
+/* mDNS's own messages (RFC 6762 5.3, 6): several questions in a query, no
+ * question in a response; DNS, weakly, where a port is DNS's only. */
+static void test_mdns_forms(void)
+{
+    /* "host.local" A IN with the cache-flush bit, TTL 120, 10.0.2.7 */
+    static const guint8 answer[] = { 4, 'h', 'o', 's', 't', 5, 'l', 'o', 'c', 'a', 'l', 0, 0, 1, 0x80, 1,
+                                     0, 0, 0, 120, 0, 4, 10, 0, 2, 7 };
+    pn_payload_sig_t s;
+
+    g_assert_cmphex(between(mdns_message(0x0000, 2, 0, NULL, 0), 5353, 5353, &s), ==, BIT(PN_PROTO_DNS));
+    g_assert_true(s.weak);
+    g_assert_cmpint(s.sender, ==, PN_SENDER_CLIENT);
+    g_assert_cmphex(between(mdns_message(0x8400, 0, 1, answer, sizeof answer), 5353, 5353, &s), ==,
+                    BIT(PN_PROTO_DNS));
+    g_assert_true(s.weak);
+    g_assert_cmpint(s.sender, ==, PN_SENDER_SERVER);
+    g_assert_cmphex(between(mdns_message(0x8180, 0, 1, answer, sizeof answer), 40000, 53, NULL), ==,
+                    BIT(PN_PROTO_DNS));
+    /* not on a port of DNS's: nothing, as pn_payload_classify() says */
+    g_assert_cmphex(between(mdns_message(0x0000, 2, 0, NULL, 0), 40000, 40001, NULL), ==, 0);
+    g_assert_cmphex(between(mdns_message(0x8400, 0, 1, answer, sizeof answer), 40000, 40001, NULL), ==, 0);
+    /* near misses: no question in a query, nothing at all, data past the end, a bad class */
+    g_assert_cmphex(between(mdns_message(0x0000, 0, 1, answer, sizeof answer), 5353, 5353, NULL), ==, 0);
+    g_assert_cmphex(between(mdns_message(0x8400, 0, 0, answer, sizeof answer), 5353, 5353, NULL), ==, 0);
+    g_assert_cmphex(between(mdns_message(0x8400, 0, 1, answer, sizeof answer - 1), 5353, 5353, NULL), ==, 0);
+    {
+        guint8 chaos[sizeof answer];
+
+        memcpy(chaos, answer, sizeof answer);
+        chaos[15] = 7;
+        g_assert_cmphex(between(mdns_message(0x8400, 0, 1, chaos, sizeof chaos), 5353, 5353, NULL), ==, 0);
+    }
+    g_assert_cmphex(between(mdns_message(0x0840, 2, 0, NULL, 0), 5353, 5353, NULL), ==, 0); /* Z set */
+}
+
 static void test_ssdp_is_http_over_udp(void)
 {
     pn_sender_t sender;
@@ -1033,6 +1095,7 @@ int main(int argc, char **argv)
     g_test_add_func("/signature/tls", test_tls);
     g_test_add_func("/signature/telnet", test_telnet);
     g_test_add_func("/signature/dns", test_dns);
+    g_test_add_func("/signature/mdns-forms", test_mdns_forms);
     g_test_add_func("/signature/ssdp", test_ssdp_is_http_over_udp);
     g_test_add_func("/signature/binary", test_binary);
     g_test_add_func("/signature/long-request-line", test_long_request_line);
